@@ -1,0 +1,127 @@
+using ILGPU;
+using ILGPU.Runtime;
+using ILGPU.Runtime.CPU;
+using ILGPU.Runtime.Cuda;
+
+namespace IlgpuCnn.Device;
+
+/// <summary>
+/// One ILGPU <see cref="Context"/> and one accelerator: CUDA when present (or asked for), else the
+/// ILGPU CPU accelerator. Create one per process (or per test collection) and share it; every
+/// kernel cache (<c>Kernels.*</c>) hangs off it so each kernel is loaded once.
+/// </summary>
+public sealed class ComputeDevice : IDisposable
+{
+    private readonly Dictionary<Type, object> _caches = new();
+
+    private ComputeDevice(Context context, Accelerator accelerator)
+    {
+        Context = context;
+        Accelerator = accelerator;
+    }
+
+    public Context Context { get; }
+
+    public Accelerator Accelerator { get; }
+
+    /// <summary>True on an NVIDIA GPU: kernels pick their shared-memory tiled variants.</summary>
+    public bool IsCuda => Accelerator.AcceleratorType == AcceleratorType.Cuda;
+
+    /// <summary>Human-readable accelerator name, e.g. "NVIDIA H100 (CUDA)" or "CPU accelerator".</summary>
+    public string Name => IsCuda ? $"{Accelerator.Name} (CUDA)" : "ILGPU CPU accelerator";
+
+    /// <summary>
+    /// Opens a device. <paramref name="gpuShapedCpu"/> makes the CPU accelerator accept GPU-shaped
+    /// launches (warp 32, up to 1024 threads per group) so the tiled kernels can be tested on it;
+    /// it is slower per simulated thread, so training on the CPU uses the default shape.
+    /// </summary>
+    public static ComputeDevice Create(DeviceKind kind = DeviceKind.Auto, bool gpuShapedCpu = false)
+    {
+        var cpu = gpuShapedCpu ? CPUDevice.Nvidia : CPUDevice.Default;
+        var context = Context.Create(builder =>
+        {
+            builder.Optimize(OptimizationLevel.O1);
+            if (kind != DeviceKind.Cpu)
+            {
+                builder.Cuda();
+            }
+
+            builder.CPU(cpu);
+        });
+        try
+        {
+            var cuda = context.GetCudaDevices();
+            if (kind == DeviceKind.Cuda && cuda.Count == 0)
+            {
+                throw new UserError("--device cuda was asked for but ILGPU finds no CUDA GPU on this machine; use --device cpu or --device auto.");
+            }
+
+            Accelerator accelerator = kind != DeviceKind.Cpu && cuda.Count > 0
+                ? cuda[0].CreateAccelerator(context)
+                : context.GetCPUDevice(0).CreateAccelerator(context);
+            return new ComputeDevice(context, accelerator);
+        }
+        catch
+        {
+            context.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Parses "auto", "cuda" or "cpu" with a clear error for anything else.</summary>
+    public static DeviceKind ParseKind(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "auto" => DeviceKind.Auto,
+        "cuda" or "gpu" => DeviceKind.Cuda,
+        "cpu" => DeviceKind.Cpu,
+        _ => throw new UserError($"Unknown device '{text}'; use auto, cuda or cpu."),
+    };
+
+    /// <summary>One line per accelerator ILGPU can see, with memory and compute capability.</summary>
+    public static IReadOnlyList<string> Describe()
+    {
+        using var context = Context.Create(builder => builder.Cuda().CPU(CPUDevice.Default));
+        var lines = new List<string>();
+        foreach (var device in context)
+        {
+            if (device is CudaDevice cuda)
+            {
+                lines.Add($"cuda  {cuda.Name}  memory {cuda.MemorySize / (1024.0 * 1024 * 1024):F1} GiB  compute capability {cuda.Architecture}  SMs {cuda.NumMultiprocessors}");
+            }
+            else
+            {
+                lines.Add($"cpu   ILGPU CPU accelerator ({Environment.ProcessorCount} cores; a simulator for tests and small runs)");
+            }
+        }
+
+        return lines;
+    }
+
+    /// <summary>
+    /// Per-device singleton of a kernel set (e.g. the conv kernels), created on first use so
+    /// every kernel is compiled and loaded once per device.
+    /// </summary>
+    public T Kernels<T>(Func<ComputeDevice, T> create)
+        where T : class
+    {
+        lock (_caches)
+        {
+            if (!_caches.TryGetValue(typeof(T), out var cached))
+            {
+                cached = create(this);
+                _caches[typeof(T)] = cached;
+            }
+
+            return (T)cached;
+        }
+    }
+
+    /// <summary>Waits for all queued kernels.</summary>
+    public void Synchronize() => Accelerator.Synchronize();
+
+    public void Dispose()
+    {
+        Accelerator.Dispose();
+        Context.Dispose();
+    }
+}
