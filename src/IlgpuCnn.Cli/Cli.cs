@@ -2,14 +2,54 @@ using System.CommandLine;
 
 namespace IlgpuCnn.Cli;
 
-/// <summary>The command tree of <c>ilgpucnn</c>; each command lives in Commands/ and adds itself here.</summary>
+/// <summary>The command tree of <c>ilgpucnn</c>; each command lives in Commands/ and is added here.</summary>
 public static class Cli
 {
+    /// <summary>Global flag: print stack traces of errors.</summary>
+    public static readonly Option<bool> Verbose = new("--verbose")
+    {
+        Description = "Print the full stack trace of an error.",
+        Recursive = true,
+    };
+
     public static RootCommand Build()
     {
         var root = new RootCommand("IlgpuCnn: train a VGG-style CNN on CIFAR-10 with kernels compiled by ILGPU.");
+        root.Options.Add(Verbose);
         return root;
     }
 
     public static int Run(string[] args) => Build().Parse(args).Invoke();
+
+    /// <summary>
+    /// Runs a command body: a <see cref="UserError"/> (or any other failure) becomes one line on
+    /// stderr and exit code 1; the stack trace only with --verbose.
+    /// </summary>
+    public static int Guard(ParseResult parse, Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (UserError e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            if (parse.GetValue(Verbose))
+            {
+                Console.Error.WriteLine(e);
+            }
+
+            return 1;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Console.Error.WriteLine($"error: {e.GetType().Name}: {e.Message} (run again with --verbose for the stack trace)");
+            if (parse.GetValue(Verbose))
+            {
+                Console.Error.WriteLine(e);
+            }
+
+            return 1;
+        }
+    }
 }

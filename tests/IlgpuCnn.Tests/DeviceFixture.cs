@@ -1,0 +1,47 @@
+using IlgpuCnn.Device;
+
+namespace IlgpuCnn.Tests;
+
+/// <summary>
+/// One accelerator shared by every test that uses the device (launches on one accelerator are
+/// serialised anyway). <c>ILGPUCNN_TEST_DEVICE=cuda</c> points the tests at a CUDA GPU; the
+/// default is the CPU accelerator. <see cref="GpuShaped"/> is a CPU accelerator that accepts
+/// GPU-shaped groups (for the tiled kernels), or the same CUDA device.
+/// </summary>
+public sealed class DeviceFixture : IDisposable
+{
+    private readonly Lazy<ComputeDevice> _gpuShaped;
+
+    public DeviceFixture()
+    {
+        var wanted = Environment.GetEnvironmentVariable("ILGPUCNN_TEST_DEVICE");
+        Kind = string.IsNullOrEmpty(wanted) ? DeviceKind.Cpu : ComputeDevice.ParseKind(wanted);
+        Device = ComputeDevice.Create(Kind);
+        _gpuShaped = new Lazy<ComputeDevice>(() => Device.IsCuda ? Device : ComputeDevice.Create(DeviceKind.Cpu, gpuShapedCpu: true));
+    }
+
+    public DeviceKind Kind { get; }
+
+    /// <summary>The device the product would use: CPU accelerator (default shape) or CUDA.</summary>
+    public ComputeDevice Device { get; }
+
+    /// <summary>A device on which GPU-shaped (tiled, 256-thread group) kernels can run.</summary>
+    public ComputeDevice GpuShaped => _gpuShaped.Value;
+
+    public void Dispose()
+    {
+        if (_gpuShaped.IsValueCreated && !ReferenceEquals(_gpuShaped.Value, Device))
+        {
+            _gpuShaped.Value.Dispose();
+        }
+
+        Device.Dispose();
+    }
+}
+
+/// <summary>All device tests share one <see cref="DeviceFixture"/> and run one after another.</summary>
+[CollectionDefinition(Name)]
+public sealed class DeviceCollection : ICollectionFixture<DeviceFixture>
+{
+    public const string Name = "device";
+}
