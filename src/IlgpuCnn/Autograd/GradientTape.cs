@@ -1,0 +1,107 @@
+using ILGPU.Runtime;
+using IlgpuCnn.Device;
+using IlgpuCnn.Tensors;
+
+namespace IlgpuCnn.Autograd;
+
+/// <summary>
+/// Reverse-mode autograd: ops record themselves (with the tensor they produced) while the forward
+/// pass runs; <see cref="Backward"/> zeroes those outputs' gradients, seeds the loss gradient with
+/// 1 and runs the ops in reverse. The tape also carries the pass's mode (training or inference)
+/// and the step counter that keys dropout's random numbers. The list is reused: recording a step
+/// allocates nothing once its capacity is reached.
+/// </summary>
+public sealed class GradientTape
+{
+    private readonly List<(IBackward Op, Tensor Output)> _ops = new();
+    private readonly ComputeDevice _device;
+    private int _noGradDepth;
+
+    public GradientTape(ComputeDevice device)
+    {
+        _device = device;
+    }
+
+    /// <summary>Training mode: batch statistics in BN, dropout active.</summary>
+    public bool Training { get; private set; }
+
+    /// <summary>The seed of the run (dropout and augmentation draw from it).</summary>
+    public uint Seed { get; private set; }
+
+    /// <summary>The global step of this pass (keys dropout's random numbers).</summary>
+    public long Step { get; private set; }
+
+    /// <summary>True when ops should record themselves (training and not in a no-grad scope).</summary>
+    public bool Recording => Training && _noGradDepth == 0;
+
+    public int Count => _ops.Count;
+
+    /// <summary>Starts a new pass: clears the tape and sets the mode.</summary>
+    public void Begin(bool training, uint seed, long step)
+    {
+        _ops.Clear();
+        Training = training;
+        Seed = seed;
+        Step = step;
+    }
+
+    /// <summary>Records an op and the tensor it wrote (its gradient is zeroed before backward).</summary>
+    public void Record(IBackward op, Tensor output)
+    {
+        if (Recording)
+        {
+            if (!output.RequiresGrad)
+            {
+                throw new InvalidOperationException($"op output '{output.Name}' has no gradient buffer but was recorded on the tape");
+            }
+
+            _ops.Add((op, output));
+        }
+    }
+
+    /// <summary>Within the returned scope nothing is recorded (inference, metrics).</summary>
+    public NoGradScope NoGrad()
+    {
+        _noGradDepth++;
+        return new NoGradScope(this);
+    }
+
+    /// <summary>
+    /// Backpropagates from <paramref name="loss"/> (a 1-element tensor produced by the last recorded op).
+    /// Parameter gradients accumulate; zero them first (<see cref="ParameterStore.ZeroGrad"/>).
+    /// </summary>
+    public void Backward(Tensor loss)
+    {
+        if (_ops.Count == 0)
+        {
+            throw new InvalidOperationException("Backward() was called on an empty tape (was the forward pass run in training mode?)");
+        }
+
+        if (!ReferenceEquals(_ops[^1].Output, loss) || loss.Length != 1)
+        {
+            throw new InvalidOperationException("Backward() expects the 1-element loss produced by the last recorded op");
+        }
+
+        var util = TensorKernels.For(_device);
+        for (int i = 0; i < _ops.Count - 1; i++)
+        {
+            _ops[i].Output.Grad.MemSetToZero();
+        }
+
+        util.Fill(loss.Grad, 1f);
+        for (int i = _ops.Count - 1; i >= 0; i--)
+        {
+            _ops[i].Op.Backward();
+        }
+    }
+
+    /// <summary>Ends a <see cref="NoGrad"/> scope.</summary>
+    public readonly struct NoGradScope : IDisposable
+    {
+        private readonly GradientTape _tape;
+
+        internal NoGradScope(GradientTape tape) => _tape = tape;
+
+        public void Dispose() => _tape._noGradDepth--;
+    }
+}

@@ -1,0 +1,16 @@
+namespace IlgpuCnn.Device;
+
+/// <summary>
+/// Launch sizes for grid-stride kernels: on a GPU enough threads to fill the machine; on the CPU
+/// accelerator (a simulator costing ~1 µs per simulated thread) few threads, each looping over
+/// many elements.
+/// </summary>
+public static class Launch
+{
+    /// <summary>Threads for a grid-stride loop over <paramref name="n"/> elements.</summary>
+    public static int Threads(ComputeDevice device, long n)
+    {
+        long cap = device.IsCuda ? 1L << 20 : 64;
+        return (int)Math.Max(1, Math.Min(n, cap));
+    }
+}

@@ -1,0 +1,43 @@
+using ILGPU;
+using ILGPU.Runtime;
+using IlgpuCnn.Device;
+
+namespace IlgpuCnn.Kernels;
+
+/// <summary>
+/// Per-channel reductions over (n, h, w) of an NCHW tensor: one group per channel, each thread
+/// summing a strided share in double, then a shared-memory tree. On a GPU groups are 256
+/// threads; on the CPU accelerator 1 (no barrier cost), which makes the same kernel a plain loop.
+/// </summary>
+public static class ChannelReduce
+{
+    public const int MaxGroup = 256;
+
+    /// <summary>Group size for per-channel reductions on this device.</summary>
+    public static int GroupSize(ComputeDevice device) => device.IsCuda ? MaxGroup : 1;
+
+    /// <summary>Launch: one group per channel.</summary>
+    public static KernelConfig Config(ComputeDevice device, int channels) =>
+        new(new Index1D(channels), new Index1D(GroupSize(device)));
+
+    /// <summary>Tree-sums <paramref name="value"/> over the group; thread 0 gets the total.</summary>
+    public static double GroupSum(ArrayView<double> shared, double value)
+    {
+        int t = Group.IdxX;
+        shared[t] = value;
+        Group.Barrier();
+        for (int s = Group.DimX / 2; s > 0; s >>= 1)
+        {
+            if (t < s)
+            {
+                shared[t] += shared[t + s];
+            }
+
+            Group.Barrier();
+        }
+
+        double total = shared[0];
+        Group.Barrier();
+        return total;
+    }
+}

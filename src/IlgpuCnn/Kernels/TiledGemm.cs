@@ -1,0 +1,123 @@
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace IlgpuCnn.Kernels;
+
+/// <summary>
+/// The body of every shared-memory tiled GEMM: C[M,N] = Σ_k A(m,k)·B(k,n) over this group's
+/// 64×64 tile of C and this grid-z slice of K (split-K). 256 threads (16×16); each keeps a 4×4
+/// block of C in registers. Per K step of 16: every thread stages 4 elements of A and 4 of B
+/// into shared memory, barrier, 16 rank-1 updates from shared memory, barrier.
+/// Thread (tx, ty) owns rows ty + 16·i and columns tx + 16·j, so shared reads are broadcast (A)
+/// and consecutive (B): no bank conflicts.
+/// </summary>
+public static class TiledGemm
+{
+    public const int TileM = 64;
+    public const int TileN = 64;
+    public const int TileK = 16;
+    public const int GroupSize = 256;
+
+    /// <summary>Launch shape for C[M,N] with K split into <paramref name="splits"/> slices.</summary>
+    public static KernelConfig Config(int m, int n, int splits) =>
+        new(new Index3D((n + TileN - 1) / TileN, (m + TileM - 1) / TileM, splits), new Index3D(GroupSize, 1, 1));
+
+    /// <summary>Length of one split-K slice (a multiple of <see cref="TileK"/>).</summary>
+    public static int SliceLength(int k, int splits) => ((k + splits - 1) / splits + TileK - 1) / TileK * TileK;
+
+    /// <summary>Runs inside a grouped kernel; <paramref name="sa"/>/<paramref name="sb"/> are TileK·64 floats of shared memory.</summary>
+    public static void Run<TA, TB, TC>(TA a, TB b, TC c, int m, int n, int k, int slice, ArrayView<float> sa, ArrayView<float> sb)
+        where TA : struct, IGemmA
+        where TB : struct, IGemmB
+        where TC : struct, IGemmOut
+    {
+        int t = Group.IdxX;
+        int tx = t & 15;
+        int ty = t >> 4;
+        int m0 = Grid.IdxY * TileM;
+        int n0 = Grid.IdxX * TileN;
+        int kBegin = Grid.IdxZ * slice;
+        int kEnd = kBegin + slice < k ? kBegin + slice : k;
+
+        var acc = default(Block4x4);
+        for (int k0 = kBegin; k0 < kEnd; k0 += TileK)
+        {
+            for (int r = 0; r < 4; r++)
+            {
+                int e = t + GroupSize * r;
+                int lo = e & 63;
+                int kl = e >> 6;
+                int kk = k0 + kl;
+                int mm = m0 + lo;
+                int nn = n0 + lo;
+                bool kIn = kk < kEnd;
+                sa[e] = kIn && mm < m ? a.A(mm, kk) : 0f;
+                sb[e] = kIn && nn < n ? b.B(kk, nn) : 0f;
+            }
+
+            Group.Barrier();
+            for (int kl = 0; kl < TileK; kl++)
+            {
+                int ra = kl * TileM + ty;
+                int rb = kl * TileN + tx;
+                acc.Fma(sa[ra], sa[ra + 16], sa[ra + 32], sa[ra + 48], sb[rb], sb[rb + 16], sb[rb + 32], sb[rb + 48]);
+            }
+
+            Group.Barrier();
+        }
+
+        acc.Store(ref c, m0 + ty, n0 + tx, m, n);
+    }
+}
+
+/// <summary>A 4×4 register block of C: rows r0 + 16·i, columns c0 + 16·j.</summary>
+internal struct Block4x4
+{
+    private float _c00, _c01, _c02, _c03, _c10, _c11, _c12, _c13, _c20, _c21, _c22, _c23, _c30, _c31, _c32, _c33;
+
+    public void Fma(float a0, float a1, float a2, float a3, float b0, float b1, float b2, float b3)
+    {
+        _c00 += a0 * b0; _c01 += a0 * b1; _c02 += a0 * b2; _c03 += a0 * b3;
+        _c10 += a1 * b0; _c11 += a1 * b1; _c12 += a1 * b2; _c13 += a1 * b3;
+        _c20 += a2 * b0; _c21 += a2 * b1; _c22 += a2 * b2; _c23 += a2 * b3;
+        _c30 += a3 * b0; _c31 += a3 * b1; _c32 += a3 * b2; _c33 += a3 * b3;
+    }
+
+    public readonly void Store<TC>(ref TC c, int r0, int c0, int m, int n)
+        where TC : struct, IGemmOut
+    {
+        StoreRow(ref c, r0, c0, m, n, _c00, _c01, _c02, _c03);
+        StoreRow(ref c, r0 + 16, c0, m, n, _c10, _c11, _c12, _c13);
+        StoreRow(ref c, r0 + 32, c0, m, n, _c20, _c21, _c22, _c23);
+        StoreRow(ref c, r0 + 48, c0, m, n, _c30, _c31, _c32, _c33);
+    }
+
+    private static void StoreRow<TC>(ref TC c, int row, int c0, int m, int n, float v0, float v1, float v2, float v3)
+        where TC : struct, IGemmOut
+    {
+        if (row >= m)
+        {
+            return;
+        }
+
+        if (c0 < n)
+        {
+            c.Store(row, c0, v0);
+        }
+
+        if (c0 + 16 < n)
+        {
+            c.Store(row, c0 + 16, v1);
+        }
+
+        if (c0 + 32 < n)
+        {
+            c.Store(row, c0 + 32, v2);
+        }
+
+        if (c0 + 48 < n)
+        {
+            c.Store(row, c0 + 48, v3);
+        }
+    }
+}

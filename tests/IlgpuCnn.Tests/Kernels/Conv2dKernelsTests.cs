@@ -1,0 +1,60 @@
+using IlgpuCnn.Kernels;
+using IlgpuCnn.Tensors;
+
+namespace IlgpuCnn.Tests.Kernels;
+
+[Collection(DeviceCollection.Name)]
+public sealed class Conv2dKernelsTests
+{
+    private readonly DeviceFixture _fx;
+
+    public Conv2dKernelsTests(DeviceFixture fx) => _fx = fx;
+
+    public static TheoryData<KernelVariant, int, int, int, int, int, int, int, int> Cases() => new()
+    {
+        // variant, n, ci, h, w, co, k, stride, pad
+        { KernelVariant.Simple, 2, 3, 7, 5, 4, 3, 1, 1 },
+        { KernelVariant.Simple, 3, 2, 6, 6, 5, 3, 2, 1 },
+        { KernelVariant.Simple, 1, 4, 5, 7, 3, 1, 1, 0 },
+        { KernelVariant.Tiled, 2, 3, 7, 5, 4, 3, 1, 1 },
+        { KernelVariant.Tiled, 3, 2, 6, 6, 5, 3, 2, 1 },
+        { KernelVariant.Tiled, 2, 9, 9, 8, 70, 3, 1, 1 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void ForwardAndBackwardMatchReference(KernelVariant variant, int n, int ci, int h, int w, int co, int k, int stride, int pad)
+    {
+        var device = variant == KernelVariant.Tiled ? _fx.GpuShaped : _fx.Device;
+        var rng = new TestRandom();
+        var g = new ConvGeometry(n, ci, h, w, co, k, k, stride, pad);
+        var x = rng.Floats((long)n * ci * h * w);
+        var wt = rng.Floats((long)co * ci * k * k);
+        var b = rng.Floats(co);
+        var dy = rng.Floats((long)n * co * g.OH * g.OW);
+        var dx0 = rng.Floats(x.Length);
+        var dw0 = rng.Floats(wt.Length);
+        var db0 = rng.Floats(co);
+
+        var expectedY = Reference.ConvForward(x, wt, b, n, ci, h, w, co, k, k, stride, pad, out _, out _);
+        var (rdx, rdw, rdb) = Reference.ConvBackward(x, wt, dy, n, ci, h, w, co, k, k, stride, pad);
+
+        using var tx = Tensor.FromHost(device, new Shape(n, ci, h, w), x);
+        using var tw = Tensor.FromHost(device, new Shape(co, ci, k, k), wt);
+        using var tb = Tensor.FromHost(device, new Shape(co, 1, 1, 1), b);
+        using var ty = Tensor.Allocate(device, new Shape(n, co, g.OH, g.OW), false);
+        using var tdy = Tensor.FromHost(device, ty.Shape, dy);
+        using var tdx = Tensor.FromHost(device, tx.Shape, dx0);
+        using var tdw = Tensor.FromHost(device, tw.Shape, dw0);
+        using var tdb = Tensor.FromHost(device, tb.Shape, db0);
+        var kernels = Conv2dKernels.For(device);
+        kernels.Forward(g, tx.View, tw.View, tb.View, ty.View, variant);
+        kernels.BackwardData(g, tdy.View, tw.View, tdx.View, variant);
+        kernels.BackwardWeights(g, tx.View, tdy.View, tdw.View, tdb.View, variant);
+
+        Assertions.Close(expectedY, ty.ToHost(), what: $"{variant} forward", seed: rng.Seed);
+        Assertions.Close(rdx.Select((v, i) => v + dx0[i]).ToArray(), tdx.ToHost(), what: $"{variant} backward-data (accumulated)", seed: rng.Seed);
+        Assertions.Close(rdw.Select((v, i) => v + dw0[i]).ToArray(), tdw.ToHost(), what: $"{variant} backward-weights (accumulated)", seed: rng.Seed);
+        Assertions.Close(rdb.Select((v, i) => v + db0[i]).ToArray(), tdb.ToHost(), what: $"{variant} bias grad (accumulated)", seed: rng.Seed);
+    }
+}
