@@ -1,0 +1,198 @@
+using ILGPU;
+using ILGPU.Algorithms;
+using ILGPU.Runtime;
+using IlgpuCnn.Device;
+
+namespace IlgpuCnn.Kernels;
+
+// Batch normalisation over (N, H, W) per channel C of an NCHW tensor (a dense layer's (N, C) is
+// (N, C, 1, 1)). M = N·H·W values per channel. Keras semantics: ε inside the root, biased batch
+// variance, moving = momentum·moving + (1 − momentum)·batch.
+//   x, y, dy, dx  (N, C, H, W)     γ, β, mean, invstd, moving mean/var, sums  (C)
+// training forward:  mean = Σx/M;  var = Σ(x−mean)²/M;  invstd = 1/√(var+ε);  y = γ·(x−mean)·invstd + β
+// inference forward: the same with moving mean/var
+// backward:          x̂ = (x−mean)·invstd;  dβ += Σdy;  dγ += Σdy·x̂;
+//                    dx += γ·invstd/M · (M·dy − Σdy − x̂·Σdy·x̂)
+// forward saves mean and invstd for backward ("cache the statistics for the backward pass").
+
+/// <summary>The batch-norm kernels of one device, loaded once.</summary>
+public sealed class BatchNormKernels
+{
+    private readonly ComputeDevice _device;
+    private readonly Action<KernelConfig, BatchNormDims, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>> _stats;
+    private readonly Action<Index1D, BatchNormDims, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>> _inferenceStats;
+    private readonly Action<Index1D, BatchNormDims, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>> _normalize;
+    private readonly Action<KernelConfig, BatchNormDims, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>> _backwardSums;
+    private readonly Action<Index1D, BatchNormDims, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>> _backwardData;
+
+    private BatchNormKernels(ComputeDevice device)
+    {
+        _device = device;
+        var acc = device.Accelerator;
+        _stats = acc.LoadStreamKernel<BatchNormDims, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>(StatsKernel);
+        _inferenceStats = acc.LoadAutoGroupedStreamKernel<Index1D, BatchNormDims, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>(InferenceStatsKernel);
+        _normalize = acc.LoadAutoGroupedStreamKernel<Index1D, BatchNormDims, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>(NormalizeKernel);
+        _backwardSums = acc.LoadStreamKernel<BatchNormDims, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>(BackwardSumsKernel);
+        _backwardData = acc.LoadAutoGroupedStreamKernel<Index1D, BatchNormDims, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>(BackwardDataKernel);
+    }
+
+    public static BatchNormKernels For(ComputeDevice device) => device.Kernels(d => new BatchNormKernels(d));
+
+    /// <summary>Training: batch statistics into mean/invstd, moving statistics updated, y normalised.</summary>
+    public void ForwardTraining(BatchNormDims d, ArrayView<float> x, ArrayView<float> gamma, ArrayView<float> beta, ArrayView<float> mean, ArrayView<float> invstd, ArrayView<float> movingMean, ArrayView<float> movingVar, ArrayView<float> y)
+    {
+        _stats(ChannelReduce.Config(_device, d.C), d, x, mean, invstd, movingMean, movingVar);
+        Normalize(d, x, gamma, beta, mean, invstd, y);
+    }
+
+    /// <summary>Inference: moving statistics (copied into mean/invstd), y normalised.</summary>
+    public void ForwardInference(BatchNormDims d, ArrayView<float> x, ArrayView<float> gamma, ArrayView<float> beta, ArrayView<float> mean, ArrayView<float> invstd, ArrayView<float> movingMean, ArrayView<float> movingVar, ArrayView<float> y)
+    {
+        _inferenceStats(d.C, d, mean, invstd, movingMean, movingVar);
+        Normalize(d, x, gamma, beta, mean, invstd, y);
+    }
+
+    /// <summary>dγ, dβ and dx (all accumulated); <paramref name="sums"/> is 2·C scratch.</summary>
+    public void Backward(BatchNormDims d, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> gamma, ArrayView<float> mean, ArrayView<float> invstd, ArrayView<float> dgamma, ArrayView<float> dbeta, ArrayView<float> sums, ArrayView<float> dx)
+    {
+        _backwardSums(ChannelReduce.Config(_device, d.C), d, x, dy, mean, invstd, dgamma, dbeta, sums);
+        if (dx.Length > 0)
+        {
+            int threads = Launch.Threads(_device, d.Length);
+            _backwardData(threads, d.WithThreads(threads), x, dy, gamma, mean, invstd, sums, dx);
+        }
+    }
+
+    private void Normalize(BatchNormDims d, ArrayView<float> x, ArrayView<float> gamma, ArrayView<float> beta, ArrayView<float> mean, ArrayView<float> invstd, ArrayView<float> y)
+    {
+        int threads = Launch.Threads(_device, d.Length);
+        _normalize(threads, d.WithThreads(threads), x, gamma, beta, mean, invstd, y);
+    }
+
+    [Kernel(Grouped = true)]
+    internal static void StatsKernel(BatchNormDims d, ArrayView<float> x, ArrayView<float> mean, ArrayView<float> invstd, ArrayView<float> movingMean, ArrayView<float> movingVar)
+    {
+        var shared = SharedMemory.Allocate<double>(ChannelReduce.MaxGroup);
+        int c = Grid.IdxX;
+        int m = d.N * d.HW;
+        double sum = 0;
+        for (int i = Group.IdxX; i < m; i += Group.DimX)
+        {
+            sum += x[d.Index(i, c)];
+        }
+
+        double mu = ChannelReduce.GroupSum(shared, sum) / m;
+        double sq = 0;
+        for (int i = Group.IdxX; i < m; i += Group.DimX)
+        {
+            double v = x[d.Index(i, c)] - mu;
+            sq += v * v;
+        }
+
+        double variance = ChannelReduce.GroupSum(shared, sq) / m;
+        if (Group.IdxX == 0)
+        {
+            mean[c] = (float)mu;
+            invstd[c] = 1f / XMath.Sqrt((float)variance + d.Epsilon);
+            movingMean[c] = d.Momentum * movingMean[c] + (1f - d.Momentum) * (float)mu;
+            movingVar[c] = d.Momentum * movingVar[c] + (1f - d.Momentum) * (float)variance;
+        }
+    }
+
+    [Kernel]
+    internal static void InferenceStatsKernel(Index1D c, BatchNormDims d, ArrayView<float> mean, ArrayView<float> invstd, ArrayView<float> movingMean, ArrayView<float> movingVar)
+    {
+        mean[c] = movingMean[c];
+        invstd[c] = 1f / XMath.Sqrt(movingVar[c] + d.Epsilon);
+    }
+
+    [Kernel]
+    internal static void NormalizeKernel(Index1D index, BatchNormDims d, ArrayView<float> x, ArrayView<float> gamma, ArrayView<float> beta, ArrayView<float> mean, ArrayView<float> invstd, ArrayView<float> y)
+    {
+        for (long i = index.X; i < d.Length; i += d.Threads)
+        {
+            int c = d.Channel(i);
+            y[i] = ((x[i] - mean[c]) * invstd[c] * gamma[c]) + beta[c];
+        }
+    }
+
+    /// <summary>Per channel: Σdy and Σdy·x̂ into sums[c], sums[C + c]; dβ, dγ accumulated.</summary>
+    [Kernel(Grouped = true)]
+    internal static void BackwardSumsKernel(BatchNormDims d, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> mean, ArrayView<float> invstd, ArrayView<float> dgamma, ArrayView<float> dbeta, ArrayView<float> sums)
+    {
+        var shared = SharedMemory.Allocate<double>(ChannelReduce.MaxGroup);
+        int c = Grid.IdxX;
+        int m = d.N * d.HW;
+        float mu = mean[c];
+        float rs = invstd[c];
+        double sdy = 0;
+        double sdyx = 0;
+        for (int i = Group.IdxX; i < m; i += Group.DimX)
+        {
+            long j = d.Index(i, c);
+            float g = dy[j];
+            sdy += g;
+            sdyx += g * (x[j] - mu) * rs;
+        }
+
+        double totalDy = ChannelReduce.GroupSum(shared, sdy);
+        double totalDyX = ChannelReduce.GroupSum(shared, sdyx);
+        if (Group.IdxX == 0)
+        {
+            sums[c] = (float)totalDy;
+            sums[d.C + c] = (float)totalDyX;
+            dbeta[c] += (float)totalDy;
+            dgamma[c] += (float)totalDyX;
+        }
+    }
+
+    [Kernel]
+    internal static void BackwardDataKernel(Index1D index, BatchNormDims d, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> gamma, ArrayView<float> mean, ArrayView<float> invstd, ArrayView<float> sums, ArrayView<float> dx)
+    {
+        float m = d.N * d.HW;
+        for (long i = index.X; i < d.Length; i += d.Threads)
+        {
+            int c = d.Channel(i);
+            float rs = invstd[c];
+            float xhat = (x[i] - mean[c]) * rs;
+            dx[i] += (gamma[c] * rs / m * ((m * dy[i]) - sums[c] - (xhat * sums[d.C + c])));
+        }
+    }
+}
+
+/// <summary>Shapes and constants of one batch-norm launch (passed by value into kernels).</summary>
+public readonly struct BatchNormDims
+{
+    public BatchNormDims(int n, int c, int hw, float epsilon, float momentum, int threads = 1)
+    {
+        N = n;
+        C = c;
+        HW = hw;
+        Epsilon = epsilon;
+        Momentum = momentum;
+        Threads = threads;
+    }
+
+    public readonly int N;
+    public readonly int C;
+    public readonly int HW;
+    public readonly float Epsilon;
+    public readonly float Momentum;
+
+    /// <summary>Threads of the grid-stride launch.</summary>
+    public readonly int Threads;
+
+    public long Length => (long)N * C * HW;
+
+    public BatchNormDims WithThreads(int threads) => new(N, C, HW, Epsilon, Momentum, threads);
+
+    /// <summary>Channel of flat NCHW index i.</summary>
+    public int Channel(long i) => (int)(i / HW % C);
+
+    /// <summary>Flat index of the i-th value (over n, hw) of channel c.</summary>
+    public long Index(int i, int c)
+    {
+        int n = i / HW;
+        return (((long)n * C) + c) * HW + (i - n * HW);
+    }
+}

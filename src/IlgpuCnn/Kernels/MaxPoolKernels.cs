@@ -1,0 +1,122 @@
+using ILGPU;
+using ILGPU.Runtime;
+using IlgpuCnn.Device;
+
+namespace IlgpuCnn.Kernels;
+
+// Max pooling 2×2, stride 2 ("valid": OH = H/2, OW = W/2, a trailing odd row/column is dropped).
+//   x (N, C, H, W)    y (N, C, OH, OW)    argmax (N, C, OH, OW): 0..3 = which of the window
+// forward:  y = max of the window; argmax = the first position holding it (row-major), as TF does
+// backward: dx[argmax] += dy (windows do not overlap, so there are no races)
+
+/// <summary>The 2×2 max-pool kernels of one device, loaded once.</summary>
+public sealed class MaxPoolKernels
+{
+    private readonly ComputeDevice _device;
+    private readonly Action<Index1D, PoolDims, ArrayView<float>, ArrayView<float>, ArrayView<int>> _forward;
+    private readonly Action<Index1D, PoolDims, ArrayView<float>, ArrayView<int>, ArrayView<float>> _backward;
+
+    private MaxPoolKernels(ComputeDevice device)
+    {
+        _device = device;
+        _forward = device.Accelerator.LoadAutoGroupedStreamKernel<Index1D, PoolDims, ArrayView<float>, ArrayView<float>, ArrayView<int>>(ForwardKernel);
+        _backward = device.Accelerator.LoadAutoGroupedStreamKernel<Index1D, PoolDims, ArrayView<float>, ArrayView<int>, ArrayView<float>>(BackwardKernel);
+    }
+
+    public static MaxPoolKernels For(ComputeDevice device) => device.Kernels(d => new MaxPoolKernels(d));
+
+    public void Forward(int nc, int h, int w, ArrayView<float> x, ArrayView<float> y, ArrayView<int> argmax)
+    {
+        var d = new PoolDims(nc, h, w, 0);
+        int threads = Launch.Threads(_device, d.OutLength);
+        _forward(threads, d.WithThreads(threads), x, y, argmax);
+    }
+
+    public void Backward(int nc, int h, int w, ArrayView<float> dy, ArrayView<int> argmax, ArrayView<float> dx)
+    {
+        var d = new PoolDims(nc, h, w, 0);
+        int threads = Launch.Threads(_device, d.OutLength);
+        _backward(threads, d.WithThreads(threads), dy, argmax, dx);
+    }
+
+    [Kernel]
+    internal static void ForwardKernel(Index1D index, PoolDims d, ArrayView<float> x, ArrayView<float> y, ArrayView<int> argmax)
+    {
+        for (long o = index.X; o < d.OutLength; o += d.Threads)
+        {
+            long first = d.FirstInput(o);
+            float best = x[first];
+            int arg = 0;
+            float v1 = x[first + 1];
+            if (v1 > best)
+            {
+                best = v1;
+                arg = 1;
+            }
+
+            float v2 = x[first + d.W];
+            if (v2 > best)
+            {
+                best = v2;
+                arg = 2;
+            }
+
+            float v3 = x[first + d.W + 1];
+            if (v3 > best)
+            {
+                best = v3;
+                arg = 3;
+            }
+
+            y[o] = best;
+            argmax[o] = arg;
+        }
+    }
+
+    [Kernel]
+    internal static void BackwardKernel(Index1D index, PoolDims d, ArrayView<float> dy, ArrayView<int> argmax, ArrayView<float> dx)
+    {
+        for (long o = index.X; o < d.OutLength; o += d.Threads)
+        {
+            int a = argmax[o];
+            long i = d.FirstInput(o) + ((a >> 1) * d.W) + (a & 1);
+            dx[i] += dy[o];
+        }
+    }
+}
+
+/// <summary>Shapes of one 2×2/2 pooling launch: NC planes of H×W in, (H/2)×(W/2) out.</summary>
+public readonly struct PoolDims
+{
+    public PoolDims(int nc, int h, int w, int threads)
+    {
+        NC = nc;
+        H = h;
+        W = w;
+        Threads = threads;
+    }
+
+    public readonly int NC;
+    public readonly int H;
+    public readonly int W;
+    public readonly int Threads;
+
+    public int OH => H / 2;
+
+    public int OW => W / 2;
+
+    public long OutLength => (long)NC * OH * OW;
+
+    public PoolDims WithThreads(int threads) => new(NC, H, W, threads);
+
+    /// <summary>Flat input index of the top-left of output o's window.</summary>
+    public long FirstInput(long o)
+    {
+        int ohw = OH * OW;
+        long plane = o / ohw;
+        int r = (int)(o - plane * ohw);
+        int oh = r / OW;
+        int ow = r - oh * OW;
+        return (plane * H + 2 * oh) * W + 2 * ow;
+    }
+}

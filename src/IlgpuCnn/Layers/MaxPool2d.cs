@@ -1,0 +1,72 @@
+using ILGPU;
+using ILGPU.Runtime;
+using IlgpuCnn.Autograd;
+using IlgpuCnn.Device;
+using IlgpuCnn.Kernels;
+using IlgpuCnn.Tensors;
+
+namespace IlgpuCnn.Layers;
+
+/// <summary>Max pooling 2×2, stride 2, "valid"; backward routes each gradient to its window's argmax.</summary>
+public sealed class MaxPool2d : ILayer, IDisposable
+{
+    private readonly ComputeDevice _device;
+    private readonly MaxPoolKernels _kernels;
+    private readonly Tensor _y;
+    private MemoryBuffer1D<int, Stride1D.Dense>? _argmax;
+    private Tensor? _x;
+
+    public MaxPool2d(ComputeDevice device, string name)
+    {
+        _device = device;
+        Name = name;
+        _kernels = MaxPoolKernels.For(device);
+        _y = Tensor.Allocate(device, new Shape(1, 1, 1, 1), true, $"{name}.out");
+    }
+
+    public string Name { get; }
+
+    public IReadOnlyList<Parameter> Parameters => [];
+
+    public Shape OutputShape(Shape input)
+    {
+        if (input.H < 2 || input.W < 2)
+        {
+            throw new ArgumentException($"{Name}: a 2x2 pool needs at least 2x2 input, but got {input}");
+        }
+
+        return input with { H = input.H / 2, W = input.W / 2 };
+    }
+
+    public Tensor Forward(Tensor x, GradientTape tape)
+    {
+        _y.EnsureShape(OutputShape(x.Shape));
+        if (_argmax is null || _argmax.Length < _y.Length)
+        {
+            _argmax?.Dispose();
+            _argmax = _device.Accelerator.Allocate1D<int>(_y.Length);
+        }
+
+        _kernels.Forward(x.Shape.N * x.Shape.C, x.Shape.H, x.Shape.W, x.View, _y.View, Argmax);
+        _x = x;
+        tape.Record(this, _y);
+        return _y;
+    }
+
+    public void Backward()
+    {
+        var x = _x!;
+        if (x.RequiresGrad)
+        {
+            _kernels.Backward(x.Shape.N * x.Shape.C, x.Shape.H, x.Shape.W, _y.Grad, Argmax, x.Grad);
+        }
+    }
+
+    private ArrayView<int> Argmax => _argmax!.View.SubView(0, _y.Length);
+
+    public void Dispose()
+    {
+        _argmax?.Dispose();
+        _y.Dispose();
+    }
+}
