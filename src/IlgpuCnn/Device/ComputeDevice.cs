@@ -1,4 +1,5 @@
 using ILGPU;
+using ILGPU.Algorithms;
 using ILGPU.Runtime;
 using ILGPU.Runtime.CPU;
 using ILGPU.Runtime.Cuda;
@@ -40,7 +41,7 @@ public sealed class ComputeDevice : IDisposable
         var cpu = gpuShapedCpu ? CPUDevice.Nvidia : CPUDevice.Default;
         var context = Context.Create(builder =>
         {
-            builder.Optimize(OptimizationLevel.O1);
+            builder.Optimize(OptimizationLevel.O1).EnableAlgorithms();
             if (kind != DeviceKind.Cpu)
             {
                 builder.Cuda();
