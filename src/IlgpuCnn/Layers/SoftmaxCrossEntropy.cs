@@ -70,6 +70,9 @@ public sealed class SoftmaxCrossEntropy : IBackward, IDisposable
     /// <summary>Zeroes the running sums (start of an epoch or of an evaluation).</summary>
     public void ResetMetrics() => _metrics.MemSetToZero();
 
+    /// <summary>Sets the running sums (a resumed, part-done epoch).</summary>
+    public void SetMetrics(double lossSum, double correct) => _metrics.View.CopyFromCPU([(float)lossSum, (float)correct]);
+
     /// <summary>Reads the running sums (synchronises): (Σ loss, Σ correct).</summary>
     public (double LossSum, double Correct) ReadMetrics()
     {

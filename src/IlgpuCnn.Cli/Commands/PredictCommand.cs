@@ -1,0 +1,93 @@
+using System.CommandLine;
+using System.Globalization;
+using IlgpuCnn.Data;
+using IlgpuCnn.Device;
+using IlgpuCnn.Training;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+
+namespace IlgpuCnn.Cli.Commands;
+
+/// <summary><c>ilgpucnn predict</c>: the top classes of PNG/JPEG files of any size (resized to 32×32).</summary>
+public static class PredictCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "A model.safetensors or checkpoint.safetensors written by 'ilgpucnn train'.", Required = true };
+        var top = new Option<int>("--top") { Description = "How many classes to show per image.", DefaultValueFactory = _ => 3 };
+        var device = new Option<string>("--device") { Description = "auto, cuda or cpu.", DefaultValueFactory = _ => "auto" };
+        var images = new Argument<string[]>("images") { Description = "PNG or JPEG files (any size; each is resized to 32x32).", Arity = ArgumentArity.OneOrMore };
+        var cmd = new Command("predict", "Classify images with a trained checkpoint and print the top classes with probabilities.")
+        {
+            model, top, device, images,
+        };
+        cmd.SetAction(parse => Cli.Guard(parse, () =>
+        {
+            var files = parse.GetValue(images)!;
+            int k = Math.Clamp(parse.GetValue(top), 1, CifarDataset.ClassCount);
+            var pixels = new float[files.Length * CifarDataset.ImageFloats];
+            for (int i = 0; i < files.Length; i++)
+            {
+                LoadImage(files[i]).CopyTo(pixels, i * CifarDataset.ImageFloats);
+            }
+
+            using var dev = ComputeDevice.Create(ComputeDevice.ParseKind(parse.GetValue(device)!));
+            using var net = Checkpoint.LoadModel(parse.GetValue(model)!, dev);
+            var probs = Evaluator.PredictProbabilities(net, pixels, files.Length);
+            for (int i = 0; i < files.Length; i++)
+            {
+                var row = probs.AsSpan(i * net.Classes, net.Classes).ToArray();
+                var best = Enumerable.Range(0, net.Classes).OrderByDescending(c => row[c]).Take(k);
+                Console.WriteLine($"{files[i]}: " + string.Join(", ", best.Select(c => string.Create(CultureInfo.InvariantCulture, $"{CifarDataset.ClassNames[c]} {row[c]:P1}"))));
+            }
+
+            return 0;
+        }));
+        return cmd;
+    }
+
+    /// <summary>Decodes an image file, resizes it to 32×32 (bilinear) and returns (3, 32, 32) floats in [0, 1].</summary>
+    public static float[] LoadImage(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new UserError($"Image '{path}' does not exist; pass the path of a PNG or JPEG file.");
+        }
+
+        Image<Rgb24> image;
+        try
+        {
+            image = Image.Load<Rgb24>(path);
+        }
+        catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or NotSupportedException)
+        {
+            throw new UserError($"'{path}' is not a readable PNG or JPEG image ({e.Message}); pass an image file.", e);
+        }
+
+        using (image)
+        {
+            const int size = CifarDataset.ImageSize;
+            if (image.Width != size || image.Height != size)
+            {
+                image.Mutate(x => x.Resize(size, size, KnownResamplers.Triangle));
+            }
+
+            var result = new float[CifarDataset.ImageFloats];
+            image.ProcessPixelRows(rows =>
+            {
+                for (int y = 0; y < size; y++)
+                {
+                    var row = rows.GetRowSpan(y);
+                    for (int x = 0; x < size; x++)
+                    {
+                        result[(0 * size + y) * size + x] = row[x].R / 255f;
+                        result[(1 * size + y) * size + x] = row[x].G / 255f;
+                        result[(2 * size + y) * size + x] = row[x].B / 255f;
+                    }
+                }
+            });
+            return result;
+        }
+    }
+}

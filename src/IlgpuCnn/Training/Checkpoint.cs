@@ -1,0 +1,187 @@
+using System.Globalization;
+using System.Text.Json;
+using IlgpuCnn.Device;
+using IlgpuCnn.Models;
+using IlgpuCnn.Tensors;
+
+namespace IlgpuCnn.Training;
+
+/// <summary>
+/// Safetensors checkpoints (readable by PyTorch and Hugging Face tools). A model file holds every
+/// parameter by name (<c>block1.conv1.kernel</c> [Co, Ci, 3, 3], <c>head.dense1.kernel</c>
+/// [in, out], BN <c>moving_mean</c>/<c>moving_variance</c>, ...) and the architecture and width in
+/// <c>__metadata__</c>. A training checkpoint adds the AdamW moments (<c>optimizer.m</c>,
+/// <c>optimizer.v</c>, flat in parameter order), EarlyStopping's best weights, and the
+/// <see cref="TrainingState"/> as JSON. All writes are atomic (temp file, then rename).
+/// </summary>
+public static class Checkpoint
+{
+    public const string ArchitectureKey = "architecture";
+    public const string WidthKey = "width";
+    public const string ClassesKey = "classes";
+    public const string StateKey = "training_state";
+    public const string MomentsM = "optimizer.m";
+    public const string MomentsV = "optimizer.v";
+    public const string BestWeights = "early_stopping.best_weights";
+
+    /// <summary>Writes the model's parameters.</summary>
+    public static void SaveModel(string path, VggModel model) => SafeTensors.Write(path, ModelTensors(model), ModelMetadata(model));
+
+    /// <summary>Writes everything a resumed run needs.</summary>
+    public static void SaveTraining(string path, Trainer trainer)
+    {
+        var model = trainer.Model;
+        var store = model.Store;
+        var tensors = ModelTensors(model);
+        long n = store.TrainableCount;
+        var m = new float[n];
+        var v = new float[n];
+        store.FirstMoments.SubView(0, n).CopyToCPU(m);
+        store.SecondMoments.SubView(0, n).CopyToCPU(v);
+        tensors.Add(NamedTensor.F32(MomentsM, [n], m));
+        tensors.Add(NamedTensor.F32(MomentsV, [n], v));
+        if (trainer.EarlyStopping.BestWeights is { } best)
+        {
+            tensors.Add(NamedTensor.F32(BestWeights, [best.LongLength], best));
+        }
+
+        var meta = ModelMetadata(model);
+        meta[StateKey] = JsonSerializer.Serialize(trainer.GetState());
+        SafeTensors.Write(path, tensors, meta);
+    }
+
+    /// <summary>Reads a model file (or a training checkpoint) into a new model on <paramref name="device"/>.</summary>
+    public static VggModel LoadModel(string path, ComputeDevice device)
+    {
+        var content = Read(path);
+        double width = ReadWidth(path, content);
+        var model = VggModel.Create(device, width);
+        try
+        {
+            LoadParameters(path, content, model);
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Restores weights, moments, callback state and position into a trainer built with the same width.</summary>
+    public static void LoadTraining(string path, Trainer trainer)
+    {
+        var content = Read(path);
+        double width = ReadWidth(path, content);
+        if (Math.Abs(width - trainer.Model.Width) > 1e-9)
+        {
+            throw new UserError($"Checkpoint '{path}' is for --width {width.ToString(CultureInfo.InvariantCulture)}, but this run uses --width {trainer.Model.Width.ToString(CultureInfo.InvariantCulture)}; pass --width {width.ToString(CultureInfo.InvariantCulture)} to resume it.");
+        }
+
+        LoadParameters(path, content, trainer.Model);
+        if (!content.Metadata.TryGetValue(StateKey, out var json))
+        {
+            throw new UserError($"'{path}' holds model weights but no training state, so it cannot be resumed; use the run's checkpoint.safetensors.");
+        }
+
+        var store = trainer.Model.Store;
+        long n = store.TrainableCount;
+        var m = Flat(path, content, MomentsM, n);
+        var v = Flat(path, content, MomentsV, n);
+        store.FirstMoments.SubView(0, n).CopyFromCPU(m);
+        store.SecondMoments.SubView(0, n).CopyFromCPU(v);
+        var best = content.Find(BestWeights) is null ? null : Flat(path, content, BestWeights, store.TotalCount);
+        TrainingState state;
+        try
+        {
+            state = JsonSerializer.Deserialize<TrainingState>(json) ?? throw new JsonException("null");
+        }
+        catch (JsonException e)
+        {
+            throw new UserError($"The training state in '{path}' is not valid JSON ({e.Message}); the checkpoint is damaged, use another one.", e);
+        }
+
+        trainer.SetState(state, best);
+    }
+
+    private static List<NamedTensor> ModelTensors(VggModel model)
+    {
+        var values = model.Store.Download();
+        var list = new List<NamedTensor>();
+        foreach (var p in model.Store.All)
+        {
+            long start = (p.Trainable ? 0 : model.Store.TrainableCount) + p.Offset;
+            list.Add(NamedTensor.F32(p.Name, p.Dims.Select(d => (long)d).ToArray(), values.AsSpan((int)start, p.Count)));
+        }
+
+        return list;
+    }
+
+    private static Dictionary<string, string> ModelMetadata(VggModel model) => new()
+    {
+        [ArchitectureKey] = VggModel.Architecture,
+        [WidthKey] = model.Width.ToString("R", CultureInfo.InvariantCulture),
+        [ClassesKey] = model.Classes.ToString(CultureInfo.InvariantCulture),
+        ["format"] = "ilgpucnn-1; layout NCHW; conv kernels [out, in, kh, kw]; dense kernels [in, out]",
+    };
+
+    private static SafeTensorsContent Read(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new UserError($"Checkpoint '{path}' does not exist; pass the path of a .safetensors file written by 'ilgpucnn train'.");
+        }
+
+        return SafeTensors.Read(path);
+    }
+
+    private static double ReadWidth(string path, SafeTensorsContent content)
+    {
+        if (!content.Metadata.TryGetValue(ArchitectureKey, out var arch) || arch != VggModel.Architecture)
+        {
+            throw new UserError($"'{path}' is not an IlgpuCnn {VggModel.Architecture} checkpoint (its architecture is '{arch ?? "unknown"}'); pass a model.safetensors or checkpoint.safetensors written by 'ilgpucnn train'.");
+        }
+
+        if (!content.Metadata.TryGetValue(WidthKey, out var w) || !double.TryParse(w, NumberStyles.Float, CultureInfo.InvariantCulture, out double width) || !(width > 0))
+        {
+            throw new UserError($"'{path}' has no valid width in its metadata; the checkpoint is damaged, use another one.");
+        }
+
+        return width;
+    }
+
+    private static void LoadParameters(string path, SafeTensorsContent content, VggModel model)
+    {
+        var store = model.Store;
+        var values = new float[store.TotalCount];
+        foreach (var p in store.All)
+        {
+            var t = content.Find(p.Name) ?? throw new UserError($"Checkpoint '{path}' has no tensor '{p.Name}'; it was written for another architecture, use a checkpoint of this model.");
+            if (!t.Shape.SequenceEqual(p.Dims.Select(d => (long)d)))
+            {
+                throw new UserError($"Tensor '{p.Name}' in '{path}' has shape [{string.Join(", ", t.Shape)}] but the model expects [{string.Join(", ", p.Dims)}]; the checkpoint is of another architecture or width.");
+            }
+
+            if (t.DType != SafeTensorsDType.F32)
+            {
+                throw new UserError($"Tensor '{p.Name}' in '{path}' is {t.DType}, expected F32; use a checkpoint written by 'ilgpucnn train'.");
+            }
+
+            long start = (p.Trainable ? 0 : store.TrainableCount) + p.Offset;
+            t.ToFloats().CopyTo(values, start);
+        }
+
+        store.Upload(values);
+    }
+
+    private static float[] Flat(string path, SafeTensorsContent content, string name, long count)
+    {
+        var t = content.Find(name) ?? throw new UserError($"Checkpoint '{path}' has no tensor '{name}'; it cannot be resumed, use the run's checkpoint.safetensors.");
+        if (t.Count != count || t.DType != SafeTensorsDType.F32)
+        {
+            throw new UserError($"Tensor '{name}' in '{path}' has {t.Count} {t.DType} values but {count} F32 values are expected; the checkpoint is of another architecture or width.");
+        }
+
+        return t.ToFloats();
+    }
+}

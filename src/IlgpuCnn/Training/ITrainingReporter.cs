@@ -1,0 +1,25 @@
+using IlgpuCnn.Training.Callbacks;
+
+namespace IlgpuCnn.Training;
+
+/// <summary>Where the trainer reports progress (the CLI draws a Keras-like bar; tests stay silent).</summary>
+public interface ITrainingReporter
+{
+    /// <summary>An epoch (1-based) of <paramref name="epochs"/> starts with <paramref name="steps"/> steps.</summary>
+    void EpochStarted(int epoch, int epochs, int steps) { }
+
+    /// <summary>Running means within the epoch, at most a few times a second.</summary>
+    void StepProgress(int step, int steps, TimeSpan elapsed, double accuracy, double loss) { }
+
+    /// <summary>The epoch's line: its logs, wall time and time per step.</summary>
+    void EpochEnded(int epoch, int steps, EpochLogs logs, TimeSpan elapsed) { }
+
+    /// <summary>A plain message (callback decisions, checkpoint written, ...).</summary>
+    void Message(string text) { }
+}
+
+/// <summary>A reporter that shows nothing.</summary>
+public sealed class SilentReporter : ITrainingReporter
+{
+    public static readonly SilentReporter Instance = new();
+}
