@@ -227,7 +227,7 @@ public static class CifarParquetReader
         {
             if (field is StructField { Name: "img" } img)
             {
-                bytes = img.Fields.OfType<DataField>().FirstOrDefault(f => f.Name == "bytes" && f.ClrType == typeof(byte[]));
+                bytes = img.Fields.OfType<DataField>().FirstOrDefault(f => f.Name == "bytes" && (f.ClrType == typeof(byte[]) || f.ClrType == typeof(ReadOnlyMemory<byte>)));
             }
             else if (field is DataField { Name: "label" } l && l.ClrType == typeof(long))
             {
@@ -237,7 +237,7 @@ public static class CifarParquetReader
 
         if (bytes is null || label is null)
         {
-            var columns = string.Join(", ", schema.GetDataFields().Select(f => $"{f.Path} ({f.ClrType.Name})"));
+            var columns = string.Join(", ", schema.GetDataFields().Select(f => f.Path.ToString()));
             throw new UserError($"{path} has the columns [{columns}], but a CIFAR-10 file needs an `img` struct with PNG `bytes` and an int64 `label` (the Hugging Face uoft-cs/cifar10 layout); pass --data with the folder of the right files.");
         }
 
