@@ -12,8 +12,9 @@ namespace IlgpuCnn.Data;
 /// one row group at a time, decoding the PNGs of a row group in parallel.
 /// Every image must be a 32×32 8-bit RGB PNG and every label 0..9; anything else is a
 /// <see cref="UserError"/> naming the file and the (0-based) row.
-/// Measured on the 2-core development machine (Release): decoding all 60,000 images
-/// (train + test) takes about 3.4 s, i.e. ~57 µs per image, ~18,000 images/s.
+/// Measured on the 2-core development machine (Release, `ilgpucnn data`, files in the page
+/// cache): reading and decoding all 60,000 images (train + test) took 5.4 s wall, 4.7 s CPU
+/// (~80 µs CPU per image, ~11,000 images/s); 6.6–11 s when other builds shared the cores.
 /// </summary>
 public static class CifarParquetReader
 {
