@@ -118,14 +118,14 @@ public sealed class Augmentation
     }
 
     /// <summary>One thread per (image, output row): draws the image's parameters, then resamples the row.</summary>
-    private static void RandomKernel(Index1D index, ArrayView<float> source, ArrayView<float> destination, uint seed, int epoch, int step)
+    internal static void RandomKernel(Index1D index, ArrayView<float> source, ArrayView<float> destination, uint seed, int epoch, int step)
     {
         int image = index / Size;
         ResampleRow(source, destination, image, index % Size, Draw(seed, epoch, step, image));
     }
 
     /// <summary>One thread per (image, output row) with given parameters.</summary>
-    private static void GivenKernel(Index1D index, ArrayView<float> source, ArrayView<float> destination, ArrayView<AugmentParams> parameters)
+    internal static void GivenKernel(Index1D index, ArrayView<float> source, ArrayView<float> destination, ArrayView<AugmentParams> parameters)
     {
         int image = index / Size;
         ResampleRow(source, destination, image, index % Size, parameters[image]);
