@@ -16,6 +16,8 @@ public static class Cli
     {
         var root = new RootCommand("IlgpuCnn: train a VGG-style CNN on CIFAR-10 with kernels compiled by ILGPU.");
         root.Options.Add(Verbose);
+        root.Subcommands.Add(Commands.DataCommand.Create());
+        root.Subcommands.Add(Commands.PreviewCommand.Create());
         return root;
     }
 

@@ -1,0 +1,65 @@
+using System.CommandLine;
+using System.Diagnostics;
+using IlgpuCnn.Data;
+
+namespace IlgpuCnn.Cli.Commands;
+
+/// <summary>
+/// <c>ilgpucnn data [--data DIR]</c>: finds or downloads CIFAR-10, reads and verifies every row
+/// (50,000 + 10,000 rows, 32×32 RGB PNGs, labels 0..9) and describes it: where, rows,
+/// per-class counts, and the recipe's validation split.
+/// </summary>
+public static class DataCommand
+{
+    public const int TrainRows = 50_000;
+    public const int TestRows = 10_000;
+
+    public static Command Create()
+    {
+        var data = DataOptions.CreateDataOption();
+        var command = new Command("data", "Find or download CIFAR-10, verify it, and describe it (rows, per-class counts, where it is).");
+        command.Options.Add(data);
+        command.SetAction(parse => Cli.Guard(parse, () => Run(parse.GetValue(data), Console.Out)));
+        return command;
+    }
+
+    /// <summary>Runs the command, writing the description to <paramref name="output"/>; returns the exit code.</summary>
+    public static int Run(string? dataOption, TextWriter output)
+    {
+        var location = DataOptions.Locate(dataOption);
+        output.WriteLine($"data folder: {location.Directory} (from {location.OriginText})");
+
+        var watch = Stopwatch.StartNew();
+        var train = Verify(location.TrainFile, TrainRows, "training");
+        var test = Verify(location.TestFile, TestRows, "test");
+        double seconds = watch.Elapsed.TotalSeconds;
+
+        var split = DataSplit.Create(train.Count, 0.2);
+        output.WriteLine($"{Path.GetFileName(location.TrainFile),-32} {train.Count,7:N0} rows  {new FileInfo(location.TrainFile).Length,13:N0} bytes");
+        output.WriteLine($"{Path.GetFileName(location.TestFile),-32} {test.Count,7:N0} rows  {new FileInfo(location.TestFile).Length,13:N0} bytes");
+        output.WriteLine($"verified: every image a 32×32 RGB PNG, every label 0..9 ({train.Count + test.Count:N0} images decoded in {seconds:F1} s)");
+        output.WriteLine();
+        output.WriteLine($"{"label",5}  {"class",-10} {"train",7} {"test",7}");
+        var trainCounts = train.ClassCounts();
+        var testCounts = test.ClassCounts();
+        for (int label = 0; label < CifarDataset.ClassCount; label++)
+        {
+            output.WriteLine($"{label,5}  {CifarDataset.ClassNames[label],-10} {trainCounts[label],7:N0} {testCounts[label],7:N0}");
+        }
+
+        output.WriteLine();
+        output.WriteLine($"validation_split 0.2: training rows 0..{split.TrainCount - 1:N0} ({split.TrainCount:N0}), validation rows {split.TrainCount:N0}..{split.Rows - 1:N0} ({split.ValidationCount:N0}), taken before shuffling");
+        return 0;
+    }
+
+    private static CifarDataset Verify(string path, int expectedRows, string split)
+    {
+        long rows = CifarParquetReader.CountRows(path);
+        if (rows != expectedRows)
+        {
+            throw new UserError($"{path} has {rows:N0} rows, but CIFAR-10's {split} split has {expectedRows:N0}; delete it and run `ilgpucnn data` to download it again, or pass --data with the folder of the full files.");
+        }
+
+        return CifarParquetReader.Read(path);
+    }
+}

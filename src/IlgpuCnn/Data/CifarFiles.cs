@@ -1,0 +1,28 @@
+namespace IlgpuCnn.Data;
+
+/// <summary>
+/// Makes sure a resolved data folder holds both CIFAR-10 Parquet files. Only the user cache is
+/// downloaded into; a folder named by <c>--data</c> or <c>ILGPUCNN_DATA</c> that lacks a file is
+/// a <see cref="UserError"/> (most likely a typo, and a 136 MB download should not land there
+/// by surprise).
+/// </summary>
+public static class CifarFiles
+{
+    /// <summary>Ensures both files exist, downloading into the cache when needed; returns the files downloaded.</summary>
+    public static IReadOnlyList<string> Ensure(DataLocation location, Action<string, long, long?>? progress = null, string baseUrl = CifarDownloader.DefaultBaseUrl)
+    {
+        var missing = new[] { location.TrainFile, location.TestFile }.Where(f => !File.Exists(f)).Select(Path.GetFileName).ToList();
+        if (missing.Count == 0)
+        {
+            return [];
+        }
+
+        if (location.Origin != DataOrigin.Cache)
+        {
+            throw new UserError($"The data folder {location.Directory} (from {location.OriginText}) has no {string.Join(" and no ", missing)}; put the two CIFAR-10 Parquet files there, or {(location.Origin == DataOrigin.Flag ? "leave out --data" : $"unset {DataLocator.EnvironmentVariable}")} to download them into the user cache.");
+        }
+
+        using var downloader = new CifarDownloader(baseUrl);
+        return downloader.EnsureAsync(location.Directory, progress).GetAwaiter().GetResult();
+    }
+}

@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using IlgpuCnn.Data;
+using Parquet;
+using Parquet.Schema;
+using Xunit.Abstractions;
+
+namespace IlgpuCnn.Tests.Data;
+
+/// <summary>Checks the reader on the real CIFAR-10 files (returns early when they are absent).</summary>
+public sealed class RealDataTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void TrainSplitHas50000RowsWith5000PerClassAndFirstLabelFrog()
+    {
+        if (RealData.Directory is null)
+        {
+            output.WriteLine(RealData.AbsentReason);
+            return;
+        }
+
+        var watch = Stopwatch.StartNew();
+        var train = RealData.TrainSet;
+        output.WriteLine($"train: {train.Count} images read and decoded in {watch.Elapsed.TotalSeconds:F2} s (or cached)");
+
+        Assert.Equal(50_000, train.Count);
+        Assert.All(train.ClassCounts(), c => Assert.Equal(5_000, c));
+        Assert.Equal(new[] { 6, 9, 9, 4, 1, 1, 2, 7, 8, 3 }, train.Labels.Take(10));
+        Assert.Equal("frog", CifarDataset.ClassNames[train.Labels[0]]);
+
+        // Published CIFAR-10 values: x_train[0][0][0] = (59, 62, 63).
+        var first = train.Image(0);
+        Assert.Equal(59 / 255f, first[0]);
+        Assert.Equal(62 / 255f, first[1024]);
+        Assert.Equal(63 / 255f, first[2048]);
+        Assert.InRange(train.Images.Min(), 0f, 0f);
+        Assert.InRange(train.Images.Max(), 1f, 1f);
+    }
+
+    [Fact]
+    public void TestSplitHas10000RowsWith1000PerClassAndFirstLabelCat()
+    {
+        if (RealData.Directory is null)
+        {
+            output.WriteLine(RealData.AbsentReason);
+            return;
+        }
+
+        var test = RealData.TestSet;
+        Assert.Equal(10_000, test.Count);
+        Assert.All(test.ClassCounts(), c => Assert.Equal(1_000, c));
+        Assert.Equal(new[] { 3, 8, 8, 0, 6, 6, 1, 6, 3, 1 }, test.Labels.Take(10));
+        Assert.Equal("cat", CifarDataset.ClassNames[test.Labels[0]]);
+    }
+
+    [Fact]
+    public void FirstTestImageMatchesAnIndependentPngDecode()
+    {
+        if (RealData.Directory is null)
+        {
+            output.WriteLine(RealData.AbsentReason);
+            return;
+        }
+
+        var path = Path.Combine(RealData.Directory, DataLocator.TestFileName);
+        byte[] png = FirstPng(path);
+        var (width, height, rgb) = MiniPng.Decode(png);
+        Assert.Equal((32, 32), (width, height));
+
+        // Published CIFAR-10 values: x_test[0][0][0] = (158, 112, 49).
+        Assert.Equal(new byte[] { 158, 112, 49 }, rgb.AsSpan(0, 3).ToArray());
+
+        var image = CifarParquetReader.Read(path, limit: 1).Image(0);
+        for (int p = 0; p < 1024; p++)
+        {
+            Assert.Equal(rgb[(p * 3) + 0] / 255f, image[p]);
+            Assert.Equal(rgb[(p * 3) + 1] / 255f, image[1024 + p]);
+            Assert.Equal(rgb[(p * 3) + 2] / 255f, image[2048 + p]);
+        }
+    }
+
+    [Fact]
+    public void DecodingAll60000ImagesTakesSeconds()
+    {
+        if (RealData.Directory is null)
+        {
+            output.WriteLine(RealData.AbsentReason);
+            return;
+        }
+
+        var watch = Stopwatch.StartNew();
+        var test = CifarParquetReader.Read(Path.Combine(RealData.Directory, DataLocator.TestFileName));
+        double testSeconds = watch.Elapsed.TotalSeconds;
+        output.WriteLine($"test split: {test.Count} images in {testSeconds:F2} s ({test.Count / testSeconds:F0} images/s on {Environment.ProcessorCount} cores)");
+        Assert.Equal(10_000, test.Count);
+        Assert.InRange(testSeconds, 0, 30);
+    }
+
+    private static byte[] FirstPng(string path)
+    {
+        return ReadAsync().GetAwaiter().GetResult();
+
+        async Task<byte[]> ReadAsync()
+        {
+            await using var reader = await ParquetReader.CreateAsync(path);
+            var field = reader.Schema.GetDataFields().Single(f => f.Name == "bytes");
+            using var group = reader.OpenRowGroupReader(0);
+            var values = new byte[]?[group.RowCount];
+            await group.ReadAsync(field, values.AsMemory());
+            return values[0]!;
+        }
+    }
+}
