@@ -118,6 +118,7 @@ public sealed class Augmentation
     }
 
     /// <summary>One thread per (image, output row): draws the image's parameters, then resamples the row.</summary>
+    [Kernel]
     internal static void RandomKernel(Index1D index, ArrayView<float> source, ArrayView<float> destination, uint seed, int epoch, int step)
     {
         int image = index / Size;
@@ -125,6 +126,7 @@ public sealed class Augmentation
     }
 
     /// <summary>One thread per (image, output row) with given parameters.</summary>
+    [Kernel]
     internal static void GivenKernel(Index1D index, ArrayView<float> source, ArrayView<float> destination, ArrayView<AugmentParams> parameters)
     {
         int image = index / Size;
