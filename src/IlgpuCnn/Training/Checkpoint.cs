@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using ILGPU.Runtime;
 using IlgpuCnn.Device;
 using IlgpuCnn.Models;
 using IlgpuCnn.Tensors;

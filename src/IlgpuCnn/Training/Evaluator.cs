@@ -29,8 +29,8 @@ public static class Evaluator
         for (int first = 0; first < data.Count; first += batchSize)
         {
             int count = Math.Min(batchSize, data.Count - first);
-            resident.Gather(first, count, batch.View, labels.View);
             batch.EnsureShape(VggModel.InputShape(count));
+            resident.Gather(first, count, batch.View, labels.View);
             tape.Begin(training: false, 0, 0);
             model.ForwardLoss(batch, labels.View, tape);
             model.Loss.Probabilities.View.CopyToCPU(probs.AsSpan(0, count * model.Classes));

@@ -212,10 +212,10 @@ public sealed class Trainer : ITrainingControl, IDisposable
     {
         int first = batch * _options.BatchSize;
         int count = Math.Min(_options.BatchSize, _split.TrainCount - first);
-        _data.Gather(first, count, _raw.View, _labels.View);
         var input = _options.Augment ? _input : _raw;
         input.EnsureShape(VggModel.InputShape(count));
         _raw.EnsureShape(VggModel.InputShape(count));
+        _data.Gather(first, count, _raw.View, _labels.View);
         if (_options.Augment)
         {
             _augmentation.Apply(_raw.View, _input.View, count, _options.Seed, epoch, batch);
@@ -236,8 +236,8 @@ public sealed class Trainer : ITrainingControl, IDisposable
         for (int first = 0; first < rows.Length; first += _options.BatchSize)
         {
             int count = Math.Min(_options.BatchSize, rows.Length - first);
-            _data.Gather(first, count, _raw.View, _labels.View);
             _raw.EnsureShape(VggModel.InputShape(count));
+            _data.Gather(first, count, _raw.View, _labels.View);
             _tape.Begin(training: false, _options.Seed, _optimizer.Iterations);
             _model.ForwardLoss(_raw, _labels.View, _tape);
         }

@@ -1,0 +1,148 @@
+using IlgpuCnn.Data;
+using IlgpuCnn.Models;
+using IlgpuCnn.Training;
+
+namespace IlgpuCnn.Tests.Training;
+
+/// <summary>
+/// The fit loop on the CPU accelerator with a tiny width and synthetic images: resuming from a
+/// checkpoint (after an epoch, or mid-epoch after an interruption) continues exactly as an
+/// uninterrupted run.
+/// </summary>
+[Collection(DeviceCollection.Name)]
+public sealed class TrainerTests : IDisposable
+{
+    private const double Width = 0.125;
+    private readonly DeviceFixture _fx;
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "ilgpucnn-trainer-" + Guid.NewGuid().ToString("N"));
+
+    public TrainerTests(DeviceFixture fx)
+    {
+        _fx = fx;
+        Directory.CreateDirectory(_dir);
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static CifarDataset Synthetic(int rows, int seed)
+    {
+        var rng = new TestRandom(seed);
+        var labels = rng.Ints(rows, CifarDataset.ClassCount);
+        var images = rng.Floats((long)rows * CifarDataset.ImageFloats, 0f, 1f);
+        for (int i = 0; i < rows; i++)
+        {
+            // A learnable signal: brighten one channel by class.
+            int c = labels[i] % 3;
+            for (int p = 0; p < 1024; p++)
+            {
+                images[i * CifarDataset.ImageFloats + c * 1024 + p] *= 0.5f + 0.05f * labels[i];
+            }
+        }
+
+        return new CifarDataset(images, labels, "synthetic");
+    }
+
+    private static TrainingOptions Options(int epochs) => new()
+    {
+        Epochs = epochs,
+        BatchSize = 16,
+        Width = Width,
+        Seed = 3,
+    };
+
+    [Fact]
+    public void ResumingAfterAnEpochEqualsTrainingStraight()
+    {
+        var data = Synthetic(100, 1);
+        float[] straight;
+        List<double> straightLoss;
+        using (var model = VggModel.Create(_fx.Device, Width, 3))
+        using (var trainer = new Trainer(_fx.Device, model, Options(2), data))
+        {
+            var fit = trainer.Fit();
+            Assert.Equal(2, fit.EpochsRun);
+            straight = model.Store.Download();
+            straightLoss = fit.History["val_loss"].ToList();
+        }
+
+        string checkpoint = Path.Combine(_dir, "checkpoint.safetensors");
+        using (var model = VggModel.Create(_fx.Device, Width, 3))
+        using (var trainer = new Trainer(_fx.Device, model, Options(1), data))
+        {
+            trainer.Fit();
+            Checkpoint.SaveTraining(checkpoint, trainer);
+        }
+
+        using (var model = VggModel.Create(_fx.Device, Width, 99))
+        using (var trainer = new Trainer(_fx.Device, model, Options(2), data))
+        {
+            Checkpoint.LoadTraining(checkpoint, trainer);
+            Assert.Equal(1, trainer.EpochsCompleted);
+            var fit = trainer.Fit();
+            Assert.Equal(2, fit.EpochsRun);
+            Assertions.Close(straightLoss, fit.History["val_loss"].Select(v => (float)v).ToArray(), rtol: 1e-4, what: "val_loss history");
+            Assertions.Close(straight, model.Store.Download(), rtol: 1e-4, atol: 1e-5, what: "weights after resume");
+            Assert.Equal(2 * trainer.StepsPerEpoch, trainer.Optimizer.Iterations);
+        }
+    }
+
+    [Fact]
+    public void AnInterruptedEpochResumesWhereItStopped()
+    {
+        var data = Synthetic(100, 2);
+        float[] straight;
+        using (var model = VggModel.Create(_fx.Device, Width, 3))
+        using (var trainer = new Trainer(_fx.Device, model, Options(1), data))
+        {
+            trainer.Fit();
+            straight = model.Store.Download();
+        }
+
+        string checkpoint = Path.Combine(_dir, "interrupted.safetensors");
+        using (var model = VggModel.Create(_fx.Device, Width, 3))
+        using (var trainer = new Trainer(_fx.Device, model, Options(1), data))
+        {
+            using var cancelled = new CancellationTokenSource();
+            cancelled.Cancel();
+            var fit = trainer.Fit(cancel: cancelled.Token);
+            Assert.True(fit.Interrupted);
+            Assert.Equal(0, fit.EpochsRun);
+            Assert.Equal(1, trainer.BatchesDoneInEpoch);
+            Checkpoint.SaveTraining(checkpoint, trainer);
+        }
+
+        using (var model = VggModel.Create(_fx.Device, Width, 3))
+        using (var trainer = new Trainer(_fx.Device, model, Options(1), data))
+        {
+            Checkpoint.LoadTraining(checkpoint, trainer);
+            var fit = trainer.Fit();
+            Assert.False(fit.Interrupted);
+            Assert.Equal(1, fit.EpochsRun);
+            Assertions.Close(straight, model.Store.Download(), rtol: 1e-4, atol: 1e-5, what: "weights after a mid-epoch resume");
+        }
+    }
+
+    [Fact]
+    public void ACheckpointOfAnotherWidthIsRefusedWithAClearSentence()
+    {
+        var data = Synthetic(40, 3);
+        string checkpoint = Path.Combine(_dir, "w.safetensors");
+        using (var model = VggModel.Create(_fx.Device, Width, 3))
+        using (var trainer = new Trainer(_fx.Device, model, Options(1) with { BatchSize = 8 }, data))
+        {
+            Checkpoint.SaveModel(checkpoint, model);
+        }
+
+        using var other = VggModel.Create(_fx.Device, 0.25, 3);
+        using var t2 = new Trainer(_fx.Device, other, Options(1) with { Width = 0.25 }, data);
+        var e = Assert.Throws<UserError>(() => Checkpoint.LoadTraining(checkpoint, t2));
+        Assert.Contains("--width 0.125", e.Message);
+
+        var loaded = Checkpoint.LoadModel(checkpoint, _fx.Device);
+        Assert.Equal(Width, loaded.Width);
+        loaded.Dispose();
+
+        File.WriteAllBytes(checkpoint, [1, 2, 3]);
+        Assert.Throws<UserError>(() => Checkpoint.LoadModel(checkpoint, _fx.Device));
+    }
+}
