@@ -21,6 +21,7 @@ public static class Cli
         root.Subcommands.Add(Commands.PreviewCommand.Create());
         root.Subcommands.Add(Commands.DevicesCommand.Create());
         root.Subcommands.Add(Commands.SummaryCommand.Create());
+        root.Subcommands.Add(Commands.BenchCommand.Create());
         return root;
     }
 

@@ -36,6 +36,9 @@ public sealed class GradientTape
 
     public int Count => _ops.Count;
 
+    /// <summary>Called around every op's backward (profiling); null in normal training.</summary>
+    public IBackwardObserver? Observer { get; set; }
+
     /// <summary>Starts a new pass: clears the tape and sets the mode.</summary>
     public void Begin(bool training, uint seed, long step)
     {
@@ -91,7 +94,10 @@ public sealed class GradientTape
         util.Fill(loss.Grad, 1f);
         for (int i = _ops.Count - 1; i >= 0; i--)
         {
-            _ops[i].Op.Backward();
+            var op = _ops[i].Op;
+            Observer?.Before(op);
+            op.Backward();
+            Observer?.After(op);
         }
     }
 
