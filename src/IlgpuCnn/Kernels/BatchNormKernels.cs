@@ -76,16 +76,16 @@ public sealed class BatchNormKernels
         int c = Grid.IdxX;
         int m = d.N * d.HW;
         double sum = 0;
-        for (int i = Group.IdxX; i < m; i += Group.DimX)
+        for (var it = new ChannelCursor(d, c, Group.IdxX, Group.DimX); it.Valid; it.Next())
         {
-            sum += x[d.Index(i, c)];
+            sum += x[it.Offset];
         }
 
         double mu = ChannelReduce.GroupSum(shared, sum) / m;
         double sq = 0;
-        for (int i = Group.IdxX; i < m; i += Group.DimX)
+        for (var it = new ChannelCursor(d, c, Group.IdxX, Group.DimX); it.Valid; it.Next())
         {
-            double v = x[d.Index(i, c)] - mu;
+            double v = x[it.Offset] - mu;
             sq += v * v;
         }
 
@@ -109,7 +109,8 @@ public sealed class BatchNormKernels
     [Kernel]
     internal static void NormalizeKernel(Index1D index, BatchNormDims d, ArrayView<float> x, ArrayView<float> gamma, ArrayView<float> beta, ArrayView<float> mean, ArrayView<float> invstd, ArrayView<float> y)
     {
-        for (long i = index.X; i < d.Length; i += d.Threads)
+        int length = (int)d.Length;
+        for (int i = index.X; i < length; i += d.Threads)
         {
             int c = d.Channel(i);
             y[i] = ((x[i] - mean[c]) * invstd[c] * gamma[c]) + beta[c];
@@ -122,14 +123,13 @@ public sealed class BatchNormKernels
     {
         var shared = SharedMemory.Allocate<double>(ChannelReduce.MaxGroup);
         int c = Grid.IdxX;
-        int m = d.N * d.HW;
         float mu = mean[c];
         float rs = invstd[c];
         double sdy = 0;
         double sdyx = 0;
-        for (int i = Group.IdxX; i < m; i += Group.DimX)
+        for (var it = new ChannelCursor(d, c, Group.IdxX, Group.DimX); it.Valid; it.Next())
         {
-            long j = d.Index(i, c);
+            int j = it.Offset;
             float g = dy[j];
             sdy += g;
             sdyx += g * (x[j] - mu) * rs;
@@ -150,7 +150,8 @@ public sealed class BatchNormKernels
     internal static void BackwardDataKernel(Index1D index, BatchNormDims d, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> gamma, ArrayView<float> mean, ArrayView<float> invstd, ArrayView<float> sums, ArrayView<float> dx)
     {
         float m = d.N * d.HW;
-        for (long i = index.X; i < d.Length; i += d.Threads)
+        int length = (int)d.Length;
+        for (int i = index.X; i < length; i += d.Threads)
         {
             int c = d.Channel(i);
             float rs = invstd[c];
@@ -186,13 +187,48 @@ public readonly struct BatchNormDims
 
     public BatchNormDims WithThreads(int threads) => new(N, C, HW, Epsilon, Momentum, threads);
 
-    /// <summary>Channel of flat NCHW index i.</summary>
-    public int Channel(long i) => (int)(i / HW % C);
+    /// <summary>Channel of flat NCHW index i (tensors under 2³¹ elements).</summary>
+    public int Channel(int i) => i / HW % C;
+}
 
-    /// <summary>Flat index of the i-th value (over n, hw) of channel c.</summary>
-    public long Index(int i, int c)
+/// <summary>
+/// Walks the values of channel c of an NCHW tensor — (n, hw) pairs — from position
+/// <c>start</c> in steps of <c>step</c>, without a division per value.
+/// </summary>
+public struct ChannelCursor
+{
+    private readonly int _hw;
+    private readonly int _planeStride;
+    private readonly int _step;
+    private readonly int _n;
+    private int _sample;
+    private int _r;
+
+    public ChannelCursor(BatchNormDims d, int c, int start, int step)
     {
-        int n = i / HW;
-        return (((long)n * C) + c) * HW + (i - n * HW);
+        _hw = d.HW;
+        _planeStride = d.C * d.HW;
+        _step = step;
+        _n = d.N;
+        _sample = start / d.HW;
+        _r = start - _sample * d.HW;
+        Offset = _sample * _planeStride + c * d.HW + _r;
+    }
+
+    /// <summary>Flat index of the current value.</summary>
+    public int Offset { get; private set; }
+
+    public readonly bool Valid => _sample < _n;
+
+    public void Next()
+    {
+        _r += _step;
+        Offset += _step;
+        while (_r >= _hw)
+        {
+            _r -= _hw;
+            _sample++;
+            Offset += _planeStride - _hw;
+        }
     }
 }

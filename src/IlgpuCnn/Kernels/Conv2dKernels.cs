@@ -11,7 +11,8 @@ namespace IlgpuCnn.Kernels;
 // backward-weights: dw[co,ci,kh,kw] += Σ_{n,oh,ow} dy[n,co,oh,ow] · x[n,ci,oh·s−p+kh, ow·s−p+kw]
 // bias:             db[co] += Σ_{n,oh,ow} dy[n,co,oh,ow]
 // Two variants of each pass: Tiled (implicit GEMM through TiledGemm, for CUDA) and Simple (one
-// thread per output plane or weight slice, no barriers, for the CPU accelerator).
+// thread per (sample, 4 channels) or (4 weights), accumulating in registers, no barriers, for the
+// CPU accelerator).
 
 /// <summary>The conv2d kernels of one device, loaded once.</summary>
 public sealed class Conv2dKernels
@@ -53,7 +54,7 @@ public sealed class Conv2dKernels
         }
         else
         {
-            _forwardSimple(g.N * g.Co, g, x, w, b, y);
+            _forwardSimple(g.N * Blocks(g.Co), g, x, w, b, y);
         }
     }
 
@@ -68,7 +69,7 @@ public sealed class Conv2dKernels
         }
         else
         {
-            _backwardDataSimple(g.N * g.Ci, g, dy, w, dx);
+            _backwardDataSimple(g.N * Blocks(g.Ci), g, dy, w, dx);
         }
     }
 
@@ -85,7 +86,7 @@ public sealed class Conv2dKernels
         }
         else
         {
-            _backwardWeightsSimple(g.Co * g.Ci, g, x, dy, dw);
+            _backwardWeightsSimple(Blocks(g.Co) * g.Ci * g.KH * g.KW, g, x, dy, dw);
         }
 
         if (db.Length > 0)
@@ -94,128 +95,227 @@ public sealed class Conv2dKernels
         }
     }
 
-    [Kernel]
-    internal static void ForwardSimpleKernel(Index1D plane, ConvGeometry g, ArrayView<float> x, ArrayView<float> w, ArrayView<float> b, ArrayView<float> y)
-    {
-        int n = plane / g.Co;
-        int co = plane - n * g.Co;
-        long yBase = (long)plane.X * g.OH * g.OW;
-        float bias = b.Length > 0 ? b[co] : 0f;
-        for (int i = 0; i < g.OH * g.OW; i++)
-        {
-            y[yBase + i] = bias;
-        }
+    /// <summary>Output channels per thread in the simple kernels: each input value loaded feeds 4 accumulators.</summary>
+    public const int ChannelBlock = 4;
 
-        for (int ci = 0; ci < g.Ci; ci++)
+    private static int Blocks(int channels) => (channels + ChannelBlock - 1) / ChannelBlock;
+
+    /// <summary>One thread per (n, block of 4 output channels): the whole output planes, accumulated in registers.</summary>
+    [Kernel]
+    internal static void ForwardSimpleKernel(Index1D index, ConvGeometry g, ArrayView<float> x, ArrayView<float> w, ArrayView<float> b, ArrayView<float> y)
+    {
+        int blocks = Blocks(g.Co);
+        int n = index / blocks;
+        int co = (index - n * blocks) * ChannelBlock;
+        int kk = g.KH * g.KW;
+        int wStride = g.Ci * kk;
+        bool has1 = co + 1 < g.Co, has2 = co + 2 < g.Co, has3 = co + 3 < g.Co;
+        int w0 = co * wStride;
+        int w1 = has1 ? w0 + wStride : w0;
+        int w2 = has2 ? w0 + 2 * wStride : w0;
+        int w3 = has3 ? w0 + 3 * wStride : w0;
+        float b0 = b.Length > 0 ? b[co] : 0f;
+        float b1 = b.Length > 0 && has1 ? b[co + 1] : 0f;
+        float b2 = b.Length > 0 && has2 ? b[co + 2] : 0f;
+        float b3 = b.Length > 0 && has3 ? b[co + 3] : 0f;
+        int plane = g.OH * g.OW;
+        int hw = g.H * g.W;
+        long xn = (long)n * g.Ci * hw;
+        long y0 = ((long)n * g.Co + co) * plane;
+        for (int oh = 0; oh < g.OH; oh++)
         {
-            long xBase = ((long)n * g.Ci + ci) * g.H * g.W;
-            long wBase = ((long)co * g.Ci + ci) * g.KH * g.KW;
-            for (int kh = 0; kh < g.KH; kh++)
+            for (int ow = 0; ow < g.OW; ow++)
             {
-                for (int kw = 0; kw < g.KW; kw++)
+                float a0 = b0, a1 = b1, a2 = b2, a3 = b3;
+                for (int kh = 0; kh < g.KH; kh++)
                 {
-                    float wv = w[wBase + kh * g.KW + kw];
-                    for (int oh = 0; oh < g.OH; oh++)
+                    int ih = oh * g.Stride - g.Pad + kh;
+                    if (ih < 0 || ih >= g.H)
                     {
-                        int ih = oh * g.Stride - g.Pad + kh;
-                        if (ih < 0 || ih >= g.H)
+                        continue;
+                    }
+
+                    for (int kw = 0; kw < g.KW; kw++)
+                    {
+                        int iw = ow * g.Stride - g.Pad + kw;
+                        if (iw < 0 || iw >= g.W)
                         {
                             continue;
                         }
 
-                        long rowY = yBase + (long)oh * g.OW;
-                        long rowX = xBase + (long)ih * g.W;
-                        for (int ow = 0; ow < g.OW; ow++)
+                        long xi = xn + ih * g.W + iw;
+                        int wi = kh * g.KW + kw;
+                        for (int ci = 0; ci < g.Ci; ci++)
                         {
-                            int iw = ow * g.Stride - g.Pad + kw;
-                            if (iw >= 0 && iw < g.W)
-                            {
-                                y[rowY + ow] += wv * x[rowX + iw];
-                            }
+                            float xv = x[xi];
+                            a0 += xv * w[w0 + wi];
+                            a1 += xv * w[w1 + wi];
+                            a2 += xv * w[w2 + wi];
+                            a3 += xv * w[w3 + wi];
+                            xi += hw;
+                            wi += kk;
                         }
                     }
+                }
+
+                int o = oh * g.OW + ow;
+                y[y0 + o] = a0;
+                if (has1)
+                {
+                    y[y0 + plane + o] = a1;
+                }
+
+                if (has2)
+                {
+                    y[y0 + 2 * plane + o] = a2;
+                }
+
+                if (has3)
+                {
+                    y[y0 + 3 * plane + o] = a3;
                 }
             }
         }
     }
 
+    /// <summary>One thread per (n, block of 4 input channels): dx of whole input planes, gathered from dy in registers.</summary>
     [Kernel]
-    internal static void BackwardDataSimpleKernel(Index1D plane, ConvGeometry g, ArrayView<float> dy, ArrayView<float> w, ArrayView<float> dx)
+    internal static void BackwardDataSimpleKernel(Index1D index, ConvGeometry g, ArrayView<float> dy, ArrayView<float> w, ArrayView<float> dx)
     {
-        int n = plane / g.Ci;
-        int ci = plane - n * g.Ci;
-        long xBase = (long)plane.X * g.H * g.W;
-        for (int co = 0; co < g.Co; co++)
+        int blocks = Blocks(g.Ci);
+        int n = index / blocks;
+        int ci = (index - n * blocks) * ChannelBlock;
+        int kk = g.KH * g.KW;
+        int wStride = g.Ci * kk;
+        bool has1 = ci + 1 < g.Ci, has2 = ci + 2 < g.Ci, has3 = ci + 3 < g.Ci;
+        int c0 = ci * kk;
+        int c1 = has1 ? c0 + kk : c0;
+        int c2 = has2 ? c0 + 2 * kk : c0;
+        int c3 = has3 ? c0 + 3 * kk : c0;
+        int plane = g.OH * g.OW;
+        int hw = g.H * g.W;
+        long yn = (long)n * g.Co * plane;
+        long x0 = ((long)n * g.Ci + ci) * hw;
+        for (int ih = 0; ih < g.H; ih++)
         {
-            long yBase = ((long)n * g.Co + co) * g.OH * g.OW;
-            long wBase = ((long)co * g.Ci + ci) * g.KH * g.KW;
-            for (int kh = 0; kh < g.KH; kh++)
+            for (int iw = 0; iw < g.W; iw++)
             {
-                for (int kw = 0; kw < g.KW; kw++)
+                float a0 = 0f, a1 = 0f, a2 = 0f, a3 = 0f;
+                for (int kh = 0; kh < g.KH; kh++)
                 {
-                    float wv = w[wBase + kh * g.KW + kw];
-                    for (int oh = 0; oh < g.OH; oh++)
+                    int ohs = ih + g.Pad - kh;
+                    int oh = ohs / g.Stride;
+                    if (ohs < 0 || oh * g.Stride != ohs || oh >= g.OH)
                     {
-                        int ih = oh * g.Stride - g.Pad + kh;
-                        if (ih < 0 || ih >= g.H)
+                        continue;
+                    }
+
+                    for (int kw = 0; kw < g.KW; kw++)
+                    {
+                        int ows = iw + g.Pad - kw;
+                        int ow = ows / g.Stride;
+                        if (ows < 0 || ow * g.Stride != ows || ow >= g.OW)
                         {
                             continue;
                         }
 
-                        long rowY = yBase + (long)oh * g.OW;
-                        long rowX = xBase + (long)ih * g.W;
-                        for (int ow = 0; ow < g.OW; ow++)
+                        long yi = yn + oh * g.OW + ow;
+                        int wi = kh * g.KW + kw;
+                        for (int co = 0; co < g.Co; co++)
                         {
-                            int iw = ow * g.Stride - g.Pad + kw;
-                            if (iw >= 0 && iw < g.W)
-                            {
-                                dx[rowX + iw] += wv * dy[rowY + ow];
-                            }
+                            float gv = dy[yi];
+                            a0 += gv * w[wi + c0];
+                            a1 += gv * w[wi + c1];
+                            a2 += gv * w[wi + c2];
+                            a3 += gv * w[wi + c3];
+                            yi += plane;
+                            wi += wStride;
                         }
                     }
+                }
+
+                int i = ih * g.W + iw;
+                dx[x0 + i] += a0;
+                if (has1)
+                {
+                    dx[x0 + hw + i] += a1;
+                }
+
+                if (has2)
+                {
+                    dx[x0 + 2 * hw + i] += a2;
+                }
+
+                if (has3)
+                {
+                    dx[x0 + 3 * hw + i] += a3;
                 }
             }
         }
     }
 
+    /// <summary>One thread per (block of 4 output channels, ci, kh, kw): four weights, summed over n, oh, ow in registers.</summary>
     [Kernel]
-    internal static void BackwardWeightsSimpleKernel(Index1D slice, ConvGeometry g, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> dw)
+    internal static void BackwardWeightsSimpleKernel(Index1D index, ConvGeometry g, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> dw)
     {
-        int co = slice / g.Ci;
-        int ci = slice - co * g.Ci;
-        long wBase = (long)slice.X * g.KH * g.KW;
-        for (int kh = 0; kh < g.KH; kh++)
+        int kk = g.KH * g.KW;
+        int perBlock = g.Ci * kk;
+        int block = index / perBlock;
+        int j = index - block * perBlock;
+        int ci = j / kk;
+        int kh = (j - ci * kk) / g.KW;
+        int kw = j - ci * kk - kh * g.KW;
+        int co = block * ChannelBlock;
+        bool has1 = co + 1 < g.Co, has2 = co + 2 < g.Co, has3 = co + 3 < g.Co;
+        int plane = g.OH * g.OW;
+        int hw = g.H * g.W;
+        int d1 = has1 ? plane : 0, d2 = has2 ? 2 * plane : 0, d3 = has3 ? 3 * plane : 0;
+        float a0 = 0f, a1 = 0f, a2 = 0f, a3 = 0f;
+        for (int n = 0; n < g.N; n++)
         {
-            for (int kw = 0; kw < g.KW; kw++)
+            long xb = ((long)n * g.Ci + ci) * hw;
+            long yb = ((long)n * g.Co + co) * plane;
+            for (int oh = 0; oh < g.OH; oh++)
             {
-                float acc = 0f;
-                for (int n = 0; n < g.N; n++)
+                int ih = oh * g.Stride - g.Pad + kh;
+                if (ih < 0 || ih >= g.H)
                 {
-                    long xBase = ((long)n * g.Ci + ci) * g.H * g.W;
-                    long yBase = ((long)n * g.Co + co) * g.OH * g.OW;
-                    for (int oh = 0; oh < g.OH; oh++)
-                    {
-                        int ih = oh * g.Stride - g.Pad + kh;
-                        if (ih < 0 || ih >= g.H)
-                        {
-                            continue;
-                        }
-
-                        long rowY = yBase + (long)oh * g.OW;
-                        long rowX = xBase + (long)ih * g.W;
-                        for (int ow = 0; ow < g.OW; ow++)
-                        {
-                            int iw = ow * g.Stride - g.Pad + kw;
-                            if (iw >= 0 && iw < g.W)
-                            {
-                                acc += dy[rowY + ow] * x[rowX + iw];
-                            }
-                        }
-                    }
+                    continue;
                 }
 
-                dw[wBase + kh * g.KW + kw] += acc;
+                for (int ow = 0; ow < g.OW; ow++)
+                {
+                    int iw = ow * g.Stride - g.Pad + kw;
+                    if (iw < 0 || iw >= g.W)
+                    {
+                        continue;
+                    }
+
+                    float xv = x[xb + ih * g.W + iw];
+                    long yi = yb + oh * g.OW + ow;
+                    a0 += xv * dy[yi];
+                    a1 += xv * dy[yi + d1];
+                    a2 += xv * dy[yi + d2];
+                    a3 += xv * dy[yi + d3];
+                }
             }
+        }
+
+        long wi = (long)co * perBlock + j;
+        dw[wi] += a0;
+        if (has1)
+        {
+            dw[wi + perBlock] += a1;
+        }
+
+        if (has2)
+        {
+            dw[wi + 2 * perBlock] += a2;
+        }
+
+        if (has3)
+        {
+            dw[wi + 3 * perBlock] += a3;
         }
     }
 
