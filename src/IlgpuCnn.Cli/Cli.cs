@@ -17,6 +17,8 @@ public static class Cli
         var root = new RootCommand("IlgpuCnn: train a VGG-style CNN on CIFAR-10 with kernels compiled by ILGPU.");
         root.Options.Add(Verbose);
         root.Subcommands.Add(Commands.DataCommand.Create());
+        root.Subcommands.Add(Commands.TrainCommand.Create());
+        root.Subcommands.Add(Commands.EvaluateCommand.Create());
         root.Subcommands.Add(Commands.PredictCommand.Create());
         root.Subcommands.Add(Commands.PreviewCommand.Create());
         root.Subcommands.Add(Commands.DevicesCommand.Create());

@@ -18,22 +18,4 @@ public static class RunFiles
 
     /// <summary>runs/&lt;UTC timestamp&gt; under the current directory.</summary>
     public static string DefaultDirectory() => Path.Combine("runs", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture));
-
-    /// <summary>Writes text atomically (temp file, then rename).</summary>
-    public static void WriteText(string path, string text)
-    {
-        string tmp = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            File.WriteAllText(tmp, text);
-            File.Move(tmp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(tmp))
-            {
-                File.Delete(tmp);
-            }
-        }
-    }
 }

@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using IlgpuCnn.Data;
+using IlgpuCnn.Device;
+using IlgpuCnn.Models;
+using IlgpuCnn.Training.Reports;
+
+namespace IlgpuCnn.Training;
+
+/// <summary>
+/// One whole training run, as <c>ilgpucnn train</c> does it: find (or download) and read the data,
+/// open the device, build the model (or resume a checkpoint), write the augmentation preview,
+/// fit with the recipe's callbacks (checkpointing every epoch), then evaluate on the test split
+/// and write every file of the run folder (<see cref="RunFiles"/>).
+/// </summary>
+public static class TrainingRun
+{
+    /// <summary>Runs and returns the run folder; an interrupted run leaves a resumable checkpoint there.</summary>
+    public static RunOutcome Execute(RunOptions run, ITrainingReporter reporter, CancellationToken cancel = default, Action<string, long, long?>? downloadProgress = null)
+    {
+        var options = run.Training;
+        options.Validate();
+        if (run.Resume is not null && !File.Exists(run.Resume))
+        {
+            throw new UserError($"Checkpoint '{run.Resume}' does not exist; pass the checkpoint.safetensors of an earlier run to --resume.");
+        }
+
+        var location = DataLocator.Resolve(run.DataDirectory);
+        CifarFiles.Ensure(location, downloadProgress);
+        var train = CifarParquetReader.Read(location.TrainFile, options.TrainLimit);
+        var test = CifarParquetReader.Read(location.TestFile, options.TestLimit);
+        if (train.Count < 2)
+        {
+            throw new UserError($"'{location.TrainFile}' has {train.Count} rows; training needs at least 2.");
+        }
+
+        string outDir = run.OutputDirectory ?? RunFiles.DefaultDirectory();
+        Directory.CreateDirectory(outDir);
+        using var device = ComputeDevice.Create(options.Device);
+        reporter.Message($"Device: {device.Name}. Data: {location.Directory} ({train.Count:N0} training rows, {test.Count:N0} test rows). Run folder: {outDir}");
+        using var model = VggModel.Create(device, options.Width, options.Seed);
+        string checkpointPath = Path.Combine(outDir, RunFiles.Checkpoint);
+        Trainer? trainerRef = null;
+        using var trainer = new Trainer(device, model, options, train, [new CheckpointCallback(checkpointPath, () => trainerRef!)]);
+        trainerRef = trainer;
+        if (run.Resume is not null)
+        {
+            Checkpoint.LoadTraining(run.Resume, trainer);
+            reporter.Message($"Resuming '{run.Resume}' after epoch {trainer.EpochsCompleted}" + (trainer.BatchesDoneInEpoch > 0 ? $" and {trainer.BatchesDoneInEpoch} steps of epoch {trainer.EpochsCompleted + 1}." : "."));
+        }
+
+        WriteConfig(Path.Combine(outDir, RunFiles.Config), run, device, location, train.Count, test.Count);
+        using (var preview = AugmentationPreview.Render(device, train, AugmentationPreview.PickIndices(trainer.Split.TrainCount, options.Seed), options.Seed))
+        {
+            AugmentationPreview.Save(preview, Path.Combine(outDir, RunFiles.Augmentation));
+        }
+
+        var fit = trainer.Fit(reporter, cancel);
+        if (fit.Interrupted)
+        {
+            Checkpoint.SaveTraining(checkpointPath, trainer);
+            return new RunOutcome(outDir, fit, null);
+        }
+
+        Checkpoint.SaveModel(Path.Combine(outDir, RunFiles.Model), model);
+        HistoryFiles.WriteCsv(Path.Combine(outDir, RunFiles.HistoryCsv), fit.History);
+        HistoryFiles.WriteJson(Path.Combine(outDir, RunFiles.HistoryJson), fit.History);
+        TrainingCurvesPlot.Save(Path.Combine(outDir, RunFiles.Curves), fit.History);
+        var evaluation = WriteEvaluation(outDir, model, test, options.BatchSize);
+        var metrics = new JsonObject
+        {
+            ["test_accuracy"] = evaluation.Accuracy,
+            ["test_loss"] = evaluation.Loss,
+            ["best_epoch"] = fit.BestEpoch,
+            ["epochs_run"] = fit.EpochsRun,
+            ["seconds_per_epoch"] = Math.Round(fit.SecondsPerEpoch, 3),
+            ["device"] = device.Name,
+            ["train_rows"] = trainer.Split.TrainCount,
+            ["validation_rows"] = trainer.Split.ValidationCount,
+            ["test_rows"] = test.Count,
+        };
+        AtomicFile.WriteText(Path.Combine(outDir, RunFiles.Metrics), metrics.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        return new RunOutcome(outDir, fit, evaluation);
+    }
+
+    /// <summary>Evaluates on a labelled dataset and writes the classification report and the confusion-matrix PNG into <paramref name="outDir"/>.</summary>
+    public static EvaluationResult WriteEvaluation(string outDir, VggModel model, CifarDataset data, int batchSize)
+    {
+        var evaluation = Evaluator.Evaluate(model, data, batchSize);
+        var names = CifarDataset.ClassNames.ToArray();
+        AtomicFile.WriteText(Path.Combine(outDir, RunFiles.Report), ClassificationReport.Format(data.Labels, evaluation.Predictions, names));
+        ConfusionMatrixPlot.Save(Path.Combine(outDir, RunFiles.ConfusionMatrix), ConfusionMatrix.From(data.Labels, evaluation.Predictions, names.Length), names);
+        return evaluation;
+    }
+
+    private static void WriteConfig(string path, RunOptions run, ComputeDevice device, DataLocation location, int trainRows, int testRows)
+    {
+        var o = run.Training;
+        var config = new JsonObject
+        {
+            ["epochs"] = o.Epochs,
+            ["batch_size"] = o.BatchSize,
+            ["learning_rate"] = o.LearningRate,
+            ["weight_decay"] = o.WeightDecay,
+            ["validation_split"] = o.ValidationSplit,
+            ["seed"] = o.Seed,
+            ["width"] = o.Width,
+            ["train_limit"] = o.TrainLimit,
+            ["test_limit"] = o.TestLimit,
+            ["augment"] = o.Augment,
+            ["device"] = device.Name,
+            ["device_option"] = o.Device.ToString().ToLowerInvariant(),
+            ["data"] = location.Directory,
+            ["train_rows"] = trainRows,
+            ["test_rows"] = testRows,
+            ["resume"] = run.Resume,
+            ["optimizer"] = "AdamW(beta_1=0.9, beta_2=0.999, epsilon=1e-7)",
+            ["callbacks"] = "EarlyStopping(val_loss, patience=10, restore_best_weights), ReduceLROnPlateau(val_loss, factor=0.5, patience=5, min_lr=1e-5, min_delta=1e-4)",
+            ["started_utc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+        };
+        AtomicFile.WriteText(path, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+    }
+}
+
+/// <summary>What a run produced.</summary>
+public sealed record RunOutcome(string Directory, FitResult Fit, EvaluationResult? Test);
