@@ -22,7 +22,7 @@ public sealed class ConsoleReporter : ITrainingReporter
         _live = _console.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
     }
 
-    public void EpochStarted(int epoch, int epochs, int steps) => _console.WriteLine($"Epoch {epoch}/{epochs}");
+    public void EpochStarted(int epoch, int epochs, int steps) => Console.WriteLine($"Epoch {epoch}/{epochs}");
 
     public void StepProgress(int step, int steps, TimeSpan elapsed, double accuracy, double loss)
     {
@@ -49,10 +49,10 @@ public sealed class ConsoleReporter : ITrainingReporter
             + $" - accuracy: {F4(logs[EpochLogs.Accuracy])} - loss: {F4(logs[EpochLogs.Loss])}"
             + $" - val_accuracy: {F4(logs[EpochLogs.ValAccuracy])} - val_loss: {F4(logs[EpochLogs.ValLoss])}"
             + $" - learning_rate: {LearningRate(logs[EpochLogs.LearningRate])}";
-        _console.WriteLine(line.PadRight(_live ? 150 : 0));
+        Console.WriteLine(_live ? line.PadRight(150) : line);
     }
 
-    public void Message(string text) => _console.WriteLine(text);
+    public void Message(string text) => Console.WriteLine(text);
 
     private static string Count(int step, int steps) => $"{step.ToString(CultureInfo.InvariantCulture).PadLeft(steps.ToString(CultureInfo.InvariantCulture).Length)}/{steps}";
 

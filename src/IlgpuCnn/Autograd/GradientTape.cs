@@ -6,7 +6,7 @@ namespace IlgpuCnn.Autograd;
 
 /// <summary>
 /// Reverse-mode autograd: ops record themselves (with the tensor they produced) while the forward
-/// pass runs; <see cref="Backward"/> zeroes those outputs' gradients, seeds the loss gradient with
+/// pass runs; <see cref="Backward(Tensor)"/> zeroes those outputs' gradients, seeds the loss gradient with
 /// 1 and runs the ops in reverse. The tape also carries the pass's mode (training or inference)
 /// and the step counter that keys dropout's random numbers. The list is reused: recording a step
 /// allocates nothing once its capacity is reached.
@@ -75,23 +75,52 @@ public sealed class GradientTape
     /// </summary>
     public void Backward(Tensor loss)
     {
+        if (loss.Length != 1)
+        {
+            throw new InvalidOperationException($"Backward() expects a 1-element loss, but got {loss.Shape}; use Backward(output, gradient) for other outputs");
+        }
+
+        CheckLast(loss);
+        ZeroIntermediateGradients();
+        TensorKernels.For(_device).Fill(loss.Grad, 1f);
+        RunBackward();
+    }
+
+    /// <summary>
+    /// Backpropagates a given gradient of the last recorded output (like PyTorch's
+    /// <c>y.backward(gradient)</c>; host data, so for tests and tools, not the training step).
+    /// </summary>
+    public void Backward(Tensor output, float[] gradient)
+    {
+        CheckLast(output);
+        ZeroIntermediateGradients();
+        output.Grad.CopyFromCPU(gradient);
+        RunBackward();
+    }
+
+    private void CheckLast(Tensor output)
+    {
         if (_ops.Count == 0)
         {
             throw new InvalidOperationException("Backward() was called on an empty tape (was the forward pass run in training mode?)");
         }
 
-        if (!ReferenceEquals(_ops[^1].Output, loss) || loss.Length != 1)
+        if (!ReferenceEquals(_ops[^1].Output, output))
         {
-            throw new InvalidOperationException("Backward() expects the 1-element loss produced by the last recorded op");
+            throw new InvalidOperationException("Backward() expects the output of the last recorded op");
         }
+    }
 
-        var util = TensorKernels.For(_device);
+    private void ZeroIntermediateGradients()
+    {
         for (int i = 0; i < _ops.Count - 1; i++)
         {
             _ops[i].Output.Grad.MemSetToZero();
         }
+    }
 
-        util.Fill(loss.Grad, 1f);
+    private void RunBackward()
+    {
         for (int i = _ops.Count - 1; i >= 0; i--)
         {
             var op = _ops[i].Op;

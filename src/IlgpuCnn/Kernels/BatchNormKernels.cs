@@ -14,6 +14,8 @@ namespace IlgpuCnn.Kernels;
 // backward:          x̂ = (x−mean)·invstd;  dβ += Σdy;  dγ += Σdy·x̂;
 //                    dx += γ·invstd/M · (M·dy − Σdy − x̂·Σdy·x̂)
 // forward saves mean and invstd for backward ("cache the statistics for the backward pass").
+// Fused ReLU (dims.Relu = 1): y = max(0, γ·x̂ + β) in the same pass, and backward first masks dy
+// by y > 0 — one kernel instead of two and one read/write of the activation fewer each way.
 
 /// <summary>The batch-norm kernels of one device, loaded once.</summary>
 public sealed class BatchNormKernels
@@ -22,8 +24,8 @@ public sealed class BatchNormKernels
     private readonly Action<KernelConfig, BatchNormDims, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>> _stats;
     private readonly Action<Index1D, BatchNormDims, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>> _inferenceStats;
     private readonly Action<Index1D, BatchNormDims, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>> _normalize;
-    private readonly Action<KernelConfig, BatchNormDims, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>> _backwardSums;
-    private readonly Action<Index1D, BatchNormDims, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>> _backwardData;
+    private readonly Action<KernelConfig, BatchNormDims, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>> _backwardSums;
+    private readonly Action<Index1D, BatchNormDims, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>> _backwardData;
 
     private BatchNormKernels(ComputeDevice device)
     {
@@ -32,8 +34,8 @@ public sealed class BatchNormKernels
         _stats = acc.LoadStreamKernel<BatchNormDims, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>(StatsKernel);
         _inferenceStats = acc.LoadAutoGroupedStreamKernel<Index1D, BatchNormDims, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>(InferenceStatsKernel);
         _normalize = acc.LoadAutoGroupedStreamKernel<Index1D, BatchNormDims, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>(NormalizeKernel);
-        _backwardSums = acc.LoadStreamKernel<BatchNormDims, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>(BackwardSumsKernel);
-        _backwardData = acc.LoadAutoGroupedStreamKernel<Index1D, BatchNormDims, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>(BackwardDataKernel);
+        _backwardSums = acc.LoadStreamKernel<BatchNormDims, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>(BackwardSumsKernel);
+        _backwardData = acc.LoadAutoGroupedStreamKernel<Index1D, BatchNormDims, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>(BackwardDataKernel);
     }
 
     public static BatchNormKernels For(ComputeDevice device) => device.Kernels(d => new BatchNormKernels(d));
@@ -52,14 +54,17 @@ public sealed class BatchNormKernels
         Normalize(d, x, gamma, beta, mean, invstd, y);
     }
 
-    /// <summary>dγ, dβ and dx (all accumulated); <paramref name="sums"/> is 2·C scratch.</summary>
-    public void Backward(BatchNormDims d, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> gamma, ArrayView<float> mean, ArrayView<float> invstd, ArrayView<float> dgamma, ArrayView<float> dbeta, ArrayView<float> sums, ArrayView<float> dx)
+    /// <summary>
+    /// dγ, dβ and dx (all accumulated); <paramref name="sums"/> is 2·C scratch; <paramref name="y"/>
+    /// is the forward output (read only when ReLU is fused, to mask dy).
+    /// </summary>
+    public void Backward(BatchNormDims d, ArrayView<float> x, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> gamma, ArrayView<float> mean, ArrayView<float> invstd, ArrayView<float> dgamma, ArrayView<float> dbeta, ArrayView<float> sums, ArrayView<float> dx)
     {
-        _backwardSums(ChannelReduce.Config(_device, d.C), d, x, dy, mean, invstd, dgamma, dbeta, sums);
+        _backwardSums(ChannelReduce.Config(_device, d.C), d, x, y, dy, mean, invstd, dgamma, dbeta, sums);
         if (dx.Length > 0)
         {
             int threads = Launch.Threads(_device, d.Length);
-            _backwardData(threads, d.WithThreads(threads), x, dy, gamma, mean, invstd, sums, dx);
+            _backwardData(threads, d.WithThreads(threads), x, y, dy, gamma, mean, invstd, sums, dx);
         }
     }
 
@@ -113,13 +118,14 @@ public sealed class BatchNormKernels
         for (int i = index.X; i < length; i += d.Threads)
         {
             int c = d.Channel(i);
-            y[i] = ((x[i] - mean[c]) * invstd[c] * gamma[c]) + beta[c];
+            float v = ((x[i] - mean[c]) * invstd[c] * gamma[c]) + beta[c];
+            y[i] = d.Relu != 0 && v < 0f ? 0f : v;
         }
     }
 
     /// <summary>Per channel: Σdy and Σdy·x̂ into sums[c], sums[C + c]; dβ, dγ accumulated.</summary>
     [Kernel(Grouped = true)]
-    internal static void BackwardSumsKernel(BatchNormDims d, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> mean, ArrayView<float> invstd, ArrayView<float> dgamma, ArrayView<float> dbeta, ArrayView<float> sums)
+    internal static void BackwardSumsKernel(BatchNormDims d, ArrayView<float> x, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> mean, ArrayView<float> invstd, ArrayView<float> dgamma, ArrayView<float> dbeta, ArrayView<float> sums)
     {
         var shared = SharedMemory.Allocate<double>(ChannelReduce.MaxGroup);
         int c = Grid.IdxX;
@@ -130,7 +136,7 @@ public sealed class BatchNormKernels
         for (var it = new ChannelCursor(d, c, Group.IdxX, Group.DimX); it.Valid; it.Next())
         {
             int j = it.Offset;
-            float g = dy[j];
+            float g = d.Relu != 0 && y[j] <= 0f ? 0f : dy[j];
             sdy += g;
             sdyx += g * (x[j] - mu) * rs;
         }
@@ -147,7 +153,7 @@ public sealed class BatchNormKernels
     }
 
     [Kernel]
-    internal static void BackwardDataKernel(Index1D index, BatchNormDims d, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> gamma, ArrayView<float> mean, ArrayView<float> invstd, ArrayView<float> sums, ArrayView<float> dx)
+    internal static void BackwardDataKernel(Index1D index, BatchNormDims d, ArrayView<float> x, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> gamma, ArrayView<float> mean, ArrayView<float> invstd, ArrayView<float> sums, ArrayView<float> dx)
     {
         float m = d.N * d.HW;
         int length = (int)d.Length;
@@ -156,7 +162,8 @@ public sealed class BatchNormKernels
             int c = d.Channel(i);
             float rs = invstd[c];
             float xhat = (x[i] - mean[c]) * rs;
-            dx[i] += (gamma[c] * rs / m * ((m * dy[i]) - sums[c] - (xhat * sums[d.C + c])));
+            float g = d.Relu != 0 && y[i] <= 0f ? 0f : dy[i];
+            dx[i] += gamma[c] * rs / m * ((m * g) - sums[c] - (xhat * sums[d.C + c]));
         }
     }
 }
@@ -164,13 +171,14 @@ public sealed class BatchNormKernels
 /// <summary>Shapes and constants of one batch-norm launch (passed by value into kernels).</summary>
 public readonly struct BatchNormDims
 {
-    public BatchNormDims(int n, int c, int hw, float epsilon, float momentum, int threads = 1)
+    public BatchNormDims(int n, int c, int hw, float epsilon, float momentum, bool relu = false, int threads = 1)
     {
         N = n;
         C = c;
         HW = hw;
         Epsilon = epsilon;
         Momentum = momentum;
+        Relu = relu ? 1 : 0;
         Threads = threads;
     }
 
@@ -180,12 +188,15 @@ public readonly struct BatchNormDims
     public readonly float Epsilon;
     public readonly float Momentum;
 
+    /// <summary>1: ReLU fused after the normalisation.</summary>
+    public readonly int Relu;
+
     /// <summary>Threads of the grid-stride launch.</summary>
     public readonly int Threads;
 
     public long Length => (long)N * C * HW;
 
-    public BatchNormDims WithThreads(int threads) => new(N, C, HW, Epsilon, Momentum, threads);
+    public BatchNormDims WithThreads(int threads) => new(N, C, HW, Epsilon, Momentum, Relu != 0, threads);
 
     /// <summary>Channel of flat NCHW index i (tensors under 2³¹ elements).</summary>
     public int Channel(int i) => i / HW % C;

@@ -11,7 +11,7 @@ namespace IlgpuCnn.Layers;
 /// Batch normalisation over channel C of NCHW (or the features of a dense output), Keras
 /// semantics: ε = 1e-3, momentum 0.99, biased batch variance; batch statistics in training (and
 /// the moving averages updated), moving statistics at inference. γ = 1, β = 0, moving mean 0,
-/// moving variance 1.
+/// moving variance 1. With <c>fuseRelu</c> the layer is BatchNorm → ReLU in one pass each way.
 /// </summary>
 public sealed class BatchNorm : ILayer, IDisposable
 {
@@ -25,7 +25,7 @@ public sealed class BatchNorm : ILayer, IDisposable
     private Tensor? _x;
     private BatchNormDims _dims;
 
-    public BatchNorm(ComputeDevice device, ParameterStore store, string name, int channels, float epsilon = 1e-3f, float momentum = 0.99f)
+    public BatchNorm(ComputeDevice device, ParameterStore store, string name, int channels, float epsilon = 1e-3f, float momentum = 0.99f, bool fuseRelu = false)
     {
         if (channels <= 0)
         {
@@ -36,6 +36,7 @@ public sealed class BatchNorm : ILayer, IDisposable
         Channels = channels;
         Epsilon = epsilon;
         Momentum = momentum;
+        FuseRelu = fuseRelu;
         _kernels = BatchNormKernels.For(device);
         _gamma = store.Add($"{name}.gamma", [channels], true, Init.Ones);
         _beta = store.Add($"{name}.beta", [channels], true, Init.Zeros);
@@ -53,6 +54,9 @@ public sealed class BatchNorm : ILayer, IDisposable
     public float Epsilon { get; }
 
     public float Momentum { get; }
+
+    /// <summary>ReLU applied in the same kernels (forward and backward).</summary>
+    public bool FuseRelu { get; }
 
     public IReadOnlyList<Parameter> Parameters { get; }
 
@@ -75,7 +79,7 @@ public sealed class BatchNorm : ILayer, IDisposable
     public Tensor Forward(Tensor x, GradientTape tape)
     {
         _y.EnsureShape(OutputShape(x.Shape));
-        _dims = new BatchNormDims(x.Shape.N, Channels, x.Shape.H * x.Shape.W, Epsilon, Momentum);
+        _dims = new BatchNormDims(x.Shape.N, Channels, x.Shape.H * x.Shape.W, Epsilon, Momentum, FuseRelu);
         if (tape.Training)
         {
             _kernels.ForwardTraining(_dims, x.View, _gamma.Tensor.View, _beta.Tensor.View, Mean, InvStd, _movingMean.Tensor.View, _movingVar.Tensor.View, _y.View);
@@ -93,7 +97,7 @@ public sealed class BatchNorm : ILayer, IDisposable
     public void Backward()
     {
         var x = _x!;
-        _kernels.Backward(_dims, x.View, _y.Grad, _gamma.Tensor.View, Mean, InvStd, _gamma.Tensor.Grad, _beta.Tensor.Grad, Sums, x.RequiresGrad ? x.Grad : default);
+        _kernels.Backward(_dims, x.View, _y.View, _y.Grad, _gamma.Tensor.View, Mean, InvStd, _gamma.Tensor.Grad, _beta.Tensor.Grad, Sums, x.RequiresGrad ? x.Grad : default);
     }
 
     public void Dispose()

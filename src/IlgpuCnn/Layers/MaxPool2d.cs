@@ -7,24 +7,41 @@ using IlgpuCnn.Tensors;
 
 namespace IlgpuCnn.Layers;
 
-/// <summary>Max pooling 2×2, stride 2, "valid"; backward routes each gradient to its window's argmax.</summary>
+/// <summary>
+/// Max pooling 2×2, stride 2, "valid"; backward routes each gradient to its window's argmax.
+/// With a dropout rate it is MaxPool → Dropout fused (the same mask as a <see cref="Dropout"/>
+/// layer with that layer id would draw), active in training only.
+/// </summary>
 public sealed class MaxPool2d : ILayer, IDisposable
 {
     private readonly ComputeDevice _device;
     private readonly MaxPoolKernels _kernels;
     private readonly Tensor _y;
     private MemoryBuffer1D<int, Stride1D.Dense>? _argmax;
+    private readonly int _dropoutId;
     private Tensor? _x;
+    private uint _key;
+    private float _activeRate;
 
-    public MaxPool2d(ComputeDevice device, string name)
+    public MaxPool2d(ComputeDevice device, string name, float dropoutRate = 0f, int dropoutLayerId = 0)
     {
+        if (!(dropoutRate >= 0f && dropoutRate < 1f))
+        {
+            throw new ArgumentException($"{name}: dropout rate must be in [0, 1), but got {dropoutRate}");
+        }
+
         _device = device;
         Name = name;
+        DropoutRate = dropoutRate;
+        _dropoutId = dropoutLayerId;
         _kernels = MaxPoolKernels.For(device);
         _y = Tensor.Allocate(device, new Shape(1, 1, 1, 1), true, $"{name}.out");
     }
 
     public string Name { get; }
+
+    /// <summary>Rate of the fused dropout (0: plain max-pool).</summary>
+    public float DropoutRate { get; }
 
     public IReadOnlyList<Parameter> Parameters => [];
 
@@ -47,7 +64,9 @@ public sealed class MaxPool2d : ILayer, IDisposable
             _argmax = _device.Accelerator.Allocate1D<int>(_y.Length);
         }
 
-        _kernels.Forward(x.Shape.N * x.Shape.C, x.Shape.H, x.Shape.W, x.View, _y.View, Argmax);
+        _activeRate = tape.Training ? DropoutRate : 0f;
+        _key = _activeRate > 0f ? DropoutKernels.MaskKey(tape.Seed, _dropoutId, tape.Step) : 0u;
+        _kernels.Forward(x.Shape.N * x.Shape.C, x.Shape.H, x.Shape.W, x.View, _y.View, Argmax, _key, _activeRate);
         _x = x;
         tape.Record(this, _y);
         return _y;
@@ -58,7 +77,7 @@ public sealed class MaxPool2d : ILayer, IDisposable
         var x = _x!;
         if (x.RequiresGrad)
         {
-            _kernels.Backward(x.Shape.N * x.Shape.C, x.Shape.H, x.Shape.W, _y.Grad, Argmax, x.Grad);
+            _kernels.Backward(x.Shape.N * x.Shape.C, x.Shape.H, x.Shape.W, _y.Grad, Argmax, x.Grad, _key, _activeRate);
         }
     }
 

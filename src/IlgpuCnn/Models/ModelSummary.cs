@@ -22,7 +22,7 @@ public static class ModelSummary
             shape = layer.OutputShape(shape);
             long count = layer.Parameters.Sum(p => (long)p.Count);
             string shown = shape.H == 1 && shape.W == 1 ? $"(None, {shape.C})" : $"(None, {shape.C}, {shape.H}, {shape.W})";
-            sb.AppendLine($"{$"{layer.Name} ({layer.GetType().Name})",-36}{shown,-26}{count.ToString("N0", CultureInfo.InvariantCulture),16}");
+            sb.AppendLine($"{$"{layer.Name} ({Kind(layer)})",-36}{shown,-26}{count.ToString("N0", CultureInfo.InvariantCulture),16}");
         }
 
         sb.AppendLine(rule);
@@ -31,6 +31,13 @@ public static class ModelSummary
         sb.AppendLine($" Non-trainable params: {Count(store.StateCount)} ({Bytes(store.StateCount)})");
         return sb.ToString();
     }
+
+    private static string Kind(ILayer layer) => layer switch
+    {
+        BatchNorm { FuseRelu: true } => "BatchNorm+ReLU",
+        MaxPool2d { DropoutRate: > 0f } pool => $"MaxPool2d+Dropout({pool.DropoutRate:0.##})",
+        _ => layer.GetType().Name,
+    };
 
     private static string Count(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
 

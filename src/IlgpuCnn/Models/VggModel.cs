@@ -11,7 +11,8 @@ namespace IlgpuCnn.Models;
 /// vgg_block(32, 0.2) → vgg_block(64, 0.3) → vgg_block(128, 0.4) → vgg_block(256, 0.5) →
 /// GlobalAveragePooling → Dense 256 → BatchNorm → ReLU → Dropout 0.35 → Dense 10 (logits; the
 /// softmax is fused into the loss). vgg_block(f, d) = [Conv 3×3 same → BN → ReLU] ×2 →
-/// MaxPool 2×2 → Dropout d. <c>width</c> multiplies every filter/unit count (1.0 = 1,245,482
+/// MaxPool 2×2 → Dropout d. BN → ReLU and MaxPool → Dropout run as fused layers (the same
+/// arithmetic in fewer passes over memory). <c>width</c> multiplies every filter/unit count (1.0 = 1,245,482
 /// parameters). Parameters live in one <see cref="ParameterStore"/>.
 /// </summary>
 public sealed class VggModel : IDisposable
@@ -71,20 +72,16 @@ public sealed class VggModel : IDisposable
             string p = $"block{b + 1}";
             int f = filters[b];
             layers.Add(new Conv2d(device, store, $"{p}.conv1", inChannels, f));
-            layers.Add(new BatchNorm(device, store, $"{p}.bn1", f));
-            layers.Add(new Relu(device, $"{p}.relu1"));
+            layers.Add(new BatchNorm(device, store, $"{p}.bn1", f, fuseRelu: true));
             layers.Add(new Conv2d(device, store, $"{p}.conv2", f, f));
-            layers.Add(new BatchNorm(device, store, $"{p}.bn2", f));
-            layers.Add(new Relu(device, $"{p}.relu2"));
-            layers.Add(new MaxPool2d(device, $"{p}.pool"));
-            layers.Add(new Dropout(device, $"{p}.dropout", BlockDropout[b], dropoutId++));
+            layers.Add(new BatchNorm(device, store, $"{p}.bn2", f, fuseRelu: true));
+            layers.Add(new MaxPool2d(device, $"{p}.pool", BlockDropout[b], dropoutId++));
             inChannels = f;
         }
 
         layers.Add(new GlobalAvgPool(device, "gap"));
         layers.Add(new Dense(device, store, "head.dense1", inChannels, dense));
-        layers.Add(new BatchNorm(device, store, "head.bn", dense));
-        layers.Add(new Relu(device, "head.relu"));
+        layers.Add(new BatchNorm(device, store, "head.bn", dense, fuseRelu: true));
         layers.Add(new Dropout(device, "head.dropout", HeadDropout, dropoutId));
         layers.Add(new Dense(device, store, "head.dense2", dense, classes));
         store.Materialize(device, seed);

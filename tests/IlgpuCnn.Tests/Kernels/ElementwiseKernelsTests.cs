@@ -274,7 +274,7 @@ public sealed class ElementwiseKernelsTests
         var k = BatchNormKernels.For(device);
         var d = new BatchNormDims(n, c, hw, eps, momentum);
         k.ForwardTraining(d, tx.View, tg.View, tb.View, tmean.View, invstd.View, tmm.View, tmv.View, ty.View);
-        k.Backward(d, tx.View, tdy.View, tg.View, tmean.View, invstd.View, tdg.View, tdb.View, sums.View, tdx.View);
+        k.Backward(d, tx.View, ty.View, tdy.View, tg.View, tmean.View, invstd.View, tdg.View, tdb.View, sums.View, tdx.View);
         Assertions.Close(ey, ty.ToHost(), what: "bn forward", seed: rng.Seed);
         Assertions.Close(emm, tmm.ToHost(), what: "bn moving mean", seed: rng.Seed);
         Assertions.Close(emv, tmv.ToHost(), what: "bn moving variance", seed: rng.Seed);

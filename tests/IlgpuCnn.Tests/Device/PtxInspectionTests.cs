@@ -1,0 +1,68 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+using IlgpuCnn.Device;
+using IlgpuCnn.Kernels;
+using Xunit.Abstractions;
+
+namespace IlgpuCnn.Tests.Device;
+
+/// <summary>
+/// Reads the PTX of the hot kernels (compiled for sm_80 without a GPU) for what would make them
+/// slow on a GPU: local-memory traffic (register spills, <c>ld.local</c>/<c>st.local</c>), and for
+/// the tiled GEMMs the shared-memory tiles and barriers the design intends.
+/// </summary>
+public sealed partial class PtxInspectionTests
+{
+    private readonly ITestOutputHelper _out;
+
+    public PtxInspectionTests(ITestOutputHelper output) => _out = output;
+
+    public static TheoryData<string, bool> HotKernels() => new()
+    {
+        // kernel, uses shared-memory tiles
+        { $"{typeof(Conv2dKernels).FullName}.ForwardTiledKernel", true },
+        { $"{typeof(Conv2dKernels).FullName}.BackwardDataTiledKernel", true },
+        { $"{typeof(Conv2dKernels).FullName}.BackwardWeightsTiledKernel", true },
+        { $"{typeof(Conv2dKernels).FullName}.BiasGradKernel", true },
+        { $"{typeof(DenseKernels).FullName}.GemmTiledKernel", true },
+        { $"{typeof(BatchNormKernels).FullName}.StatsKernel", true },
+        { $"{typeof(BatchNormKernels).FullName}.BackwardSumsKernel", true },
+        { $"{typeof(BatchNormKernels).FullName}.NormalizeKernel", false },
+        { $"{typeof(BatchNormKernels).FullName}.BackwardDataKernel", false },
+        { $"{typeof(ReluKernels).FullName}.ForwardKernel", false },
+        { $"{typeof(MaxPoolKernels).FullName}.ForwardKernel", false },
+        { $"{typeof(DropoutKernels).FullName}.ForwardKernel", false },
+        { $"{typeof(AdamWKernels).FullName}.StepKernel", false },
+        { $"{typeof(SoftmaxCrossEntropyKernels).FullName}.ForwardKernel", false },
+    };
+
+    [Theory]
+    [MemberData(nameof(HotKernels))]
+    public void NoLocalMemoryTrafficAndTheIntendedSharedMemory(string name, bool tiled)
+    {
+        var method = PtxCompilationTests.Kernels().Single(m => $"{m.DeclaringType!.FullName}.{m.Name}" == name);
+        string ptx = PtxCompilationTests.Compile(method);
+        int localLoads = Regex.Count(ptx, @"\bld\.local\b");
+        int localStores = Regex.Count(ptx, @"\bst\.local\b");
+        var shared = SharedDecl().Matches(ptx).Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        _out.WriteLine($"{method.Name}: {ptx.Length} chars of PTX, ld.local {localLoads}, st.local {localStores}, shared arrays [{string.Join(", ", shared)}] bytes, bar.sync {Regex.Count(ptx, @"\bbar\.sync\b")}");
+        Assert.True(localLoads == 0 && localStores == 0, $"{method.Name} touches local memory (ld.local {localLoads}, st.local {localStores}): registers spill or an array went to local memory");
+        if (tiled)
+        {
+            Assert.Contains("bar.sync", ptx);
+            Assert.NotEmpty(shared);
+            if (method.Name.Contains("Tiled", StringComparison.Ordinal))
+            {
+                int tile = TiledGemm.TileK * TiledGemm.TileM * sizeof(float);
+                Assert.True(shared.Count(s => s == tile) >= 2, $"{method.Name} should hold two {tile}-byte tiles in shared memory, has [{string.Join(", ", shared)}]");
+            }
+        }
+        else
+        {
+            Assert.DoesNotContain("bar.sync", ptx);
+        }
+    }
+
+    [GeneratedRegex(@"\.shared\s+\.align\s+\d+\s+\.b8\s+\w+\[(\d+)\]")]
+    private static partial Regex SharedDecl();
+}
