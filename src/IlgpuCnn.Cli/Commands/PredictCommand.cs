@@ -60,9 +60,13 @@ public static class PredictCommand
         {
             image = Image.Load<Rgb24>(path);
         }
-        catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or NotSupportedException)
+        catch (UnknownImageFormatException e)
         {
-            throw new UserError($"'{path}' is not a readable PNG or JPEG image ({e.Message}); pass an image file.", e);
+            throw new UserError($"'{path}' is not a PNG or JPEG image; pass an image file.", e);
+        }
+        catch (Exception e) when (e is InvalidImageContentException or NotSupportedException)
+        {
+            throw new UserError($"'{path}' is a damaged image ({e.Message.Split('\n')[0].Trim()}); pass a readable PNG or JPEG file.", e);
         }
 
         using (image)

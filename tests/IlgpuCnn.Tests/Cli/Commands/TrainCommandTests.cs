@@ -1,0 +1,138 @@
+using IlgpuCnn.Data;
+using IlgpuCnn.Device;
+using IlgpuCnn.Tests.Data;
+using IlgpuCnn.Training;
+
+namespace IlgpuCnn.Tests.Cli.Commands;
+
+/// <summary>
+/// train, evaluate, predict and summary through the real command line, in-process: a tiny run on
+/// small Parquet files writes every file of the run folder, resumes, and bad input gives one
+/// sentence and exit code 1.
+/// </summary>
+[Collection(ConsoleCollection.Name)]
+public sealed class TrainCommandTests : IDisposable
+{
+    private readonly string _dir = TestParquet.NewTempDirectory();
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string DataDir()
+    {
+        string data = Path.Combine(_dir, "data");
+        Directory.CreateDirectory(data);
+        TestParquet.Write(Path.Combine(data, DataLocator.TrainFileName), TestParquet.RandomRows(40), rowsPerGroup: 16);
+        TestParquet.Write(Path.Combine(data, DataLocator.TestFileName), TestParquet.RandomRows(12), rowsPerGroup: 5);
+        return data;
+    }
+
+    [Fact]
+    public void ATinyRunWritesEveryFileThenEvaluatesPredictsAndResumes()
+    {
+        string data = DataDir();
+        string run = Path.Combine(_dir, "run");
+        var (code, output, error) = CliRunner.Run("train", "--device", "cpu", "--data", data, "--out", run, "--width", "0.125", "--epochs", "1", "--batch-size", "8");
+        Assert.True(code == 0, $"train exited {code}: {error}");
+        Assert.Contains("Epoch 1/1", output);
+        Assert.Contains("val_loss", output);
+        foreach (var file in RunFiles.All)
+        {
+            Assert.True(File.Exists(Path.Combine(run, file)), $"the run folder lacks {file}");
+        }
+
+        Assert.Empty(Directory.GetFiles(run, "*.tmp"));
+        string metrics = File.ReadAllText(Path.Combine(run, RunFiles.Metrics));
+        foreach (var key in new[] { "test_accuracy", "test_loss", "best_epoch", "epochs_run", "seconds_per_epoch", "device" })
+        {
+            Assert.Contains($"\"{key}\"", metrics);
+        }
+
+        string model = Path.Combine(run, RunFiles.Model);
+        var evaluated = CliRunner.Run("evaluate", "--device", "cpu", "--model", model, "--data", data, "--out", Path.Combine(_dir, "eval"));
+        Assert.True(evaluated.Code == 0, evaluated.Err);
+        Assert.Contains("weighted avg", evaluated.Out);
+        Assert.True(File.Exists(Path.Combine(_dir, "eval", RunFiles.ConfusionMatrix)));
+
+        string png = Path.Combine(_dir, "any-size.png");
+        File.WriteAllBytes(png, TestParquet.Png(50, 20, (x, y) => TestParquet.RandomPixel(3, x, y)));
+        var predicted = CliRunner.Run("predict", "--device", "cpu", "--model", model, png);
+        Assert.True(predicted.Code == 0, predicted.Err);
+        Assert.Contains(png, predicted.Out);
+        Assert.Contains("%", predicted.Out);
+
+        var resumed = CliRunner.Run("train", "--device", "cpu", "--data", data, "--out", run, "--width", "0.125", "--epochs", "2", "--batch-size", "8", "--resume", Path.Combine(run, RunFiles.Checkpoint));
+        Assert.True(resumed.Code == 0, resumed.Err);
+        Assert.Contains("Resuming", resumed.Out);
+        Assert.Contains("Epoch 2/2", resumed.Out);
+        Assert.DoesNotContain("Epoch 1/2", resumed.Out);
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(run, RunFiles.HistoryCsv)).Length);
+    }
+
+    [Theory]
+    [InlineData("--batch-size", "0", "--batch-size")]
+    [InlineData("--epochs", "0", "--epochs")]
+    [InlineData("--device", "tpu", "Unknown device 'tpu'")]
+    [InlineData("--width", "-1", "--width")]
+    [InlineData("--validation-split", "1.5", "--validation-split")]
+    public void BadOptionsGiveOneSentence(string flag, string value, string named)
+    {
+        var (code, _, error) = CliRunner.Run("train", flag, value, "--data", Path.Combine(_dir, "nowhere"));
+        Assert.Equal(1, code);
+        Assert.Contains(named, error);
+        Assert.Single(error.Trim().Split('\n'));
+        Assert.DoesNotContain("   at ", error);
+    }
+
+    [Fact]
+    public void AMissingDataFolderIsNamed()
+    {
+        string missing = Path.Combine(_dir, "no-such-folder");
+        var (code, _, error) = CliRunner.Run("train", "--device", "cpu", "--data", missing);
+        Assert.Equal(1, code);
+        Assert.Contains(missing, error);
+        Assert.Single(error.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void CudaWithoutAGpuIsRefusedClearly()
+    {
+        if (ComputeDevice.Describe().Any(l => l.StartsWith("cuda", StringComparison.Ordinal)))
+        {
+            return; // this machine has a GPU: the refusal cannot happen here
+        }
+
+        var (code, _, error) = CliRunner.Run("train", "--device", "cuda", "--data", DataDir(), "--out", Path.Combine(_dir, "r"));
+        Assert.Equal(1, code);
+        Assert.Contains("no CUDA GPU", error);
+    }
+
+    [Fact]
+    public void UnreadableCheckpointsAndImagesAreNamed()
+    {
+        string bad = Path.Combine(_dir, "bad.safetensors");
+        File.WriteAllText(bad, "this is not a checkpoint");
+        var evaluated = CliRunner.Run("evaluate", "--device", "cpu", "--model", bad, "--data", DataDir());
+        Assert.Equal(1, evaluated.Code);
+        Assert.Contains(bad, evaluated.Err);
+        Assert.Single(evaluated.Err.Trim().Split('\n'));
+
+        var resumed = CliRunner.Run("train", "--device", "cpu", "--resume", Path.Combine(_dir, "missing.safetensors"), "--data", DataDir());
+        Assert.Equal(1, resumed.Code);
+        Assert.Contains("missing.safetensors", resumed.Err);
+
+        var predicted = CliRunner.Run("predict", "--device", "cpu", "--model", bad, bad);
+        Assert.Equal(1, predicted.Code);
+        Assert.Contains(bad, predicted.Err);
+        Assert.Single(predicted.Err.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void SummaryPrintsTheTutorialsTotals()
+    {
+        var (code, output, _) = CliRunner.Run("summary");
+        Assert.Equal(0, code);
+        Assert.Contains("Total params: 1,245,482", output);
+        Assert.Contains("Trainable params: 1,243,050", output);
+        Assert.Contains("Non-trainable params: 2,432", output);
+    }
+}
