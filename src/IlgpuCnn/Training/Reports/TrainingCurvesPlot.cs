@@ -30,6 +30,7 @@ public static class TrainingCurvesPlot
         plot.YLabel(title);
         plot.Legend.Alignment = legend;
         plot.Axes.Margins(0.03, 0.08);
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         return plot;
     }
 
