@@ -49,7 +49,7 @@ if [ -x "${TESTS[0]}" ] || [ "$MODE" = sdk ]; then
 else
   echo "no test binary in .publish/tests" >"$LOG/tests.log"; TEST_RC=127
 fi
-TEST_LINE=$(grep -E "Passed!|Failed!|passed|failed" "$LOG/tests.log" | tail -1)
+TEST_LINE=$(grep -E "Passed!|Failed!|Total: [0-9]+" "$LOG/tests.log" | tail -1 | sed "s/\x1b\[[0-9;]*m//g")
 echo "$TEST_LINE (exit $TEST_RC)"
 
 echo "== bench"

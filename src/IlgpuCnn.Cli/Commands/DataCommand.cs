@@ -17,10 +17,42 @@ public static class DataCommand
     public static Command Create()
     {
         var data = DataOptions.CreateDataOption();
+        var export = new Option<string?>("--export") { Description = "Also write the first rows of each split as Parquet files (same layout) into this folder, e.g. to carry a subset to another machine." };
+        var trainLimit = new Option<int?>("--train-limit") { Description = "With --export: training rows to write (default: all)." };
+        var testLimit = new Option<int?>("--test-limit") { Description = "With --export: test rows to write (default: all)." };
         var command = new Command("data", "Find or download CIFAR-10, verify it, and describe it (rows, per-class counts, where it is).");
         command.Options.Add(data);
-        command.SetAction(parse => Cli.Guard(parse, () => Run(parse.GetValue(data), Console.Out)));
+        command.Options.Add(export);
+        command.Options.Add(trainLimit);
+        command.Options.Add(testLimit);
+        command.SetAction(parse => Cli.Guard(parse, () =>
+        {
+            int code = Run(parse.GetValue(data), Console.Out);
+            string? target = parse.GetValue(export);
+            return code != 0 || target is null ? code : Export(parse.GetValue(data), target, parse.GetValue(trainLimit), parse.GetValue(testLimit), Console.Out);
+        }));
         return command;
+    }
+
+    /// <summary>Writes the first rows of each split into <paramref name="target"/> in the same Parquet layout.</summary>
+    public static int Export(string? dataOption, string target, int? trainLimit, int? testLimit, TextWriter output)
+    {
+        if (trainLimit is < 1 || testLimit is < 1)
+        {
+            throw new UserError($"--train-limit and --test-limit must be at least 1, but got {trainLimit} and {testLimit}.");
+        }
+
+        var location = DataOptions.Locate(dataOption);
+        Directory.CreateDirectory(target);
+        foreach (var (file, limit) in new[] { (location.TrainFile, trainLimit), (location.TestFile, testLimit) })
+        {
+            var rows = CifarParquetReader.Read(file, limit);
+            string path = Path.Combine(target, Path.GetFileName(file));
+            CifarParquetWriter.Write(path, rows);
+            output.WriteLine($"exported {rows.Count:N0} rows to {path} ({new FileInfo(path).Length:N0} bytes)");
+        }
+
+        return 0;
     }
 
     /// <summary>Runs the command, writing the description to <paramref name="output"/>; returns the exit code.</summary>

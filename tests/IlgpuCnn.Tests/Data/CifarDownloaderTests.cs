@@ -16,7 +16,7 @@ public sealed class CifarDownloaderTests : IDisposable
     {
         var source = Path.Combine(_dir, "source.parquet");
         TestParquet.Write(source, TestParquet.RandomRows(7));
-        var payload = await File.ReadAllBytesAsync(source);
+        var payload = await File.ReadAllBytesAsync(source, TestContext.Current.CancellationToken);
         using var server = LoopbackServer.Start(async (request, response) =>
         {
             response.ContentLength64 = payload.Length;
@@ -33,13 +33,13 @@ public sealed class CifarDownloaderTests : IDisposable
         var target = Path.Combine(_dir, "cache");
         var progress = new List<(string Name, long Done, long? Total)>();
         using var downloader = new CifarDownloader(server.BaseUrl + "plain_text/");
-        var downloaded = await downloader.EnsureAsync(target, (name, done, total) => progress.Add((name, done, total)));
+        var downloaded = await downloader.EnsureAsync(target, (name, done, total) => progress.Add((name, done, total)), TestContext.Current.CancellationToken);
 
         Assert.Equal(new[] { DataLocator.TrainFileName, DataLocator.TestFileName }, downloaded);
         Assert.Equal(new[] { "/plain_text/" + DataLocator.TrainFileName, "/plain_text/" + DataLocator.TestFileName }, server.Paths);
         foreach (var name in downloaded)
         {
-            Assert.Equal(payload, await File.ReadAllBytesAsync(Path.Combine(target, name)));
+            Assert.Equal(payload, await File.ReadAllBytesAsync(Path.Combine(target, name), TestContext.Current.CancellationToken));
         }
 
         Assert.Equal(new[] { DataLocator.TestFileName, DataLocator.TrainFileName }, Directory.GetFiles(target).Select(Path.GetFileName).Order());
@@ -51,7 +51,7 @@ public sealed class CifarDownloaderTests : IDisposable
         Assert.Equal(7, CifarParquetReader.Read(Path.Combine(target, DataLocator.TrainFileName)).Count);
 
         // Present files are not downloaded again.
-        Assert.Empty(await downloader.EnsureAsync(target));
+        Assert.Empty(await downloader.EnsureAsync(target, cancellation: TestContext.Current.CancellationToken));
         Assert.Equal(2, server.Paths.Count);
     }
 
@@ -68,7 +68,7 @@ public sealed class CifarDownloaderTests : IDisposable
 
         var target = Path.Combine(_dir, "cache");
         using var downloader = new CifarDownloader(server.BaseUrl);
-        var e = await Assert.ThrowsAsync<UserError>(() => downloader.EnsureAsync(target));
+        var e = await Assert.ThrowsAsync<UserError>(() => downloader.EnsureAsync(target, cancellation: TestContext.Current.CancellationToken));
 
         Assert.Contains("Could not download", e.Message);
         Assert.Contains(DataLocator.TrainFileName, e.Message);
@@ -83,7 +83,7 @@ public sealed class CifarDownloaderTests : IDisposable
         int port = FreePort(); // nothing listens there
         var target = Path.Combine(_dir, "cache");
         using var downloader = new CifarDownloader($"http://127.0.0.1:{port}/", TimeSpan.FromSeconds(10));
-        var e = await Assert.ThrowsAsync<UserError>(() => downloader.EnsureAsync(target));
+        var e = await Assert.ThrowsAsync<UserError>(() => downloader.EnsureAsync(target, cancellation: TestContext.Current.CancellationToken));
 
         Assert.StartsWith($"Could not download http://127.0.0.1:{port}/{DataLocator.TrainFileName}", e.Message);
         Assert.Contains($"put the two Parquet files in {target} or pass --data DIR", e.Message);
@@ -102,7 +102,7 @@ public sealed class CifarDownloaderTests : IDisposable
 
         var target = Path.Combine(_dir, "cache");
         using var downloader = new CifarDownloader(server.BaseUrl);
-        var e = await Assert.ThrowsAsync<UserError>(() => downloader.EnsureAsync(target));
+        var e = await Assert.ThrowsAsync<UserError>(() => downloader.EnsureAsync(target, cancellation: TestContext.Current.CancellationToken));
         Assert.Contains("HTTP 404", e.Message);
         Assert.Empty(Directory.GetFileSystemEntries(target));
     }

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using IlgpuCnn.Data;
 using Parquet;
 using Parquet.Schema;
-using Xunit.Abstractions;
 
 namespace IlgpuCnn.Tests.Data;
 

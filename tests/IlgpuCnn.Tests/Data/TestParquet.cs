@@ -48,28 +48,8 @@ public static class TestParquet
     }
 
     /// <summary>Writes rows of (PNG, label) to <paramref name="path"/>, <paramref name="rowsPerGroup"/> rows per row group.</summary>
-    public static void Write(string path, IReadOnlyList<(byte[] Png, long Label)> rows, int rowsPerGroup = 4)
-    {
-        WriteAsync(path, rows, rowsPerGroup).GetAwaiter().GetResult();
-    }
-
-    private static async Task WriteAsync(string path, IReadOnlyList<(byte[] Png, long Label)> rows, int rowsPerGroup)
-    {
-        var bytes = new DataField("bytes", typeof(byte[]), isNullable: true);
-        var pathField = new DataField("path", typeof(string), isNullable: true);
-        var label = new DataField<long?>("label");
-        var schema = new ParquetSchema(new StructField("img", bytes, pathField), label);
-        await using var file = File.Create(path);
-        await using var writer = await ParquetWriter.CreateAsync(schema, file);
-        for (int start = 0; start < rows.Count; start += rowsPerGroup)
-        {
-            var group = rows.Skip(start).Take(rowsPerGroup).ToList();
-            using var rowGroup = writer.CreateRowGroup();
-            await rowGroup.WriteAsync(bytes, group.Select(r => r.Png).ToList());
-            await rowGroup.WriteAsync(pathField, group.Select(_ => (string)null!).ToList());
-            await rowGroup.WriteAsync<long>(label, group.Select(r => (long?)r.Label).ToArray().AsMemory());
-        }
-    }
+    public static void Write(string path, IReadOnlyList<(byte[] Png, long Label)> rows, int rowsPerGroup = 4) =>
+        IlgpuCnn.Data.CifarParquetWriter.Write(path, rows, rowsPerGroup);
 
     /// <summary>Writes a Parquet file with another schema (columns <c>image</c> bytes and <c>target</c> int32).</summary>
     public static void WriteOtherSchema(string path)

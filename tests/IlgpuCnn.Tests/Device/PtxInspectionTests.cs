@@ -2,7 +2,6 @@ using System.Reflection;
 using System.Text.RegularExpressions;
 using IlgpuCnn.Device;
 using IlgpuCnn.Kernels;
-using Xunit.Abstractions;
 
 namespace IlgpuCnn.Tests.Device;
 

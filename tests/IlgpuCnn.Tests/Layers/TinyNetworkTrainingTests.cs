@@ -3,7 +3,6 @@ using IlgpuCnn.Autograd;
 using IlgpuCnn.Layers;
 using IlgpuCnn.Tensors;
 using IlgpuCnn.Training;
-using Xunit.Abstractions;
 
 namespace IlgpuCnn.Tests.Layers;
 

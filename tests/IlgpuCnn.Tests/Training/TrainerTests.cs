@@ -59,7 +59,7 @@ public sealed class TrainerTests : IDisposable
         using (var model = VggModel.Create(_fx.Device, Width, 3))
         using (var trainer = new Trainer(_fx.Device, model, Options(2), data))
         {
-            var fit = trainer.Fit();
+            var fit = trainer.Fit(cancel: TestContext.Current.CancellationToken);
             Assert.Equal(2, fit.EpochsRun);
             straight = model.Store.Download();
             straightLoss = fit.History["val_loss"].ToList();
@@ -69,7 +69,7 @@ public sealed class TrainerTests : IDisposable
         using (var model = VggModel.Create(_fx.Device, Width, 3))
         using (var trainer = new Trainer(_fx.Device, model, Options(1), data))
         {
-            trainer.Fit();
+            trainer.Fit(cancel: TestContext.Current.CancellationToken);
             Checkpoint.SaveTraining(checkpoint, trainer);
         }
 
@@ -78,7 +78,7 @@ public sealed class TrainerTests : IDisposable
         {
             Checkpoint.LoadTraining(checkpoint, trainer);
             Assert.Equal(1, trainer.EpochsCompleted);
-            var fit = trainer.Fit();
+            var fit = trainer.Fit(cancel: TestContext.Current.CancellationToken);
             Assert.Equal(2, fit.EpochsRun);
             Assertions.Close(straightLoss, fit.History["val_loss"].Select(v => (float)v).ToArray(), rtol: 1e-4, what: "val_loss history");
             Assertions.Close(straight, model.Store.Download(), rtol: 1e-4, atol: 1e-5, what: "weights after resume");
@@ -94,7 +94,7 @@ public sealed class TrainerTests : IDisposable
         using (var model = VggModel.Create(_fx.Device, Width, 3))
         using (var trainer = new Trainer(_fx.Device, model, Options(1), data))
         {
-            trainer.Fit();
+            trainer.Fit(cancel: TestContext.Current.CancellationToken);
             straight = model.Store.Download();
         }
 
@@ -115,7 +115,7 @@ public sealed class TrainerTests : IDisposable
         using (var trainer = new Trainer(_fx.Device, model, Options(1), data))
         {
             Checkpoint.LoadTraining(checkpoint, trainer);
-            var fit = trainer.Fit();
+            var fit = trainer.Fit(cancel: TestContext.Current.CancellationToken);
             Assert.False(fit.Interrupted);
             Assert.Equal(1, fit.EpochsRun);
             Assertions.Close(straight, model.Store.Download(), rtol: 1e-4, atol: 1e-5, what: "weights after a mid-epoch resume");

@@ -1,7 +1,6 @@
 using IlgpuCnn.Data;
 using IlgpuCnn.Tests.Data;
 using SixLabors.ImageSharp.PixelFormats;
-using Xunit.Abstractions;
 
 namespace IlgpuCnn.Tests.Cli.Commands;
 
