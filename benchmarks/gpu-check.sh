@@ -10,8 +10,9 @@
 #
 #   benchmarks/gpu-check.sh [--data DIR] [--epochs 3] [--train-limit N]
 #
-# Without .NET on the GPU machine: run benchmarks/publish-for-gpu.sh here first; it leaves
-# .publish/gpu.tar.xz (self-contained linux-x64 CLI and tests), which this script unpacks.
+# Without .NET on the GPU machine: run benchmarks/publish-for-gpu.sh [--data DIR] where .NET is
+# installed; it leaves .publish/gpu.tar.xz (self-contained linux-x64 tests + CLI, and a data
+# subset), which this script unpacks. Carry .publish (e.g. the device tool's `carry`).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 DATA="${ILGPUCNN_DATA:-}"
@@ -35,9 +36,9 @@ if command -v dotnet >/dev/null 2>&1 && dotnet --list-sdks 2>/dev/null | grep -q
   TESTS=(dotnet test IlgpuCnn.sln -c Release --no-build)
 else
   MODE=publish
-  if [ ! -d .publish/cli ] && [ -f .publish/gpu.tar.xz ]; then tar -xJf .publish/gpu.tar.xz -C .publish; fi
-  [ -x .publish/cli/ilgpucnn ] || { echo "no .NET SDK and no .publish/cli/ilgpucnn: run benchmarks/publish-for-gpu.sh where .NET is installed"; exit 1; }
-  CLI=(.publish/cli/ilgpucnn)
+  if [ ! -d .publish/tests ] && [ -f .publish/gpu.tar.xz ]; then tar -xJf .publish/gpu.tar.xz -C .publish; fi
+  [ -x .publish/tests/ilgpucnn ] || { echo "no .NET SDK and no .publish/tests/ilgpucnn: run benchmarks/publish-for-gpu.sh where .NET is installed"; exit 1; }
+  CLI=(.publish/tests/ilgpucnn)
   TESTS=(.publish/tests/IlgpuCnn.Tests)
 fi
 

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Builds what benchmarks/gpu-check.sh needs on a GPU machine that has no .NET: self-contained
-# linux-x64 publishes of the CLI and of the test suite (an xunit v3 executable), packed into
-# .publish/gpu.tar.xz (git-ignored). Optional: --data DIR --rows N also packs the first N training
-# and 2,000 test rows of CIFAR-10 as Parquet (ilgpucnn data --export) into .publish/data.
+# Builds what benchmarks/gpu-check.sh needs on a GPU machine that has no .NET: a self-contained
+# linux-x64 publish of the test suite (an xunit v3 executable) with the CLI's self-contained
+# launcher beside it (one copy of the runtime serves both), packed with xz into
+# .publish/gpu.tar.xz (git-ignored; about 40 MB). Optional: --data DIR --rows N also packs the
+# first N training and N/4 test rows of CIFAR-10 as Parquet (ilgpucnn data --export) into
+# .publish/data (4,000 rows ≈ 9 MB: the device tool carries 64 MiB per call in all).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA=""
-ROWS=10000
+ROWS=4000
 while [ $# -gt 0 ]; do
   case "$1" in
     --data) DATA="$2"; shift 2 ;;
@@ -19,12 +21,15 @@ mkdir -p .publish
 common=(-c Release -r linux-x64 --self-contained true -p:PublishTrimmed=false -p:DebugType=none -p:GenerateDocumentationFile=false)
 dotnet publish src/IlgpuCnn.Cli "${common[@]}" -o .publish/cli
 dotnet publish tests/IlgpuCnn.Tests "${common[@]}" -o .publish/tests
-parts=(cli tests)
+for f in ilgpucnn ilgpucnn.dll ilgpucnn.deps.json ilgpucnn.runtimeconfig.json; do cp .publish/cli/$f .publish/tests/; done
+rm -rf .publish/cli
+.publish/tests/ilgpucnn summary >/dev/null
+parts=(tests)
 if [ -n "$DATA" ]; then
-  .publish/cli/ilgpucnn data --data "$DATA" --export .publish/data --train-limit "$ROWS" --test-limit 2000
+  .publish/tests/ilgpucnn data --data "$DATA" --export .publish/data --train-limit "$ROWS" --test-limit $((ROWS / 4))
   parts+=(data)
 fi
-tar -C .publish -cJf .publish/gpu.tar.xz "${parts[@]}"
-rm -rf .publish/cli .publish/tests .publish/data
+tar -C .publish -cf - "${parts[@]}" | xz -9 -T2 > .publish/gpu.tar.xz
+rm -rf .publish/tests .publish/data
 ls -la .publish/gpu.tar.xz
-echo "carry .publish to the GPU machine and run: benchmarks/gpu-check.sh [--data .publish/data --train-limit $ROWS]"
+echo "carry .publish to the GPU machine and run: benchmarks/gpu-check.sh [--data .publish/data]"

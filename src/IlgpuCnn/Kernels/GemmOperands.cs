@@ -65,19 +65,7 @@ public readonly struct MatrixOut : IGemmOut
 
     public void Store(int m, int n, float value)
     {
-        long i = (long)m * _ld + n;
-        if (_mode == 0)
-        {
-            _data[i] = _bias.Length > 0 ? value + _bias[n] : value;
-        }
-        else if (_mode == 1)
-        {
-            _data[i] += value;
-        }
-        else
-        {
-            Atomic.Add(ref _data[i], value);
-        }
+        GemmStore.Put(_data, (long)m * _ld + n, _mode == 0 && _bias.Length > 0 ? value + _bias[n] : value, _mode);
     }
 }
 
@@ -235,18 +223,26 @@ public readonly struct NchwOut : IGemmOut
     {
         int n = m / _hw;
         int r = m - n * _hw;
-        long i = ((long)n * _channels + c) * _hw + r;
-        if (_mode == 0)
+        GemmStore.Put(_y, ((long)n * _channels + c) * _hw + r, _mode == 0 && _bias.Length > 0 ? value + _bias[c] : value, _mode);
+    }
+}
+
+/// <summary>How a GEMM output element is stored: mode 0 writes, 1 adds, 2 atomically adds (split-K).</summary>
+internal static class GemmStore
+{
+    public static void Put(ArrayView<float> data, long i, float value, int mode)
+    {
+        if (mode == 0)
         {
-            _y[i] = _bias.Length > 0 ? value + _bias[c] : value;
+            data[i] = value;
         }
-        else if (_mode == 1)
+        else if (mode == 1)
         {
-            _y[i] += value;
+            data[i] += value;
         }
         else
         {
-            Atomic.Add(ref _y[i], value);
+            Atomic.Add(ref data[i], value);
         }
     }
 }
