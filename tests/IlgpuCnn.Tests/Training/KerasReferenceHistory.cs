@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace IlgpuCnn.Tests.Training;
 
-/// <summary>The Keras tutorial's per-epoch log (shared/reference/keras_history.csv), one row per 1-based epoch.</summary>
+/// <summary>The Keras tutorial's per-epoch log (tests/IlgpuCnn.Tests/Reference/keras_history.csv, a copy of shared/reference), one row per 1-based epoch.</summary>
 internal sealed record KerasReferenceHistory(
     int[] Epoch, double[] Accuracy, double[] Loss, double[] ValAccuracy, double[] ValLoss, double[] LearningRate)
 {
