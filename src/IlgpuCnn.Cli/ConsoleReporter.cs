@@ -37,14 +37,14 @@ public sealed class ConsoleReporter : ITrainingReporter
         Console.Write("\r" + line.PadRight(Math.Min(Console.BufferWidth > 0 ? Console.BufferWidth - 1 : 120, 160)));
     }
 
-    public void EpochEnded(int epoch, int steps, EpochLogs logs, TimeSpan elapsed)
+    public void EpochEnded(int epoch, int steps, int stepsTimed, EpochLogs logs, TimeSpan elapsed)
     {
         if (_live)
         {
             Console.Write("\r");
         }
 
-        double perStep = elapsed.TotalMilliseconds / Math.Max(1, steps);
+        double perStep = elapsed.TotalMilliseconds / Math.Max(1, stepsTimed);
         string line = $"{Count(steps, steps)} {Bar(steps, steps)} {elapsed.TotalSeconds:F0}s {perStep:F0}ms/step"
             + $" - accuracy: {F4(logs[EpochLogs.Accuracy])} - loss: {F4(logs[EpochLogs.Loss])}"
             + $" - val_accuracy: {F4(logs[EpochLogs.ValAccuracy])} - val_loss: {F4(logs[EpochLogs.ValLoss])}"

@@ -11,8 +11,11 @@ public interface ITrainingReporter
     /// <summary>Running means within the epoch, at most a few times a second.</summary>
     void StepProgress(int step, int steps, TimeSpan elapsed, double accuracy, double loss) { }
 
-    /// <summary>The epoch's line: its logs, wall time and time per step.</summary>
-    void EpochEnded(int epoch, int steps, EpochLogs logs, TimeSpan elapsed) { }
+    /// <summary>
+    /// The epoch's line: its logs and wall time; <paramref name="stepsTimed"/> of the
+    /// <paramref name="steps"/> ran in <paramref name="elapsed"/> (fewer after a mid-epoch resume).
+    /// </summary>
+    void EpochEnded(int epoch, int steps, int stepsTimed, EpochLogs logs, TimeSpan elapsed) { }
 
     /// <summary>A plain message (callback decisions, checkpoint written, ...).</summary>
     void Message(string text) { }

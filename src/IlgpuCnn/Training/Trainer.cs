@@ -167,7 +167,7 @@ public sealed class Trainer : ITrainingControl, IDisposable
             perEpoch.Add(clock.Elapsed.TotalSeconds);
             EpochsCompleted = epoch + 1;
             BatchesDoneInEpoch = 0;
-            reporter.EpochEnded(epoch + 1, steps, logs, clock.Elapsed);
+            reporter.EpochEnded(epoch + 1, steps, steps - firstBatch, logs, clock.Elapsed);
             double lrBefore = LearningRate;
             foreach (var cb in _callbacks)
             {
