@@ -7,7 +7,8 @@ namespace IlgpuCnn.Kernels;
 /// The body of every shared-memory tiled GEMM: C[M,N] = Σ_k A(m,k)·B(k,n) over this group's
 /// 64×64 tile of C and this grid-z slice of K (split-K). 256 threads (16×16); each keeps a 4×4
 /// block of C in registers. Per K step of 16: every thread stages 4 elements of A and 4 of B
-/// into shared memory, barrier, 16 rank-1 updates from shared memory, barrier.
+/// into shared memory, barrier, 16 rank-1 updates from shared memory, barrier. A thread always
+/// stages the same row of A and column of B, so operands decode those indices once (BindRow/BindColumn).
 /// Thread (tx, ty) owns rows ty + 16·i and columns tx + 16·j, so shared reads are broadcast (A)
 /// and consecutive (B): no bank conflicts.
 /// </summary>
@@ -39,20 +40,31 @@ public static class TiledGemm
         int kBegin = Grid.IdxZ * slice;
         int kEnd = kBegin + slice < k ? kBegin + slice : k;
 
+        // Thread t stages elements e = t + 256·r (r = 0..3) of each tile: always row m0 + (t & 63)
+        // of A and column n0 + (t & 63) of B, at k offsets (t >> 6) + 4·r.
+        int lo = t & 63;
+        bool rowIn = m0 + lo < m;
+        bool colIn = n0 + lo < n;
+        if (rowIn)
+        {
+            a.BindRow(m0 + lo);
+        }
+
+        if (colIn)
+        {
+            b.BindColumn(n0 + lo);
+        }
+
         var acc = default(Block4x4);
         for (int k0 = kBegin; k0 < kEnd; k0 += TileK)
         {
             for (int r = 0; r < 4; r++)
             {
                 int e = t + GroupSize * r;
-                int lo = e & 63;
-                int kl = e >> 6;
-                int kk = k0 + kl;
-                int mm = m0 + lo;
-                int nn = n0 + lo;
+                int kk = k0 + (e >> 6);
                 bool kIn = kk < kEnd;
-                sa[e] = kIn && mm < m ? a.A(mm, kk) : 0f;
-                sb[e] = kIn && nn < n ? b.B(kk, nn) : 0f;
+                sa[e] = kIn && rowIn ? a.A(kk) : 0f;
+                sb[e] = kIn && colIn ? b.B(kk) : 0f;
             }
 
             Group.Barrier();
