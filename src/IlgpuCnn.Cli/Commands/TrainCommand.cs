@@ -58,7 +58,7 @@ public static class TrainCommand
     private static int Run(RunOptions run)
     {
         run.Training.Validate();
-        var reporter = new ConsoleReporter();
+        using var reporter = new ConsoleReporter();
         using var cts = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
@@ -77,7 +77,7 @@ public static class TrainCommand
             string checkpoint = Path.Combine(outcome.Directory, RunFiles.Checkpoint);
             if (outcome.Fit.Interrupted)
             {
-                Console.WriteLine($"Stopped. Resume with: ilgpucnn train --resume {checkpoint} (and the same --width/--data/limits as this run).");
+                reporter.Message($"Stopped. Resume with: ilgpucnn train --resume {checkpoint} (and the same --width/--data/limits as this run).");
                 return 130;
             }
 
