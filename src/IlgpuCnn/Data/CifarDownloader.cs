@@ -17,7 +17,9 @@ public sealed class CifarDownloader : IDisposable
     public CifarDownloader(string baseUrl = DefaultBaseUrl, TimeSpan? timeout = null)
     {
         _baseUrl = baseUrl.EndsWith('/') ? baseUrl : baseUrl + "/";
-        _http = new HttpClient { Timeout = timeout ?? TimeSpan.FromMinutes(30) };
+        // A blackholed network fails within the connect timeout instead of the whole download's.
+        var handler = new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(30) };
+        _http = new HttpClient(handler) { Timeout = timeout ?? TimeSpan.FromMinutes(30) };
         _http.DefaultRequestHeaders.UserAgent.ParseAdd("ilgpucnn/1.0");
     }
 

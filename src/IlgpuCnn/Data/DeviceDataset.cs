@@ -11,20 +11,18 @@ namespace IlgpuCnn.Data;
 /// </summary>
 public sealed class DeviceDataset : IDisposable
 {
-    private readonly ComputeDevice _device;
     private readonly MemoryBuffer1D<float, Stride1D.Dense> _images;
     private readonly MemoryBuffer1D<int, Stride1D.Dense> _labels;
     private readonly MemoryBuffer1D<int, Stride1D.Dense> _order;
-    private readonly Action<Index1D, int, int, int, ArrayView<int>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<int>> _gather;
+    private readonly BatchGather _gather;
 
     public DeviceDataset(ComputeDevice device, CifarDataset data)
     {
-        _device = device;
         Count = data.Count;
         _images = device.Accelerator.Allocate1D(data.Images);
         _labels = device.Accelerator.Allocate1D(data.Labels);
         _order = device.Accelerator.Allocate1D<int>(Math.Max(1, data.Count));
-        _gather = device.Accelerator.LoadAutoGroupedStreamKernel<Index1D, int, int, int, ArrayView<int>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<int>>(GatherKernel);
+        _gather = BatchGather.For(device);
     }
 
     public int Count { get; }
@@ -43,25 +41,7 @@ public sealed class DeviceDataset : IDisposable
     /// <summary>Copies rows order[first .. first+count) into <paramref name="images"/> and <paramref name="labels"/>.</summary>
     public void Gather(int first, int count, ArrayView<float> images, ArrayView<int> labels)
     {
-        int threads = Launch.Threads(_device, (long)count * CifarDataset.ImageFloats);
-        _gather(threads, threads, first, count, _order.View, _images.View, _labels.View, images, labels);
-    }
-
-    [Kernel]
-    internal static void GatherKernel(Index1D index, int threads, int first, int count, ArrayView<int> order, ArrayView<float> images, ArrayView<int> labels, ArrayView<float> batch, ArrayView<int> batchLabels)
-    {
-        long total = (long)count * CifarDataset.ImageFloats;
-        for (long i = index.X; i < total; i += threads)
-        {
-            int s = (int)(i / CifarDataset.ImageFloats);
-            int within = (int)(i - (long)s * CifarDataset.ImageFloats);
-            int row = order[first + s];
-            batch[i] = images[((long)row * CifarDataset.ImageFloats) + within];
-            if (within == 0)
-            {
-                batchLabels[s] = labels[row];
-            }
-        }
+        _gather.Gather(first, count, _order.View, _images.View, _labels.View, images, labels);
     }
 
     public void Dispose()

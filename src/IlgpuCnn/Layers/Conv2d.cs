@@ -10,7 +10,7 @@ namespace IlgpuCnn.Layers;
 /// kernel (fan = KH·KW·channels) and zero bias as Keras' Conv2D. "same" padding at stride 1 is
 /// the recipe; stride and padding are general.
 /// </summary>
-public sealed class Conv2d : ILayer
+public sealed class Conv2d : ILayer, IDisposable
 {
     private readonly Conv2dKernels _kernels;
     private readonly Parameter _kernel;
@@ -90,4 +90,6 @@ public sealed class Conv2d : ILayer
     }
 
     private ConvGeometry Geometry(Shape s) => new(s.N, s.C, s.H, s.W, OutChannels, KernelSize, KernelSize, Stride, Padding);
+
+    public void Dispose() => _y.Dispose();
 }

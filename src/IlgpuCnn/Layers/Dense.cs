@@ -9,7 +9,7 @@ namespace IlgpuCnn.Layers;
 /// Fully connected layer: (N, in) → (N, out), kernel [in, out] (Keras' layout), Glorot-uniform
 /// kernel and zero bias. Input (N, C, H, W) is read as (N, C·H·W).
 /// </summary>
-public sealed class Dense : ILayer
+public sealed class Dense : ILayer, IDisposable
 {
     private readonly DenseKernels _kernels;
     private readonly Parameter _kernel;
@@ -74,4 +74,6 @@ public sealed class Dense : ILayer
 
         _kernels.BackwardWeights(n, InFeatures, OutFeatures, x.View, _y.Grad, _kernel.Tensor.Grad, _bias.Tensor.Grad, Variant);
     }
+
+    public void Dispose() => _y.Dispose();
 }

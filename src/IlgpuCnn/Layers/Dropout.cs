@@ -9,7 +9,7 @@ namespace IlgpuCnn.Layers;
 /// Inverted dropout: in training keep each value with probability 1 − rate and scale it by
 /// 1/(1 − rate); identity at inference. The mask is a function of (seed, layer id, step, index).
 /// </summary>
-public sealed class Dropout : ILayer
+public sealed class Dropout : ILayer, IDisposable
 {
     private readonly DropoutKernels _kernels;
     private readonly Tensor _y;
@@ -61,4 +61,6 @@ public sealed class Dropout : ILayer
             _kernels.Backward(_key, Rate, _y.Grad, _x.Grad);
         }
     }
+
+    public void Dispose() => _y.Dispose();
 }

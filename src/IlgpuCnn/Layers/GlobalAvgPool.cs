@@ -6,7 +6,7 @@ using IlgpuCnn.Tensors;
 namespace IlgpuCnn.Layers;
 
 /// <summary>Global average pooling: (N, C, H, W) → (N, C) (stored as (N, C, 1, 1)).</summary>
-public sealed class GlobalAvgPool : ILayer
+public sealed class GlobalAvgPool : ILayer, IDisposable
 {
     private readonly GlobalAvgPoolKernels _kernels;
     private readonly Tensor _y;
@@ -41,4 +41,6 @@ public sealed class GlobalAvgPool : ILayer
             _kernels.Backward(_x.Shape.H * _x.Shape.W, _y.Grad, _x.Grad);
         }
     }
+
+    public void Dispose() => _y.Dispose();
 }

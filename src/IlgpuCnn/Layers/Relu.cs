@@ -6,7 +6,7 @@ using IlgpuCnn.Tensors;
 namespace IlgpuCnn.Layers;
 
 /// <summary>ReLU: y = max(x, 0).</summary>
-public sealed class Relu : ILayer
+public sealed class Relu : ILayer, IDisposable
 {
     private readonly ReluKernels _kernels;
     private readonly Tensor _y;
@@ -41,4 +41,6 @@ public sealed class Relu : ILayer
             _kernels.Backward(_y.View, _y.Grad, _x.Grad);
         }
     }
+
+    public void Dispose() => _y.Dispose();
 }

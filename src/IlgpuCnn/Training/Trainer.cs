@@ -37,6 +37,8 @@ public sealed class Trainer : ITrainingControl, IDisposable
     private int _startBatch;
     private (double Loss, double Correct) _startSums;
     private bool _resumed;
+    private TrainingState? _pendingState;
+    private float[]? _pendingBestWeights;
 
     public Trainer(ComputeDevice device, VggModel model, TrainingOptions options, CifarDataset trainRows, IEnumerable<ICallback>? extraCallbacks = null)
     {
@@ -110,6 +112,12 @@ public sealed class Trainer : ITrainingControl, IDisposable
         bool interrupted = false;
         for (int epoch = _startEpoch; epoch < _options.Epochs && !StopTraining; epoch++)
         {
+            if (cancel.IsCancellationRequested)
+            {
+                interrupted = true;
+                break;
+            }
+
             foreach (var cb in _callbacks)
             {
                 cb.OnEpochBegin(epoch, this);
@@ -266,9 +274,6 @@ public sealed class Trainer : ITrainingControl, IDisposable
             StopTraining = StopTraining,
         };
     }
-
-    private TrainingState? _pendingState;
-    private float[]? _pendingBestWeights;
 
     /// <summary>Continues from a saved state: the next <see cref="Fit"/> picks up where it stopped.</summary>
     public void SetState(TrainingState state, float[]? bestWeights)

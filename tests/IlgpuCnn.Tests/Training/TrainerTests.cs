@@ -102,9 +102,9 @@ public sealed class TrainerTests : IDisposable
         using (var model = VggModel.Create(_fx.Device, Width, 3))
         using (var trainer = new Trainer(_fx.Device, model, Options(1), data))
         {
+            // Ctrl+C arrives while the first step runs: that step finishes, then the fit stops.
             using var cancelled = new CancellationTokenSource();
-            cancelled.Cancel();
-            var fit = trainer.Fit(cancel: cancelled.Token);
+            var fit = trainer.Fit(new CancelOnEpochStart(cancelled), cancelled.Token);
             Assert.True(fit.Interrupted);
             Assert.Equal(0, fit.EpochsRun);
             Assert.Equal(1, trainer.BatchesDoneInEpoch);
@@ -120,6 +120,20 @@ public sealed class TrainerTests : IDisposable
             Assert.Equal(1, fit.EpochsRun);
             Assertions.Close(straight, model.Store.Download(), rtol: 1e-4, atol: 1e-5, what: "weights after a mid-epoch resume");
         }
+    }
+
+    [Fact]
+    public void CancellationBeforeAnEpochStopsWithoutAStep()
+    {
+        var data = Synthetic(40, 4);
+        using var model = VggModel.Create(_fx.Device, Width, 3);
+        using var trainer = new Trainer(_fx.Device, model, Options(2), data);
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        var fit = trainer.Fit(cancel: cancelled.Token);
+        Assert.True(fit.Interrupted);
+        Assert.Equal(0, fit.EpochsRun);
+        Assert.Equal(0, trainer.Optimizer.Iterations);
     }
 
     [Fact]
@@ -144,5 +158,10 @@ public sealed class TrainerTests : IDisposable
 
         File.WriteAllBytes(checkpoint, [1, 2, 3]);
         Assert.Throws<UserError>(() => Checkpoint.LoadModel(checkpoint, _fx.Device));
+    }
+
+    private sealed class CancelOnEpochStart(CancellationTokenSource source) : ITrainingReporter
+    {
+        public void EpochStarted(int epoch, int epochs, int steps) => source.Cancel();
     }
 }
