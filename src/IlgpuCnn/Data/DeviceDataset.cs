@@ -27,6 +27,9 @@ public sealed class DeviceDataset : IDisposable
 
     public int Count { get; }
 
+    /// <summary>Batches for <paramref name="rows"/> rows, counting a last partial batch (Keras keeps it).</summary>
+    public static int BatchCount(int rows, int batchSize) => (rows + batchSize - 1) / batchSize;
+
     /// <summary>Sets the row order that batches are taken in (once per epoch; synchronous upload).</summary>
     public void SetOrder(int[] order)
     {
@@ -41,6 +44,11 @@ public sealed class DeviceDataset : IDisposable
     /// <summary>Copies rows order[first .. first+count) into <paramref name="images"/> and <paramref name="labels"/>.</summary>
     public void Gather(int first, int count, ArrayView<float> images, ArrayView<int> labels)
     {
+        if (first < 0 || count < 0 || first + count > Count || images.Length < (long)count * CifarDataset.ImageFloats || labels.Length < count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), $"rows {first}..{first + count} of {Count} do not fit views of {images.Length} floats and {labels.Length} labels");
+        }
+
         _gather.Gather(first, count, _order.View, _images.View, _labels.View, images, labels);
     }
 

@@ -77,7 +77,7 @@ public sealed class Trainer : ITrainingControl, IDisposable
 
     public DataSplit Split => _split;
 
-    public int StepsPerEpoch => BatchLoader.BatchCount(_split.TrainCount, _options.BatchSize);
+    public int StepsPerEpoch => DeviceDataset.BatchCount(_split.TrainCount, _options.BatchSize);
 
     public double LearningRate { get; set; }
 
