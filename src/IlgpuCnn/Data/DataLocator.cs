@@ -13,7 +13,7 @@ public static class DataLocator
 
     /// <summary>Resolves with the process environment and the user's home folder.</summary>
     public static DataLocation Resolve(string? dataOption) =>
-        Resolve(dataOption, Environment.GetEnvironmentVariable, Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));
+        Resolve(dataOption, Environment.GetEnvironmentVariable, Environment.GetFolderPath(Environment.SpecialFolder.UserProfile, Environment.SpecialFolderOption.DoNotVerify));
 
     /// <summary>Resolves with an injected environment lookup and home folder (for tests).</summary>
     public static DataLocation Resolve(string? dataOption, Func<string, string?> environment, string homeDirectory)
@@ -30,6 +30,11 @@ public static class DataLocator
         }
 
         var xdg = environment("XDG_CACHE_HOME");
+        if (string.IsNullOrWhiteSpace(xdg) && string.IsNullOrWhiteSpace(homeDirectory))
+        {
+            throw new UserError($"No user cache folder for CIFAR-10: neither XDG_CACHE_HOME nor a home folder is set; pass --data DIR or set {EnvironmentVariable}.");
+        }
+
         var cacheRoot = !string.IsNullOrWhiteSpace(xdg) ? xdg : Path.Combine(homeDirectory, ".cache");
         return new DataLocation(Path.GetFullPath(Path.Combine(cacheRoot, "ilgpucnn", "cifar10")), DataOrigin.Cache);
     }
