@@ -49,4 +49,11 @@ public sealed class DataLocatorTests
         Assert.True(Path.IsPathRooted(location.Directory));
         Assert.EndsWith(Path.Combine("some", "dir"), location.Directory);
     }
+
+    [Fact]
+    public void NoHomeAndNoXdgAsksForData()
+    {
+        var e = Assert.Throws<UserError>(() => DataLocator.Resolve(null, Env(), ""));
+        Assert.Contains("--data", e.Message);
+    }
 }
