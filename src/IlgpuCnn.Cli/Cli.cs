@@ -29,6 +29,20 @@ public static class Cli
 
     public static int Run(string[] args) => Build().Parse(args).Invoke();
 
+    /// <summary>Host or device (CUDA_ERROR_OUT_OF_MEMORY) memory exhaustion, possibly wrapped.</summary>
+    public static bool IsOutOfMemory(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is OutOfMemoryException || (e is ILGPU.Runtime.Cuda.CudaException cuda && cuda.Error.ToString().Contains("OUT_OF_MEMORY", StringComparison.Ordinal)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>
     /// Runs a command body: a <see cref="UserError"/> (or any other failure) becomes one line on
     /// stderr and exit code 1; the stack trace only with --verbose.
@@ -49,7 +63,17 @@ public static class Cli
 
             return 1;
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (Exception e) when (IsOutOfMemory(e))
+        {
+            Console.Error.WriteLine("error: The device ran out of memory; lower --batch-size or --width, or free memory on the device.");
+            if (parse.GetValue(Verbose))
+            {
+                Console.Error.WriteLine(e);
+            }
+
+            return 1;
+        }
+        catch (Exception e)
         {
             Console.Error.WriteLine($"error: {e.GetType().Name}: {e.Message} (run again with --verbose for the stack trace)");
             if (parse.GetValue(Verbose))
