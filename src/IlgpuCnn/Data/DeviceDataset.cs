@@ -23,6 +23,7 @@ public sealed class DeviceDataset : IDisposable
         _labels = device.Accelerator.Allocate1D(data.Labels);
         _order = device.Accelerator.Allocate1D<int>(Math.Max(1, data.Count));
         _gather = BatchGather.For(device);
+        SetOrder(Enumerable.Range(0, data.Count).ToArray());
     }
 
     public int Count { get; }

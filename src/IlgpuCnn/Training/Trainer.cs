@@ -38,6 +38,7 @@ public sealed class Trainer : ITrainingControl, IDisposable
     private (double Loss, double Correct) _startSums;
     private bool _resumed;
     private TrainingState? _pendingState;
+    private int _orderEpoch = -1; // the epoch whose shuffled order is on the device (-1: none)
     private float[]? _pendingBestWeights;
 
     public Trainer(ComputeDevice device, VggModel model, TrainingOptions options, CifarDataset trainRows, IEnumerable<ICallback>? extraCallbacks = null)
@@ -124,7 +125,7 @@ public sealed class Trainer : ITrainingControl, IDisposable
             }
 
             _optimizer.LearningRate = LearningRate;
-            _data.SetOrder(_shuffler.Permutation(epoch));
+            UseEpochOrder(epoch);
             int firstBatch = epoch == _startEpoch ? _startBatch : 0;
             if (firstBatch > 0)
             {
@@ -218,6 +219,12 @@ public sealed class Trainer : ITrainingControl, IDisposable
     /// </summary>
     public void TrainStep(int epoch, int batch)
     {
+        if (batch < 0 || batch >= StepsPerEpoch)
+        {
+            throw new ArgumentOutOfRangeException(nameof(batch), $"batch {batch} is outside the epoch's {StepsPerEpoch} batches");
+        }
+
+        UseEpochOrder(epoch);
         int first = batch * _options.BatchSize;
         int count = Math.Min(_options.BatchSize, _split.TrainCount - first);
         var input = _options.Augment ? _input : _raw;
@@ -240,6 +247,7 @@ public sealed class Trainer : ITrainingControl, IDisposable
     private (double Loss, double Accuracy) Evaluate(int[] rows)
     {
         _data.SetOrder(rows);
+        _orderEpoch = -1;
         _model.Loss.ResetMetrics();
         for (int first = 0; first < rows.Length; first += _options.BatchSize)
         {
@@ -252,6 +260,16 @@ public sealed class Trainer : ITrainingControl, IDisposable
 
         var (loss, correct) = _model.Loss.ReadMetrics();
         return (loss / rows.Length, correct / rows.Length);
+    }
+
+    /// <summary>Puts the epoch's shuffled order of the training rows on the device (once per epoch).</summary>
+    private void UseEpochOrder(int epoch)
+    {
+        if (_orderEpoch != epoch)
+        {
+            _data.SetOrder(_shuffler.Permutation(epoch));
+            _orderEpoch = epoch;
+        }
     }
 
     /// <summary>The resumable state (tensors are saved separately by <see cref="Checkpoint"/>).</summary>

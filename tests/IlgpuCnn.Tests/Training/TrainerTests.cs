@@ -14,11 +14,13 @@ public sealed class TrainerTests : IDisposable
 {
     private const double Width = 0.125;
     private readonly DeviceFixture _fx;
+    private readonly ITestOutputHelper _out;
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "ilgpucnn-trainer-" + Guid.NewGuid().ToString("N"));
 
-    public TrainerTests(DeviceFixture fx)
+    public TrainerTests(DeviceFixture fx, ITestOutputHelper output)
     {
         _fx = fx;
+        _out = output;
         Directory.CreateDirectory(_dir);
     }
 
@@ -120,6 +122,49 @@ public sealed class TrainerTests : IDisposable
             Assert.Equal(1, fit.EpochsRun);
             Assertions.Close(straight, model.Store.Download(), rtol: 1e-4, atol: 1e-5, what: "weights after a mid-epoch resume");
         }
+    }
+
+    [Fact]
+    public void ATrainingStepAllocatesNothingOnTheHostOnceWarm()
+    {
+        var data = Synthetic(64, 5);
+        using var model = VggModel.Create(_fx.Device, Width, 3);
+        using var trainer = new Trainer(_fx.Device, model, Options(1), data);
+        trainer.TrainStep(0, 0); // first step: activations and kernels
+        trainer.TrainStep(0, 1);
+        _fx.Device.Synchronize();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int b = 0; b < 3; b++)
+        {
+            trainer.TrainStep(0, b);
+        }
+
+        _fx.Device.Synchronize();
+        long perStep = (GC.GetAllocatedBytesForCurrentThread() - before) / 3;
+
+        // What ILGPU itself allocates to launch one kernel on this accelerator (a conv: one of the
+        // launches with the most arguments).
+        var g = new IlgpuCnn.Kernels.ConvGeometry(2, 3, 8, 8, 4, 3, 3, 1, 1);
+        using var px = IlgpuCnn.Tensors.Tensor.Allocate(_fx.Device, new IlgpuCnn.Tensors.Shape(2, 3, 8, 8), false);
+        using var pw = IlgpuCnn.Tensors.Tensor.Allocate(_fx.Device, new IlgpuCnn.Tensors.Shape(4, 3, 3, 3), false);
+        using var pb = IlgpuCnn.Tensors.Tensor.Allocate(_fx.Device, new IlgpuCnn.Tensors.Shape(4, 1, 1, 1), false);
+        using var py = IlgpuCnn.Tensors.Tensor.Allocate(_fx.Device, new IlgpuCnn.Tensors.Shape(2, 4, 8, 8), false);
+        var conv = IlgpuCnn.Kernels.Conv2dKernels.For(_fx.Device);
+        conv.Forward(g, px.View, pw.View, pb.View, py.View);
+        _fx.Device.Synchronize();
+        before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 20; i++)
+        {
+            conv.Forward(g, px.View, pw.View, pb.View, py.View);
+        }
+
+        _fx.Device.Synchronize();
+        long perLaunch = (GC.GetAllocatedBytesForCurrentThread() - before) / 20;
+        _out.WriteLine($"host bytes per training step {perStep:N0}; per bare conv launch {perLaunch:N0}");
+
+        // A step is about 90 launches; a budget of 150 launches' bookkeeping leaves no room for
+        // per-step arrays or tensors of our own.
+        Assert.True(perStep <= 150 * perLaunch, $"a training step allocated {perStep:N0} bytes on the host ({perLaunch:N0} per bare launch)");
     }
 
     [Fact]
