@@ -14,12 +14,12 @@ namespace IlgpuCnn.Autograd;
 public sealed class GradientTape
 {
     private readonly List<(IBackward Op, Tensor Output)> _ops = new();
-    private readonly ComputeDevice _device;
+    private readonly TensorKernels _kernels;
     private int _noGradDepth;
 
     public GradientTape(ComputeDevice device)
     {
-        _device = device;
+        _kernels = TensorKernels.For(device);
     }
 
     /// <summary>Training mode: batch statistics in BN, dropout active.</summary>
@@ -82,7 +82,7 @@ public sealed class GradientTape
 
         CheckLast(loss);
         ZeroIntermediateGradients();
-        TensorKernels.For(_device).Fill(loss.Grad, 1f);
+        _kernels.Fill(loss.Grad, 1f);
         RunBackward();
     }
 

@@ -148,9 +148,6 @@ public sealed class ParameterStore : IDisposable
         State.SubView(0, StateCount).CopyFromCPU(all.AsSpan((int)TrainableCount).ToArray());
     }
 
-    /// <summary>Host values of one parameter (checkpoints and tests).</summary>
-    public float[] Get(Parameter p) => p.Tensor.ToHost();
-
     /// <summary>Sets all gradients to zero: one memset.</summary>
     public void ZeroGrad() => Grads.MemSetToZero();
 
