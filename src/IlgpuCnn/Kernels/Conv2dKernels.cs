@@ -86,7 +86,7 @@ public sealed class Conv2dKernels
         }
         else
         {
-            _backwardWeightsSimple(Blocks(g.Co) * g.Ci * g.KH * g.KW, g, x, dy, dw);
+            _backwardWeightsSimple(Blocks(g.Co) * g.Ci * g.KH, g, x, dy, dw);
         }
 
         if (db.Length > 0)
@@ -254,68 +254,110 @@ public sealed class Conv2dKernels
         }
     }
 
-    /// <summary>One thread per (block of 4 output channels, ci, kh, kw): four weights, summed over n, oh, ow in registers.</summary>
+    /// <summary>
+    /// One thread per (block of 4 output channels, ci, kh): a 4×3 block of weights (4 output
+    /// channels × 3 consecutive kw taps) summed over n, oh, ow in registers. Each position loads 4
+    /// output gradients and up to 3 inputs for 12 multiply-adds.
+    /// </summary>
     [Kernel]
     internal static void BackwardWeightsSimpleKernel(Index1D index, ConvGeometry g, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> dw)
     {
-        int kk = g.KH * g.KW;
-        int perBlock = g.Ci * kk;
+        int perBlock = g.Ci * g.KH;
         int block = index / perBlock;
         int j = index - block * perBlock;
-        int ci = j / kk;
-        int kh = (j - ci * kk) / g.KW;
-        int kw = j - ci * kk - kh * g.KW;
+        int ci = j / g.KH;
+        int kh = j - ci * g.KH;
         int co = block * ChannelBlock;
         bool has1 = co + 1 < g.Co, has2 = co + 2 < g.Co, has3 = co + 3 < g.Co;
         int plane = g.OH * g.OW;
         int hw = g.H * g.W;
+        int kk = g.KH * g.KW;
+        int wPerCo = g.Ci * kk;
         int d1 = has1 ? plane : 0, d2 = has2 ? 2 * plane : 0, d3 = has3 ? 3 * plane : 0;
-        float a0 = 0f, a1 = 0f, a2 = 0f, a3 = 0f;
-        for (int n = 0; n < g.N; n++)
+        for (int kw0 = 0; kw0 < g.KW; kw0 += 3)
         {
-            long xb = ((long)n * g.Ci + ci) * hw;
-            long yb = ((long)n * g.Co + co) * plane;
-            for (int oh = 0; oh < g.OH; oh++)
+            bool t1 = kw0 + 1 < g.KW, t2 = kw0 + 2 < g.KW;
+            float a00 = 0f, a01 = 0f, a02 = 0f, a10 = 0f, a11 = 0f, a12 = 0f;
+            float a20 = 0f, a21 = 0f, a22 = 0f, a30 = 0f, a31 = 0f, a32 = 0f;
+            for (int n = 0; n < g.N; n++)
             {
-                int ih = oh * g.Stride - g.Pad + kh;
-                if (ih < 0 || ih >= g.H)
+                long xb = ((long)n * g.Ci + ci) * hw;
+                long yb = ((long)n * g.Co + co) * plane;
+                for (int oh = 0; oh < g.OH; oh++)
                 {
-                    continue;
-                }
-
-                for (int ow = 0; ow < g.OW; ow++)
-                {
-                    int iw = ow * g.Stride - g.Pad + kw;
-                    if (iw < 0 || iw >= g.W)
+                    int ih = oh * g.Stride - g.Pad + kh;
+                    if (ih < 0 || ih >= g.H)
                     {
                         continue;
                     }
 
-                    float xv = x[xb + ih * g.W + iw];
-                    long yi = yb + oh * g.OW + ow;
-                    a0 += xv * dy[yi];
-                    a1 += xv * dy[yi + d1];
-                    a2 += xv * dy[yi + d2];
-                    a3 += xv * dy[yi + d3];
+                    long rowX = xb + (long)ih * g.W;
+                    long rowY = yb + (long)oh * g.OW;
+                    for (int ow = 0; ow < g.OW; ow++)
+                    {
+                        long yi = rowY + ow;
+                        float g0 = dy[yi], g1 = dy[yi + d1], g2 = dy[yi + d2], g3 = dy[yi + d3];
+                        int iw = ow * g.Stride - g.Pad + kw0;
+                        if (iw >= 0 && iw < g.W)
+                        {
+                            float xv = x[rowX + iw];
+                            a00 += xv * g0;
+                            a10 += xv * g1;
+                            a20 += xv * g2;
+                            a30 += xv * g3;
+                        }
+
+                        if (t1 && iw + 1 >= 0 && iw + 1 < g.W)
+                        {
+                            float xv = x[rowX + iw + 1];
+                            a01 += xv * g0;
+                            a11 += xv * g1;
+                            a21 += xv * g2;
+                            a31 += xv * g3;
+                        }
+
+                        if (t2 && iw + 2 >= 0 && iw + 2 < g.W)
+                        {
+                            float xv = x[rowX + iw + 2];
+                            a02 += xv * g0;
+                            a12 += xv * g1;
+                            a22 += xv * g2;
+                            a32 += xv * g3;
+                        }
+                    }
                 }
             }
+
+            long w0 = (long)co * wPerCo + (long)ci * kk + kh * g.KW + kw0;
+            AddTaps(dw, w0, t1, t2, a00, a01, a02);
+            if (has1)
+            {
+                AddTaps(dw, w0 + wPerCo, t1, t2, a10, a11, a12);
+            }
+
+            if (has2)
+            {
+                AddTaps(dw, w0 + 2 * wPerCo, t1, t2, a20, a21, a22);
+            }
+
+            if (has3)
+            {
+                AddTaps(dw, w0 + 3 * wPerCo, t1, t2, a30, a31, a32);
+            }
+        }
+    }
+
+    private static void AddTaps(ArrayView<float> dw, long at, bool t1, bool t2, float v0, float v1, float v2)
+    {
+        dw[at] += v0;
+        if (t1)
+        {
+            dw[at + 1] += v1;
         }
 
-        long wi = (long)co * perBlock + j;
-        dw[wi] += a0;
-        if (has1)
+        if (t2)
         {
-            dw[wi + perBlock] += a1;
-        }
-
-        if (has2)
-        {
-            dw[wi + 2 * perBlock] += a2;
-        }
-
-        if (has3)
-        {
-            dw[wi + 3 * perBlock] += a3;
+            dw[at + 2] += v2;
         }
     }
 

@@ -16,6 +16,8 @@ public sealed class Conv2dKernelsTests
         { KernelVariant.Simple, 2, 3, 7, 5, 4, 3, 1, 1 },
         { KernelVariant.Simple, 3, 2, 6, 6, 5, 3, 2, 1 },
         { KernelVariant.Simple, 1, 4, 5, 7, 3, 1, 1, 0 },
+        { KernelVariant.Simple, 2, 3, 7, 6, 5, 5, 1, 2 },
+        { KernelVariant.Tiled, 2, 3, 7, 6, 5, 5, 1, 2 },
         { KernelVariant.Tiled, 2, 3, 7, 5, 4, 3, 1, 1 },
         { KernelVariant.Tiled, 3, 2, 6, 6, 5, 3, 2, 1 },
         { KernelVariant.Tiled, 2, 9, 9, 8, 70, 3, 1, 1 },
