@@ -27,29 +27,29 @@ public static class DataCommand
         command.Options.Add(testLimit);
         command.SetAction(parse => Cli.Guard(parse, () =>
         {
-            int code = Run(parse.GetValue(data), Console.Out);
+            var (location, train, test) = Describe(parse.GetValue(data), Console.Out);
             string? target = parse.GetValue(export);
-            return code != 0 || target is null ? code : Export(parse.GetValue(data), target, parse.GetValue(trainLimit), parse.GetValue(testLimit), Console.Out);
+            return target is null ? 0 : Export(location, train, test, target, parse.GetValue(trainLimit), parse.GetValue(testLimit), Console.Out);
         }));
         return command;
     }
 
-    /// <summary>Writes the first rows of each split into <paramref name="target"/> in the same Parquet layout.</summary>
-    public static int Export(string? dataOption, string target, int? trainLimit, int? testLimit, TextWriter output)
+    /// <summary>Writes the first rows of each (already verified) split into <paramref name="target"/> in the same Parquet layout.</summary>
+    public static int Export(DataLocation location, CifarDataset train, CifarDataset test, string target, int? trainLimit, int? testLimit, TextWriter output)
     {
         if (trainLimit is < 1 || testLimit is < 1)
         {
             throw new UserError($"--train-limit and --test-limit must be at least 1, but got {trainLimit} and {testLimit}.");
         }
 
-        var location = DataOptions.Locate(dataOption);
         Directory.CreateDirectory(target);
-        foreach (var (file, limit) in new[] { (location.TrainFile, trainLimit), (location.TestFile, testLimit) })
+        foreach (var (file, data, limit) in new[] { (location.TrainFile, train, trainLimit), (location.TestFile, test, testLimit) })
         {
-            var rows = CifarParquetReader.Read(file, limit);
+            int rows = Math.Min(limit ?? data.Count, data.Count);
+            var first = new CifarDataset(data.Images.AsSpan(0, rows * CifarDataset.ImageFloats).ToArray(), data.Labels.AsSpan(0, rows).ToArray(), data.Source);
             string path = Path.Combine(target, Path.GetFileName(file));
-            CifarParquetWriter.Write(path, rows);
-            output.WriteLine($"exported {rows.Count:N0} rows to {path} ({new FileInfo(path).Length:N0} bytes)");
+            CifarParquetWriter.Write(path, first);
+            output.WriteLine($"exported {rows:N0} rows to {path} ({new FileInfo(path).Length:N0} bytes)");
         }
 
         return 0;
@@ -57,6 +57,13 @@ public static class DataCommand
 
     /// <summary>Runs the command, writing the description to <paramref name="output"/>; returns the exit code.</summary>
     public static int Run(string? dataOption, TextWriter output)
+    {
+        Describe(dataOption, output);
+        return 0;
+    }
+
+    /// <summary>Finds, reads and verifies both splits and describes them; returns them for further use.</summary>
+    private static (DataLocation Location, CifarDataset Train, CifarDataset Test) Describe(string? dataOption, TextWriter output)
     {
         var location = DataOptions.Locate(dataOption);
         output.WriteLine($"data folder: {location.Directory} (from {location.OriginText})");
@@ -81,7 +88,7 @@ public static class DataCommand
 
         output.WriteLine();
         output.WriteLine($"validation_split 0.2: training rows 0..{split.TrainCount - 1:N0} ({split.TrainCount:N0}), validation rows {split.TrainCount:N0}..{split.Rows - 1:N0} ({split.ValidationCount:N0}), taken before shuffling");
-        return 0;
+        return (location, train, test);
     }
 
     private static CifarDataset Verify(string path, int expectedRows, string split)

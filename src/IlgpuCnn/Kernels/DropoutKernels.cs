@@ -26,6 +26,15 @@ public sealed class DropoutKernels
 
     public static DropoutKernels For(ComputeDevice device) => device.Kernels(d => new DropoutKernels(d));
 
+    /// <summary>Throws unless <paramref name="rate"/> is in [0, 1) (the check of every layer that drops).</summary>
+    public static void CheckRate(string layer, float rate)
+    {
+        if (!(rate >= 0f && rate < 1f))
+        {
+            throw new ArgumentException($"{layer}: dropout rate must be in [0, 1), but got {rate}");
+        }
+    }
+
     /// <summary>The per-(seed, layer, step) key of the mask.</summary>
     public static uint MaskKey(uint seed, int layer, long step) => CounterRng.Hash(seed, CounterRng.StreamDropout + (uint)layer, (uint)step);
 

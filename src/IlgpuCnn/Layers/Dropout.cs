@@ -19,10 +19,7 @@ public sealed class Dropout : ILayer, IDisposable
 
     public Dropout(ComputeDevice device, string name, float rate, int layerId)
     {
-        if (!(rate >= 0f && rate < 1f))
-        {
-            throw new ArgumentException($"{name}: dropout rate must be in [0, 1), but got {rate}");
-        }
+        DropoutKernels.CheckRate(name, rate);
 
         Name = name;
         Rate = rate;

@@ -25,10 +25,7 @@ public sealed class MaxPool2d : ILayer, IDisposable
 
     public MaxPool2d(ComputeDevice device, string name, float dropoutRate = 0f, int dropoutLayerId = 0)
     {
-        if (!(dropoutRate >= 0f && dropoutRate < 1f))
-        {
-            throw new ArgumentException($"{name}: dropout rate must be in [0, 1), but got {dropoutRate}");
-        }
+        DropoutKernels.CheckRate(name, dropoutRate);
 
         _device = device;
         Name = name;

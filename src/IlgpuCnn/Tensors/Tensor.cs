@@ -40,8 +40,6 @@ public sealed class Tensor : IDisposable
 
     public bool RequiresGrad => _hasGrad;
 
-    public ComputeDevice Device => _device;
-
     /// <summary>A tensor that owns its memory (and its gradient's, when asked).</summary>
     public static Tensor Allocate(ComputeDevice device, Shape shape, bool requiresGrad, string name = "")
     {
