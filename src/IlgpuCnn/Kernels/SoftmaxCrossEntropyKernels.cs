@@ -8,7 +8,8 @@ namespace IlgpuCnn.Kernels;
 // Softmax + sparse categorical cross-entropy, fused through log-softmax, mean over the batch.
 // N = batch, K = classes.   z logits (N, K)   labels (N)   p probabilities (N, K)   loss (1)
 // forward:  m = max_k z;  lse = m + log Σ_k e^(z−m);  loss_n = lse − z[label];  p = e^(z−lse)
-//           loss = Σ_n loss_n / N; metrics[0] += Σ_n loss_n, metrics[1] += #(argmax z = label)
+//           loss = Σ_n loss_n / N; metrics[0] += Σ_n loss_n (summed in sample order by one thread, so
+//           the reported loss is deterministic), metrics[1] += #(argmax z = label) (exact in float)
 // backward: dz[n,k] += dloss · (p[n,k] − [k = label_n]) / N
 
 /// <summary>The fused softmax-cross-entropy kernels of one device, loaded once.</summary>
@@ -16,7 +17,7 @@ public sealed class SoftmaxCrossEntropyKernels
 {
     private readonly ComputeDevice _device;
     private readonly Action<Index1D, int, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>> _forward;
-    private readonly Action<Index1D, int, ArrayView<float>, ArrayView<float>> _mean;
+    private readonly Action<Index1D, int, ArrayView<float>, ArrayView<float>, ArrayView<float>> _mean;
     private readonly Action<Index1D, int, int, int, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>> _backward;
 
     private SoftmaxCrossEntropyKernels(ComputeDevice device)
@@ -24,7 +25,7 @@ public sealed class SoftmaxCrossEntropyKernels
         _device = device;
         var acc = device.Accelerator;
         _forward = acc.LoadAutoGroupedStreamKernel<Index1D, int, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>>(ForwardKernel);
-        _mean = acc.LoadAutoGroupedStreamKernel<Index1D, int, ArrayView<float>, ArrayView<float>>(MeanKernel);
+        _mean = acc.LoadAutoGroupedStreamKernel<Index1D, int, ArrayView<float>, ArrayView<float>, ArrayView<float>>(MeanKernel);
         _backward = acc.LoadAutoGroupedStreamKernel<Index1D, int, int, int, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>>(BackwardKernel);
     }
 
@@ -37,7 +38,7 @@ public sealed class SoftmaxCrossEntropyKernels
     public void Forward(int n, int k, ArrayView<float> logits, ArrayView<int> labels, ArrayView<float> probs, ArrayView<float> sampleLoss, ArrayView<float> loss, ArrayView<float> metrics)
     {
         _forward(n, k, logits, labels, probs, sampleLoss, metrics);
-        _mean(1, n, sampleLoss, loss);
+        _mean(1, n, sampleLoss, loss, metrics);
     }
 
     public void Backward(int n, int k, ArrayView<float> probs, ArrayView<int> labels, ArrayView<float> dloss, ArrayView<float> dlogits)
@@ -77,15 +78,15 @@ public sealed class SoftmaxCrossEntropyKernels
         }
 
         sampleLoss[row] = l;
-        Atomic.Add(ref metrics[0], l);
         if (arg == label)
         {
             Atomic.Add(ref metrics[1], 1f);
         }
     }
 
+    /// <summary>One thread: the batch's loss sum in sample order (deterministic, unlike an atomic sum), its mean, and metrics[0] += sum.</summary>
     [Kernel]
-    internal static void MeanKernel(Index1D index, int n, ArrayView<float> sampleLoss, ArrayView<float> loss)
+    internal static void MeanKernel(Index1D index, int n, ArrayView<float> sampleLoss, ArrayView<float> loss, ArrayView<float> metrics)
     {
         float sum = 0f;
         for (int i = 0; i < n; i++)
@@ -94,6 +95,7 @@ public sealed class SoftmaxCrossEntropyKernels
         }
 
         loss[0] = sum / n;
+        metrics[0] += sum;
     }
 
     [Kernel]
