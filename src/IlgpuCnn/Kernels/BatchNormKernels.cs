@@ -71,7 +71,7 @@ public sealed class BatchNormKernels
         _normalize(threads, d.WithThreads(threads), p);
     }
 
-    [Kernel(Grouped = true)]
+    [Kernel(Grouped = true, GroupSize = ChannelReduce.MaxGroup)]
     internal static void StatsKernel(BatchNormDims d, BatchNormBuffers p)
     {
         var shared = SharedMemory.Allocate<double>(ChannelReduce.MaxGroup);
@@ -121,7 +121,7 @@ public sealed class BatchNormKernels
     }
 
     /// <summary>Per channel: Σdy and Σdy·x̂ into Sums[c], Sums[C + c]; dβ, dγ accumulated.</summary>
-    [Kernel(Grouped = true)]
+    [Kernel(Grouped = true, GroupSize = ChannelReduce.MaxGroup)]
     internal static void BackwardSumsKernel(BatchNormDims d, BatchNormBuffers p)
     {
         var shared = SharedMemory.Allocate<double>(ChannelReduce.MaxGroup);

@@ -277,7 +277,7 @@ public sealed class Conv2dKernels
         }
     }
 
-    [Kernel(Grouped = true)]
+    [Kernel(Grouped = true, GroupSize = TiledGemm.GroupSize)]
     internal static void ForwardTiledKernel(ConvGeometry g, int slice, ConvForwardBuffers p)
     {
         var sa = SharedMemory.Allocate<float>(TiledGemm.TileK * TiledGemm.TileM);
@@ -295,7 +295,7 @@ public sealed class Conv2dKernels
             sb);
     }
 
-    [Kernel(Grouped = true)]
+    [Kernel(Grouped = true, GroupSize = TiledGemm.GroupSize)]
     internal static void BackwardDataTiledKernel(ConvGeometry g, int slice, ConvBackwardDataBuffers p)
     {
         var sa = SharedMemory.Allocate<float>(TiledGemm.TileK * TiledGemm.TileM);
@@ -312,7 +312,7 @@ public sealed class Conv2dKernels
             sb);
     }
 
-    [Kernel(Grouped = true)]
+    [Kernel(Grouped = true, GroupSize = TiledGemm.GroupSize)]
     internal static void BackwardWeightsTiledKernel(ConvGeometry g, int slice, ConvBackwardWeightsBuffers p)
     {
         var sa = SharedMemory.Allocate<float>(TiledGemm.TileK * TiledGemm.TileM);
@@ -331,7 +331,7 @@ public sealed class Conv2dKernels
     }
 
     /// <summary>db[c] += Σ_{n,hw} dy[n,c,hw]: one group per channel.</summary>
-    [Kernel(Grouped = true)]
+    [Kernel(Grouped = true, GroupSize = ChannelReduce.MaxGroup)]
     internal static void BiasGradKernel(int n, int channels, int hw, ArrayView<float> dy, ArrayView<float> db)
     {
         var shared = SharedMemory.Allocate<double>(ChannelReduce.MaxGroup);

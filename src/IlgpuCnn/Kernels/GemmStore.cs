@@ -1,9 +1,8 @@
 using ILGPU;
-using ILGPU.Algorithms;
 
 namespace IlgpuCnn.Kernels;
 
-/// <summary>Stores one GEMM output element as its <see cref="GemmStoreMode"/> says.</summary>
+/// <summary>Stores one GEMM output element as its <see cref="GemmStoreMode"/> says (atomics NaN-safe: <see cref="FloatAtomic"/>).</summary>
 internal static class GemmStore
 {
     public static void Put(ArrayView<float> data, long i, float value, GemmStoreMode mode)
@@ -18,7 +17,7 @@ internal static class GemmStore
         }
         else
         {
-            Atomic.Add(ref data[i], value);
+            FloatAtomic.Add(data, i, value);
         }
     }
 }
