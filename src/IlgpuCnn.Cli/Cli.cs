@@ -53,6 +53,12 @@ public static class Cli
         {
             return body();
         }
+        catch (IlgpuCnn.Training.OptionException e)
+        {
+            string flag = Commands.TrainFlags.FlagOf.TryGetValue(e.Option, out var f) ? f : e.Option;
+            Console.Error.WriteLine($"error: {flag}: {e.Sentence}");
+            return 1;
+        }
         catch (UserError e)
         {
             Console.Error.WriteLine($"error: {e.Message}");
