@@ -47,6 +47,16 @@ public sealed class TrainCommandTests : IDisposable
             Assert.Contains($"\"{key}\"", metrics);
         }
 
+        // model.onnx carries the run's test accuracy and the commit that trained it.
+        using (var session = new Microsoft.ML.OnnxRuntime.InferenceSession(Path.Combine(run, RunFiles.Onnx)))
+        {
+            var meta = session.ModelMetadata.CustomMetadataMap;
+            double accuracy = System.Text.Json.JsonDocument.Parse(metrics).RootElement.GetProperty("test_accuracy").GetDouble();
+            Assert.Equal(accuracy, double.Parse(meta[IlgpuCnn.Training.Onnx.OnnxExport.TestAccuracyKey], System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(IlgpuCnn.BuildInfo.Commit, meta[IlgpuCnn.Training.Onnx.OnnxExport.CommitKey]);
+            Assert.Contains($"\"commit\": \"{IlgpuCnn.BuildInfo.Commit}\"", File.ReadAllText(Path.Combine(run, RunFiles.Config)));
+        }
+
         string model = Path.Combine(run, RunFiles.Model);
         var evaluated = CliRunner.Run("evaluate", "--device", "cpu", "--model", model, "--data", data, "--out", Path.Combine(_dir, "eval"));
         Assert.True(evaluated.Code == 0, evaluated.Err);
