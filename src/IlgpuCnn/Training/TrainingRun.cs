@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using IlgpuCnn.Data;
 using IlgpuCnn.Device;
 using IlgpuCnn.Models;
+using IlgpuCnn.Training.Onnx;
 using IlgpuCnn.Training.Reports;
 
 namespace IlgpuCnn.Training;
@@ -12,7 +13,7 @@ namespace IlgpuCnn.Training;
 /// One whole training run, as <c>ilgpucnn train</c> does it: find (or download) and read the data,
 /// open the device, build the model (or resume a checkpoint), write the augmentation preview,
 /// fit with the recipe's callbacks (checkpointing every epoch), then evaluate on the test split
-/// and write every file of the run folder (<see cref="RunFiles"/>).
+/// and write every file of the run folder (<see cref="RunFiles"/>; the model also as <c>model.onnx</c>).
 /// </summary>
 public static class TrainingRun
 {
@@ -34,7 +35,7 @@ public static class TrainingRun
             reporter.Message($"Resuming '{run.Resume}' after epoch {trainer.EpochsCompleted}" + (trainer.BatchesDoneInEpoch > 0 ? $" and {trainer.BatchesDoneInEpoch} steps of epoch {trainer.EpochsCompleted + 1}." : "."));
         }
 
-        var environment = new RunEnvironment(device.Name, location.Directory, train.Count, test.Count, DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+        var environment = new RunEnvironment(device.Name, location.Directory, train.Count, test.Count, BuildInfo.Commit, DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture));
         RunConfig.Write(Path.Combine(outDir, RunFiles.Config), run, environment);
         WritePreview(outDir, device, train, trainer);
         var fit = Fit(trainer, reporter, cancel, outDir);
@@ -110,6 +111,7 @@ public static class TrainingRun
             ["test_rows"] = test.Count,
         };
         AtomicFile.WriteText(Path.Combine(outDir, RunFiles.Metrics), metrics.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        OnnxExport.Write(Path.Combine(outDir, RunFiles.Onnx), model, new OnnxModelFacts(evaluation.Accuracy, test.Count, BuildInfo.Commit));
         return evaluation;
     }
 

@@ -41,7 +41,7 @@ public sealed class RunConfigTests : IDisposable
     {
         var run = NonDefault();
         string path = Path.Combine(_dir, "config.json");
-        RunConfig.Write(path, run, new RunEnvironment("ILGPU CPU accelerator", "/data/cifar", 500, 100, "2026-11-30T05:00:00Z"));
+        RunConfig.Write(path, run, new RunEnvironment("ILGPU CPU accelerator", "/data/cifar", 500, 100, "abc1234", "2026-11-30T05:00:00Z"));
         Assert.Equal(run, RunConfig.Read(path));
         Assert.Equal(new RunOptions(), RunConfig.Deserialize(RunConfig.Serialize(new RunOptions()), "defaults"));
 
