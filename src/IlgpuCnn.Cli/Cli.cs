@@ -60,6 +60,11 @@ public static class Cli
             Console.Error.WriteLine($"error: {flag}: {e.Sentence}");
             return 1;
         }
+        catch (CommandInterruptedException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return e.ExitCode;
+        }
         catch (UserError e)
         {
             Console.Error.WriteLine($"error: {e.Message}");

@@ -28,7 +28,7 @@ public static class EvaluateCommand
             var kind = SharedOptions.DeviceKindOf(parse.GetValue(device)!);
             string path = parse.GetValue(model)!;
             var location = DataLocator.Resolve(parse.GetValue(data));
-            CifarFiles.Ensure(location, DownloadProgress.Report);
+            SharedOptions.Ensure(location);
             var test = CifarParquetReader.Read(location.TestFile, limit);
             using var dev = ComputeDevice.Create(kind);
             using var net = Checkpoint.LoadModel(path, dev);

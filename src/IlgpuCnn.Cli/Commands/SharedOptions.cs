@@ -31,12 +31,29 @@ internal static class SharedOptions
     public static DataLocation Locate(string? dataOption)
     {
         var location = DataLocator.Resolve(dataOption);
-        var downloaded = CifarFiles.Ensure(location, DownloadProgress.Report);
+        var downloaded = Ensure(location);
         if (downloaded.Count > 0)
         {
             Console.Error.WriteLine($"downloaded {string.Join(" and ", downloaded)} into {location.Directory}");
         }
 
         return location;
+    }
+
+    /// <summary>
+    /// <see cref="CifarFiles.Ensure"/> with a progress line on stderr; a signal (Ctrl+C, SIGTERM,
+    /// SIGHUP) during a download stops it, removes its partial file and ends the command with 128 + signal.
+    /// </summary>
+    public static IReadOnlyList<string> Ensure(DataLocation location)
+    {
+        using var signals = new SignalHandling(() => "stopping the download and removing its partial file");
+        try
+        {
+            return CifarFiles.Ensure(location, DownloadProgress.Report, cancel: signals.Token);
+        }
+        catch (OperationCanceledException) when (signals.Token.IsCancellationRequested)
+        {
+            throw new CommandInterruptedException("Stopped during the download; its partial file was removed, nothing else was written.", signals.ExitCode);
+        }
     }
 }

@@ -95,8 +95,8 @@ internal sealed class TrainFlags
                 Augment = Given(parse, _noAugment) ? requested.Training.Augment : t.Augment,
                 Optimizer = optimizer,
             },
-            Data = saved.Data with { Directory = requested.Data.Directory },
-            Device = requested.Device,
+            Data = saved.Data with { Directory = Given(parse, _data) ? requested.Data.Directory : saved.Data.Directory },
+            Device = Given(parse, _device) ? requested.Device : saved.Device,
             OutputDirectory = requested.OutputDirectory,
             Resume = requested.Resume,
         };

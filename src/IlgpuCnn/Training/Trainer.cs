@@ -235,6 +235,7 @@ public sealed class Trainer : ITrainingControl, IDisposable
             _model.Loss.ResetMetrics();
         }
 
+        run.Reporter.PhaseChanged(TrainingPhase.Training);
         run.Reporter.EpochStarted(run.Epoch + 1, _options.Epochs, StepsPerEpoch);
         for (int b = run.FirstBatch; b < StepsPerEpoch; b++)
         {
@@ -277,6 +278,7 @@ public sealed class Trainer : ITrainingControl, IDisposable
     private EpochLogs Validate(EpochRun run)
     {
         var (trainLoss, trainCorrect) = CheckTrainingLoss(run);
+        run.Reporter.PhaseChanged(TrainingPhase.Validation);
         var (valLoss, valAccuracy) = Evaluate(_validationOrder);
         run.Clock.Stop();
         NonFiniteGuard.CheckValidation(valLoss, run.Epoch);

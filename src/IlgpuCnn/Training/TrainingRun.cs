@@ -21,7 +21,7 @@ public static class TrainingRun
     public static RunOutcome Execute(RunOptions run, ITrainingReporter reporter, CancellationToken cancel = default, Action<string, long, long?>? downloadProgress = null)
     {
         run.Validate();
-        var (location, train, test) = ReadData(run, downloadProgress);
+        var (location, train, test) = ReadData(run, reporter, downloadProgress, cancel);
         string outDir = run.OutputDirectory ?? RunFiles.DefaultDirectory();
         Directory.CreateDirectory(outDir);
         using var device = ComputeDevice.Create(run.Device);
@@ -42,15 +42,21 @@ public static class TrainingRun
         if (fit.Interrupted)
         {
             trainer.SaveCheckpoint(checkpointPath, run);
-            return new RunOutcome(outDir, fit, null);
+            return new RunOutcome(outDir, fit, null, TrainingPhase.Training);
         }
 
-        var evaluation = WriteResults(outDir, trainer, fit, test);
-        return new RunOutcome(outDir, fit, evaluation);
+        try
+        {
+            return new RunOutcome(outDir, fit, WriteResults(outDir, trainer, fit, test, reporter, cancel), null);
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            return new RunOutcome(outDir, fit, null, TrainingPhase.FinalEvaluation);
+        }
     }
 
     /// <summary>Finds (or downloads) the data and reads the rows the options ask for.</summary>
-    private static (DataLocation Location, CifarDataset Train, CifarDataset Test) ReadData(RunOptions run, Action<string, long, long?>? downloadProgress)
+    private static (DataLocation Location, CifarDataset Train, CifarDataset Test) ReadData(RunOptions run, ITrainingReporter reporter, Action<string, long, long?>? downloadProgress, CancellationToken cancel)
     {
         if (run.Resume is not null && !File.Exists(run.Resume))
         {
@@ -58,7 +64,9 @@ public static class TrainingRun
         }
 
         var location = DataLocator.Resolve(run.Data.Directory);
-        CifarFiles.Ensure(location, downloadProgress);
+        reporter.PhaseChanged(TrainingPhase.Download);
+        CifarFiles.Ensure(location, downloadProgress, cancel: cancel);
+        reporter.PhaseChanged(TrainingPhase.Preparing);
         var train = CifarParquetReader.Read(location.TrainFile, run.Data.TrainLimit);
         var test = CifarParquetReader.Read(location.TestFile, run.Data.TestLimit);
         if (train.Count < 2)
@@ -89,15 +97,20 @@ public static class TrainingRun
         }
     }
 
-    /// <summary>The model, history files, curves, and the test-set evaluation and metrics of a finished run.</summary>
-    private static EvaluationResult WriteResults(string outDir, Trainer trainer, FitResult fit, CifarDataset test)
+    /// <summary>
+    /// The model, history files, curves, then the test-set evaluation (which <paramref name="cancel"/>
+    /// stops between batches), metrics and model.onnx of a finished run.
+    /// </summary>
+    private static EvaluationResult WriteResults(string outDir, Trainer trainer, FitResult fit, CifarDataset test, ITrainingReporter reporter, CancellationToken cancel)
     {
         var model = trainer.Model;
         Checkpoint.SaveModel(Path.Combine(outDir, RunFiles.Model), model);
         HistoryFiles.WriteCsv(Path.Combine(outDir, RunFiles.HistoryCsv), fit.History);
         HistoryFiles.WriteJson(Path.Combine(outDir, RunFiles.HistoryJson), fit.History);
         TrainingCurvesPlot.Save(Path.Combine(outDir, RunFiles.Curves), fit.History);
-        var evaluation = WriteEvaluation(outDir, model, test, trainer.Options.BatchSize);
+        reporter.PhaseChanged(TrainingPhase.FinalEvaluation);
+        reporter.Message($"Evaluating on the test split ({test.Count:N0} images).");
+        var evaluation = WriteEvaluation(outDir, model, test, trainer.Options.BatchSize, cancel);
         var metrics = new JsonObject
         {
             ["test_accuracy"] = evaluation.Accuracy,
@@ -115,10 +128,14 @@ public static class TrainingRun
         return evaluation;
     }
 
-    /// <summary>Evaluates on a labelled dataset and writes the classification report and the confusion-matrix PNG into <paramref name="outDir"/>.</summary>
-    public static EvaluationResult WriteEvaluation(string outDir, VggModel model, CifarDataset data, int batchSize)
+    /// <summary>
+    /// Evaluates on a labelled dataset and writes the classification report and the confusion-matrix
+    /// PNG into <paramref name="outDir"/>; <paramref name="cancel"/> stops it between batches
+    /// (<see cref="OperationCanceledException"/>, nothing written).
+    /// </summary>
+    public static EvaluationResult WriteEvaluation(string outDir, VggModel model, CifarDataset data, int batchSize, CancellationToken cancel = default)
     {
-        var evaluation = Evaluator.Evaluate(model, data, batchSize);
+        var evaluation = Evaluator.Evaluate(model, data, batchSize, cancel);
         var names = CifarDataset.ClassNames.ToArray();
         AtomicFile.WriteText(Path.Combine(outDir, RunFiles.Report), ClassificationReport.Format(data.Labels, evaluation.Predictions, names));
         ConfusionMatrixPlot.Save(Path.Combine(outDir, RunFiles.ConfusionMatrix), ConfusionMatrix.From(data.Labels, evaluation.Predictions, names.Length), names);
@@ -152,5 +169,9 @@ public static class TrainingRun
     }
 }
 
-/// <summary>What a run produced.</summary>
-public sealed record RunOutcome(string Directory, FitResult Fit, EvaluationResult? Test);
+/// <summary>
+/// What a run produced. <paramref name="InterruptedIn"/>: null when it ran to the end, else the phase
+/// a cancellation stopped (Training: a resumable checkpoint was written; FinalEvaluation: the model
+/// is saved but the test report is not).
+/// </summary>
+public sealed record RunOutcome(string Directory, FitResult Fit, EvaluationResult? Test, TrainingPhase? InterruptedIn);
