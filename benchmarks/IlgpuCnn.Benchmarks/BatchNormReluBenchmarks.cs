@@ -25,7 +25,7 @@ public class BatchNormReluBenchmarks : IWork, IDisposable
         _separateStore = new ParameterStore();
         _fusedStore = new ParameterStore();
         _separate = new Sequential("separate", [new BatchNorm(_device, _separateStore, "bn", shape.C), new Relu(_device, "relu")]);
-        _fused = new Sequential("fused", [new BatchNorm(_device, _fusedStore, "bn", shape.C, fuseRelu: true)]);
+        _fused = new Sequential("fused", [new BatchNormRelu(_device, _fusedStore, "bn", shape.C)]);
         _separateStore.Materialize(_device, 1);
         _fusedStore.Materialize(_device, 1);
         _x = Tensor.FromHost(_device, shape, BenchDevice.Random(shape.Length, 1), requiresGrad: true);

@@ -34,8 +34,8 @@ public static class ModelSummary
 
     private static string Kind(ILayer layer) => layer switch
     {
-        BatchNorm { FuseRelu: true } => "BatchNorm+ReLU",
-        MaxPool2d { DropoutRate: > 0f } pool => $"MaxPool2d+Dropout({pool.DropoutRate:0.##})",
+        BatchNormRelu => "BatchNorm+ReLU",
+        MaxPoolDropout pool => $"MaxPool2d+Dropout({pool.DropoutRate:0.##})",
         _ => layer.GetType().Name,
     };
 

@@ -72,16 +72,16 @@ public sealed class VggModel : IDisposable
             string p = $"block{b + 1}";
             int f = filters[b];
             layers.Add(new Conv2d(device, store, $"{p}.conv1", inChannels, f));
-            layers.Add(new BatchNorm(device, store, $"{p}.bn1", f, fuseRelu: true));
+            layers.Add(new BatchNormRelu(device, store, $"{p}.bn1", f));
             layers.Add(new Conv2d(device, store, $"{p}.conv2", f, f));
-            layers.Add(new BatchNorm(device, store, $"{p}.bn2", f, fuseRelu: true));
-            layers.Add(new MaxPool2d(device, $"{p}.pool", BlockDropout[b], dropoutId++));
+            layers.Add(new BatchNormRelu(device, store, $"{p}.bn2", f));
+            layers.Add(new MaxPoolDropout(device, $"{p}.pool", BlockDropout[b], dropoutId++));
             inChannels = f;
         }
 
         layers.Add(new GlobalAvgPool(device, "gap"));
         layers.Add(new Dense(device, store, "head.dense1", inChannels, dense));
-        layers.Add(new BatchNorm(device, store, "head.bn", dense, fuseRelu: true));
+        layers.Add(new BatchNormRelu(device, store, "head.bn", dense));
         layers.Add(new Dropout(device, "head.dropout", HeadDropout, dropoutId));
         layers.Add(new Dense(device, store, "head.dense2", dense, classes));
         store.Materialize(device, seed);

@@ -20,7 +20,7 @@ public sealed class FusedLayersTests
     {
         var device = gpuShaped ? _fx.GpuShaped : _fx.Device;
         var shape = new Shape(3, 5, 6, 7);
-        var (fusedY, fusedDx, fusedGrads) = Run(device, shape, store => [new BatchNorm(device, store, "bn", 5, fuseRelu: true)]);
+        var (fusedY, fusedDx, fusedGrads) = Run(device, shape, store => [new BatchNormRelu(device, store, "bn", 5)]);
         var (chainY, chainDx, chainGrads) = Run(device, shape, store => [new BatchNorm(device, store, "bn", 5), new Relu(device, "relu")]);
         Assertions.Close(chainY, fusedY, rtol: 1e-6, atol: 1e-7, what: "fused BN+ReLU forward");
         Assertions.Close(chainDx, fusedDx, rtol: 1e-5, atol: 1e-6, what: "fused BN+ReLU dx");
@@ -32,7 +32,7 @@ public sealed class FusedLayersTests
     {
         var device = _fx.Device;
         var shape = new Shape(4, 3, 8, 10);
-        var (fusedY, fusedDx, _) = Run(device, shape, _ => [new MaxPool2d(device, "pool", 0.3f, 2)]);
+        var (fusedY, fusedDx, _) = Run(device, shape, _ => [new MaxPoolDropout(device, "pool", 0.3f, 2)]);
         var (chainY, chainDx, _) = Run(device, shape, _ => [new MaxPool2d(device, "pool"), new Dropout(device, "dropout", 0.3f, 2)]);
         Assertions.Close(chainY, fusedY, rtol: 1e-6, atol: 1e-7, what: "fused pool+dropout forward");
         Assertions.Close(chainDx, fusedDx, rtol: 1e-6, atol: 1e-7, what: "fused pool+dropout dx");

@@ -16,8 +16,8 @@ namespace IlgpuCnn.Training.Onnx;
 /// default <c>ai.onnx</c> domain: ONNX Runtime 1.12 and later, and every current ONNX tool, run it).
 /// The graph takes what an application has in hand and does <c>predict</c>'s preprocessing itself:
 /// <c>pixels</c> uint8 [N, 32, 32, 3] RGB (N dynamic) → Cast to float → Div 255 → Transpose NHWC→NCHW,
-/// then the layers in inference mode — Conv2d → Conv; BatchNorm → BatchNormalization with the moving
-/// statistics and the layer's ε (→ Relu when fused); MaxPool2d → MaxPool 2×2 stride 2 (its fused
+/// then the layers in inference mode — Conv2d → Conv; BatchNorm/BatchNormRelu → BatchNormalization with the moving
+/// statistics and the layer's ε (→ Relu when fused); MaxPool2d/MaxPoolDropout → MaxPool 2×2 stride 2 (its fused
 /// dropout and every Dropout layer are identities at inference, so they are left out);
 /// GlobalAvgPool → GlobalAveragePool; Dense → Flatten (after a 4D value) → Gemm with the [in, out]
 /// kernel — and a Softmax, giving <c>probabilities</c> float32 [N, classes]. Class names and the
@@ -127,13 +127,13 @@ public static class OnnxExport
                     Ints("kernel_shape", conv.KernelSize, conv.KernelSize),
                     Ints("strides", conv.Stride, conv.Stride),
                     Ints("pads", conv.Padding, conv.Padding, conv.Padding, conv.Padding)), 4);
-            case BatchNorm bn:
+            case BatchNormLayer bn:
                 // Parameters: gamma, beta, moving_mean, moving_variance (BatchNormalization's scale, B, input_mean, input_var).
                 string y = builder.Node("BatchNormalization", bn.Name, [x, .. bn.Parameters.Select(Constant)], Float("epsilon", bn.Epsilon), Float("momentum", bn.Momentum));
-                return (bn.FuseRelu ? builder.Node("Relu", bn.Name + ".relu", [y]) : y, rank);
+                return (bn.AppliesRelu ? builder.Node("Relu", bn.Name + ".relu", [y]) : y, rank);
             case Relu relu:
                 return (builder.Node("Relu", relu.Name, [x]), rank);
-            case MaxPool2d pool:
+            case MaxPoolLayer pool:
                 return (builder.Node("MaxPool", pool.Name, [x], Ints("kernel_shape", 2, 2), Ints("strides", 2, 2)), 4);
             case Dropout:
                 return (x, rank);
