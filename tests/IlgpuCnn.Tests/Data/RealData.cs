@@ -5,7 +5,7 @@ namespace IlgpuCnn.Tests.Data;
 /// <summary>
 /// The real CIFAR-10 files: <c>ILGPUCNN_DATA</c>, else <c>../shared/data/cifar10</c> next to the
 /// folder holding IlgpuCnn.sln (found by walking up from the test binaries). Tests that need
-/// them return early with a message when they are absent (xunit 2 has no dynamic skip).
+/// them call <see cref="SkipIfAbsent"/>: without the files they are reported as skipped, with the reason.
 /// </summary>
 public static class RealData
 {
@@ -16,7 +16,10 @@ public static class RealData
     /// <summary>The folder with both files, or null.</summary>
     public static string? Directory => Folder.Value;
 
-    public static string AbsentReason => "real CIFAR-10 files not found (set ILGPUCNN_DATA or put them in ../shared/data/cifar10 beside the repository); test returns early";
+    public static string AbsentReason => "real CIFAR-10 files not found (set ILGPUCNN_DATA or put them in ../shared/data/cifar10 beside the repository)";
+
+    /// <summary>Skips the calling test (visibly, with <see cref="AbsentReason"/>) when the files are absent.</summary>
+    public static void SkipIfAbsent() => Assert.SkipWhen(Directory is null, AbsentReason);
 
     /// <summary>The whole training split, read once per test run.</summary>
     public static CifarDataset TrainSet => Train.Value;

@@ -11,11 +11,7 @@ public sealed class RealDataTests(ITestOutputHelper output)
     [Fact]
     public void TrainSplitHas50000RowsWith5000PerClassAndFirstLabelFrog()
     {
-        if (RealData.Directory is null)
-        {
-            output.WriteLine(RealData.AbsentReason);
-            return;
-        }
+        RealData.SkipIfAbsent();
 
         var watch = Stopwatch.StartNew();
         var train = RealData.TrainSet;
@@ -38,11 +34,7 @@ public sealed class RealDataTests(ITestOutputHelper output)
     [Fact]
     public void TestSplitHas10000RowsWith1000PerClassAndFirstLabelCat()
     {
-        if (RealData.Directory is null)
-        {
-            output.WriteLine(RealData.AbsentReason);
-            return;
-        }
+        RealData.SkipIfAbsent();
 
         var test = RealData.TestSet;
         Assert.Equal(10_000, test.Count);
@@ -54,11 +46,7 @@ public sealed class RealDataTests(ITestOutputHelper output)
     [Fact]
     public void FirstTestImageMatchesAnIndependentPngDecode()
     {
-        if (RealData.Directory is null)
-        {
-            output.WriteLine(RealData.AbsentReason);
-            return;
-        }
+        RealData.SkipIfAbsent();
 
         var path = Path.Combine(RealData.Directory, DataLocator.TestFileName);
         byte[] png = FirstPng(path);
@@ -80,11 +68,7 @@ public sealed class RealDataTests(ITestOutputHelper output)
     [Fact]
     public void DecodingAll60000ImagesTakesSeconds()
     {
-        if (RealData.Directory is null)
-        {
-            output.WriteLine(RealData.AbsentReason);
-            return;
-        }
+        RealData.SkipIfAbsent();
 
         var watch = Stopwatch.StartNew();
         var test = CifarParquetReader.Read(Path.Combine(RealData.Directory, DataLocator.TestFileName));

@@ -98,11 +98,7 @@ public sealed class DataCommandTests(ITestOutputHelper log) : IDisposable
     [Fact]
     public void RealDataIsDescribed()
     {
-        if (RealData.Directory is null)
-        {
-            log.WriteLine(RealData.AbsentReason);
-            return;
-        }
+        RealData.SkipIfAbsent();
 
         var (code, output, err) = CliRunner.Run("data", "--data", RealData.Directory);
         Assert.True(code == 0, err);

@@ -43,10 +43,7 @@ public sealed class PreviewCommandTests : IDisposable
     [Fact]
     public void RealDataPreview()
     {
-        if (RealData.Directory is null)
-        {
-            return;
-        }
+        RealData.SkipIfAbsent();
 
         var path = Path.Combine(_dir, "real.png");
         var (code, _, err) = CliRunner.Run("preview", "--data", RealData.Directory, "--out", path);

@@ -34,11 +34,7 @@ public sealed class OnnxExportTests : IDisposable
     [Fact]
     public void AModelTrainedOnRealRowsRunsTheSameInOnnxRuntime()
     {
-        if (RealData.Directory is null)
-        {
-            _out.WriteLine(RealData.AbsentReason);
-            return;
-        }
+        RealData.SkipIfAbsent();
 
         var train = CifarParquetReader.Read(Path.Combine(RealData.Directory, DataLocator.TrainFileName), 200);
         var test = CifarParquetReader.Read(Path.Combine(RealData.Directory, DataLocator.TestFileName), Images);
