@@ -1,6 +1,9 @@
 namespace IlgpuCnn.Tests;
 
-/// <summary>Numeric comparisons with relative error, llm.c style: |a − r| ≤ atol + rtol·|r|.</summary>
+/// <summary>
+/// Numeric comparisons with relative error, llm.c style: |a − r| ≤ atol·max(1, maxᵢ|rᵢ|) + rtol·|r|
+/// (the absolute part scaled by the largest reference value, so tiny entries of a large tensor pass).
+/// </summary>
 public static class Assertions
 {
     public static void Close(IReadOnlyList<double> expected, IReadOnlyList<float> actual, double rtol = 1e-4, double atol = 1e-5, string what = "", int seed = 0)

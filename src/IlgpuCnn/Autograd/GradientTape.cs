@@ -15,7 +15,6 @@ public sealed class GradientTape
 {
     private readonly List<(IBackward Op, Tensor Output)> _ops = new();
     private readonly TensorKernels _kernels;
-    private int _noGradDepth;
 
     public GradientTape(ComputeDevice device)
     {
@@ -25,8 +24,8 @@ public sealed class GradientTape
     /// <summary>The pass in progress (set by <see cref="Begin"/>).</summary>
     public ForwardPass Pass { get; private set; }
 
-    /// <summary>True when ops should record themselves (training and not in a no-grad scope).</summary>
-    public bool Recording => Pass.IsTraining && _noGradDepth == 0;
+    /// <summary>True when ops should record themselves (in a training pass).</summary>
+    public bool Recording => Pass.IsTraining;
 
     public int Count => _ops.Count;
 
@@ -52,13 +51,6 @@ public sealed class GradientTape
 
             _ops.Add((op, output));
         }
-    }
-
-    /// <summary>Within the returned scope nothing is recorded (inference, metrics).</summary>
-    public NoGradScope NoGrad()
-    {
-        _noGradDepth++;
-        return new NoGradScope(this);
     }
 
     /// <summary>
@@ -120,15 +112,5 @@ public sealed class GradientTape
             op.Backward();
             Observer?.After(op);
         }
-    }
-
-    /// <summary>Ends a <see cref="NoGrad"/> scope.</summary>
-    public readonly struct NoGradScope : IDisposable
-    {
-        private readonly GradientTape _tape;
-
-        internal NoGradScope(GradientTape tape) => _tape = tape;
-
-        public void Dispose() => _tape._noGradDepth--;
     }
 }

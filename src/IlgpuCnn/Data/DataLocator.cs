@@ -1,7 +1,7 @@
 namespace IlgpuCnn.Data;
 
 /// <summary>
-/// Finds the CIFAR-10 data folder as SPEC.md says: the <c>--data</c> value, else the environment
+/// Finds the CIFAR-10 data folder as docs/CONTRACT.md says: the <c>--data</c> value, else the environment
 /// variable <c>ILGPUCNN_DATA</c>, else <c>$XDG_CACHE_HOME/ilgpucnn/cifar10</c>, else
 /// <c>~/.cache/ilgpucnn/cifar10</c>. Empty values count as unset.
 /// </summary>

@@ -43,9 +43,6 @@ public sealed class DataSplit
         return new DataSplit(train, rows - train);
     }
 
-    /// <summary>Dataset indices of the training rows, in file order: 0..TrainCount−1.</summary>
-    public int[] TrainIndices() => Enumerable.Range(0, TrainCount).ToArray();
-
     /// <summary>Dataset indices of the validation rows, in file order: TrainCount..Rows−1.</summary>
     public int[] ValidationIndices() => Enumerable.Range(TrainCount, ValidationCount).ToArray();
 }

@@ -1,6 +1,6 @@
 namespace IlgpuCnn.Training;
 
-/// <summary>The files of one run folder (SPEC.md's list).</summary>
+/// <summary>The files of one run folder (docs/CONTRACT.md, "The run folder").</summary>
 public static class RunFiles
 {
     public const string Config = "config.json";

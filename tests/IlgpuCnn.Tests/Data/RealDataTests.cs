@@ -48,7 +48,7 @@ public sealed class RealDataTests(ITestOutputHelper output)
     {
         RealData.SkipIfAbsent();
 
-        var path = Path.Combine(RealData.Directory, DataLocator.TestFileName);
+        var path = Path.Combine(RealData.Directory!, DataLocator.TestFileName);
         byte[] png = FirstPng(path);
         var (width, height, rgb) = MiniPng.Decode(png);
         Assert.Equal((32, 32), (width, height));
@@ -71,7 +71,7 @@ public sealed class RealDataTests(ITestOutputHelper output)
         RealData.SkipIfAbsent();
 
         var watch = Stopwatch.StartNew();
-        var test = CifarParquetReader.Read(Path.Combine(RealData.Directory, DataLocator.TestFileName));
+        var test = CifarParquetReader.Read(Path.Combine(RealData.Directory!, DataLocator.TestFileName));
         double testSeconds = watch.Elapsed.TotalSeconds;
         output.WriteLine($"test split: {test.Count} images in {testSeconds:F2} s ({test.Count / testSeconds:F0} images/s on {Environment.ProcessorCount} cores)");
         Assert.Equal(10_000, test.Count);

@@ -100,9 +100,9 @@ public sealed class DataCommandTests(ITestOutputHelper log) : IDisposable
     {
         RealData.SkipIfAbsent();
 
-        var (code, output, err) = CliRunner.Run("data", "--data", RealData.Directory);
+        var (code, output, err) = CliRunner.Run("data", "--data", RealData.Directory!);
         Assert.True(code == 0, err);
-        Assert.Contains($"data folder: {RealData.Directory} (from --data)", output);
+        Assert.Contains($"data folder: {RealData.Directory!} (from --data)", output);
         Assert.Contains("50,000 rows", output);
         Assert.Contains("10,000 rows", output);
         var rows = output.Split('\n').Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries))).ToList();

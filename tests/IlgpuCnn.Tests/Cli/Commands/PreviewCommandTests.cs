@@ -46,7 +46,7 @@ public sealed class PreviewCommandTests : IDisposable
         RealData.SkipIfAbsent();
 
         var path = Path.Combine(_dir, "real.png");
-        var (code, _, err) = CliRunner.Run("preview", "--data", RealData.Directory, "--out", path);
+        var (code, _, err) = CliRunner.Run("preview", "--data", RealData.Directory!, "--out", path);
         Assert.True(code == 0, err);
         using var image = Image.Load<Rgb24>(path);
         // Not a blank canvas: the 25 cells hold many different colours.

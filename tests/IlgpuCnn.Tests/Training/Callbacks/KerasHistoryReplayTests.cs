@@ -4,7 +4,7 @@ namespace IlgpuCnn.Tests.Training.Callbacks;
 
 /// <summary>
 /// Replays the tutorial's val_loss column through the recipe's callbacks and checks they act on
-/// exactly the epochs the tutorial's log shows (SPEC.md: lr halved before 31, 38, 50, 65, 72;
+/// exactly the epochs the tutorial's log shows (docs/CONTRACT.md: lr halved before 31, 38, 50, 65, 72;
 /// stopped after 76; epoch 66 restored).
 /// </summary>
 public sealed class KerasHistoryReplayTests

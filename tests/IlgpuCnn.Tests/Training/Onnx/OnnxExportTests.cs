@@ -36,8 +36,8 @@ public sealed class OnnxExportTests : IDisposable
     {
         RealData.SkipIfAbsent();
 
-        var train = CifarParquetReader.Read(Path.Combine(RealData.Directory, DataLocator.TrainFileName), 200);
-        var test = CifarParquetReader.Read(Path.Combine(RealData.Directory, DataLocator.TestFileName), Images);
+        var train = CifarParquetReader.Read(Path.Combine(RealData.Directory!, DataLocator.TrainFileName), 200);
+        var test = CifarParquetReader.Read(Path.Combine(RealData.Directory!, DataLocator.TestFileName), Images);
         var options = new TrainingOptions { Epochs = 1, BatchSize = 32, Width = 0.125, Seed = 0 };
         using var model = VggModel.Create(_fx.Device, options.Width, options.Seed);
         using (var trainer = new Trainer(_fx.Device, model, options, train))
@@ -75,7 +75,7 @@ public sealed class OnnxExportTests : IDisposable
         float[] images;
         if (RealData.Directory is not null)
         {
-            images = CifarParquetReader.Read(Path.Combine(RealData.Directory, DataLocator.TestFileName), Images).Images;
+            images = CifarParquetReader.Read(Path.Combine(RealData.Directory!, DataLocator.TestFileName), Images).Images;
         }
         else
         {
