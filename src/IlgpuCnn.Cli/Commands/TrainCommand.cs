@@ -24,9 +24,10 @@ public static class TrainCommand
         var testLimit = new Option<int?>("--test-limit") { Description = "Use only the first N test rows, for quick runs." };
         var noAugment = new Option<bool>("--no-augment") { Description = "Train without random flip/rotation/zoom." };
         var resume = new Option<string?>("--resume") { Description = "Continue the run saved in this checkpoint.safetensors (weights, optimizer, lr, callbacks, position)." };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace an earlier run in the --out folder (without it such a folder is refused)." };
         var cmd = new Command("train", "Train the VGG-style CNN on CIFAR-10 with the tutorial's recipe (AdamW, augmentation, EarlyStopping, ReduceLROnPlateau), then evaluate it on the test split.")
         {
-            data, output, device, epochs, batch, lr, wd, split, seed, width, trainLimit, testLimit, noAugment, resume,
+            data, output, device, epochs, batch, lr, wd, split, seed, width, trainLimit, testLimit, noAugment, resume, overwrite,
         };
         cmd.SetAction(parse => Cli.Guard(parse, () =>
         {
@@ -35,6 +36,7 @@ public static class TrainCommand
                 DataDirectory = parse.GetValue(data),
                 OutputDirectory = parse.GetValue(output),
                 Resume = parse.GetValue(resume),
+                Overwrite = parse.GetValue(overwrite),
                 Training = new TrainingOptions
                 {
                     Device = ComputeDevice.ParseKind(parse.GetValue(device)!),

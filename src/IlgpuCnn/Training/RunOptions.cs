@@ -13,4 +13,7 @@ public sealed record RunOptions
 
     /// <summary>--resume: a checkpoint.safetensors to continue.</summary>
     public string? Resume { get; init; }
+
+    /// <summary>--overwrite: replace an earlier run in <see cref="OutputDirectory"/> (otherwise refused).</summary>
+    public bool Overwrite { get; init; }
 }

@@ -39,8 +39,10 @@ public static class TrainingRun
         }
 
         string outDir = run.OutputDirectory ?? RunFiles.DefaultDirectory();
-        Directory.CreateDirectory(outDir);
+        RunFolder.Prepare(outDir, resuming: run.Resume is not null, run.Overwrite);
+        using var folderLock = RunFolderLock.Acquire(outDir);
         using var device = ComputeDevice.Create(options.Device);
+        MemoryEstimate.Require(device, MemoryEstimate.TrainingBytes(options.Width, options.BatchSize, train.Count), $"Training at --width {options.Width.ToString(CultureInfo.InvariantCulture)} with --batch-size {options.BatchSize} on {train.Count:N0} rows", "lower --batch-size or --width (or --train-limit)");
         reporter.Message($"Device: {device.Name}. Data: {location.Directory} ({train.Count:N0} training rows, {test.Count:N0} test rows). Run folder: {outDir}");
         using var model = VggModel.Create(device, options.Width, options.Seed);
         string checkpointPath = Path.Combine(outDir, RunFiles.Checkpoint);

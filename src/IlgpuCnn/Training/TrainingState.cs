@@ -34,4 +34,47 @@ public sealed record TrainingState
     public Dictionary<string, List<double>> History { get; init; } = new();
 
     public bool StopTraining { get; init; }
+
+    /// <summary>
+    /// Refuses values no run can have written (a damaged or crafted checkpoint): negative counters,
+    /// a position past the end of an epoch of <paramref name="stepsPerEpoch"/> steps, a learning
+    /// rate that is not a positive number, non-finite sums, history lists of the wrong length.
+    /// </summary>
+    public void Validate(string path, int stepsPerEpoch)
+    {
+        void Require(bool ok, string field, object? value, string expected)
+        {
+            if (!ok)
+            {
+                throw new UserError($"The training state in '{path}' has {field} = {Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)}, but it must be {expected}; the checkpoint is damaged, use another one.");
+            }
+        }
+
+        const int maxEpochs = 1_000_000;
+        Require(EpochsCompleted is >= 0 and <= maxEpochs, "EpochsCompleted", EpochsCompleted, $"between 0 and {maxEpochs:N0}");
+        Require(BatchesDoneInEpoch >= 0 && BatchesDoneInEpoch < stepsPerEpoch, "BatchesDoneInEpoch", BatchesDoneInEpoch, $"between 0 and {stepsPerEpoch - 1} (this run has {stepsPerEpoch} steps per epoch; resume with the same --batch-size and limits)");
+        Require(Iterations >= 0 && Iterations <= (long)(EpochsCompleted + 1) * int.MaxValue, "Iterations", Iterations, "zero or positive");
+        Require(double.IsFinite(LearningRate) && LearningRate > 0, "LearningRate", LearningRate, "a positive number");
+        Require(double.IsFinite(LossSum) && LossSum >= 0, "LossSum", LossSum, "a finite number, zero or positive");
+        Require(double.IsFinite(CorrectSum) && CorrectSum >= 0, "CorrectSum", CorrectSum, "a finite number, zero or positive");
+        foreach (var (name, values) in History)
+        {
+            Require(values is not null && values.Count == EpochsCompleted, $"History[{name}] length", values?.Count, $"{EpochsCompleted} (one value per completed epoch)");
+        }
+
+        if (EarlyStopping is { } es)
+        {
+            Require(es.Wait >= 0 && es.Wait <= EpochsCompleted, "EarlyStopping.Wait", es.Wait, $"between 0 and {EpochsCompleted}");
+            Require(es.BestEpoch >= 0 && es.BestEpoch <= Math.Max(0, EpochsCompleted - 1), "EarlyStopping.BestEpoch", es.BestEpoch, $"between 0 and {Math.Max(0, EpochsCompleted - 1)}");
+            Require(es.StoppedEpoch >= 0 && es.StoppedEpoch <= EpochsCompleted, "EarlyStopping.StoppedEpoch", es.StoppedEpoch, $"between 0 and {EpochsCompleted}");
+            Require(es.Best is null || !double.IsNaN(es.Best.Value), "EarlyStopping.Best", es.Best, "a number");
+        }
+
+        if (ReduceLr is { } r)
+        {
+            Require(r.Wait >= 0 && r.Wait <= EpochsCompleted, "ReduceLr.Wait", r.Wait, $"between 0 and {EpochsCompleted}");
+            Require(r.CooldownCounter >= 0 && r.CooldownCounter <= maxEpochs, "ReduceLr.CooldownCounter", r.CooldownCounter, "zero or positive");
+            Require(r.Best is null || !double.IsNaN(r.Best.Value), "ReduceLr.Best", r.Best, "a number");
+        }
+    }
 }
