@@ -60,7 +60,7 @@ public static class DataCommand
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 // The writer has removed its temporary file; name the file the user asked for.
-                throw new UserError($"Could not write {path} ({e.Message.Split(" : ")[0].TrimEnd('.')}; a full disk or a read-only folder); free space or pass another --export folder.", e);
+                throw new UserError($"Could not write {path} ({e.Message.Split(" : ")[0].TrimEnd('.')}); free disk space or pass another --export folder.", e);
             }
 
             output.WriteLine($"exported {rows:N0} rows to {path} ({new FileInfo(path).Length:N0} bytes)");

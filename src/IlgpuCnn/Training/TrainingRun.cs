@@ -55,6 +55,11 @@ public static class TrainingRun
             reporter.Message($"Resuming '{run.Resume}' after epoch {trainer.EpochsCompleted}" + (trainer.BatchesDoneInEpoch > 0 ? $" and {trainer.BatchesDoneInEpoch} steps of epoch {trainer.EpochsCompleted + 1}." : "."));
         }
 
+        if (CpuTimeNote.For(device, options.Width, trainer.Split.TrainCount, trainer.Split.ValidationCount) is { } note)
+        {
+            reporter.Message(note);
+        }
+
         WriteConfig(Path.Combine(outDir, RunFiles.Config), run, device, location, train.Count, test.Count);
         using (var preview = AugmentationPreview.Render(device, train, AugmentationPreview.PickIndices(trainer.Split.TrainCount, options.Seed), options.Seed))
         {
