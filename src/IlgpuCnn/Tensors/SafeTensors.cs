@@ -87,6 +87,21 @@ public static class SafeTensors
         return new SafeTensorsContent(tensors, metadata);
     }
 
+    /// <summary>Reads and validates only the header (names, dtypes, shapes, metadata), checked against the file's length.</summary>
+    /// <exception cref="UserError">The file is missing, truncated or not a safetensors file.</exception>
+    public static SafeTensorsHeader ReadHeader(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path))
+        {
+            throw new UserError($"{path} does not exist; check the path of the checkpoint.");
+        }
+
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        var (entries, metadata, _) = ReadHeader(path, stream);
+        return new SafeTensorsHeader(entries.OrderBy(e => e.Order).Select(e => new SafeTensorsEntry(e.Name, e.DType, e.Shape)).ToList(), metadata);
+    }
+
     /// <summary>Reads and checks the header against the file's length; returns the entries, the metadata and where the data starts.</summary>
     private static (List<Entry> Entries, Dictionary<string, string> Metadata, long DataStart) ReadHeader(string path, FileStream stream)
     {

@@ -33,10 +33,10 @@ public sealed class CheckpointValidationTests : IDisposable
     }
 
     [Theory]
-    [InlineData("Iterations", -5, "Iterations = -5")]
-    [InlineData("EpochsCompleted", -4, "EpochsCompleted = -4")]
-    [InlineData("LearningRate", -1, "LearningRate = -1")]
-    [InlineData("BatchesDoneInEpoch", 1000, "BatchesDoneInEpoch = 1000")]
+    [InlineData("iterations", -5, "iterations = -5")]
+    [InlineData("epochs_completed", -4, "epochs_completed = -4")]
+    [InlineData("learning_rate", -1, "learning_rate = -1")]
+    [InlineData("batches_done_in_epoch", 1000, "batches_done_in_epoch = 1000")]
     public void ImpossibleTrainingStateValuesAreRefused(string field, double value, string said)
     {
         var data = Rows(24);
@@ -47,7 +47,8 @@ public sealed class CheckpointValidationTests : IDisposable
         var content = SafeTensors.Read(path);
         var meta = content.Metadata.ToDictionary();
         var state = JsonNode.Parse(meta[Checkpoint.StateKey])!.AsObject();
-        state[field] = field == "LearningRate" ? JsonValue.Create(value) : JsonValue.Create((long)value);
+        Assert.True(state.ContainsKey(field), $"the state has no '{field}'");
+        state[field] = field == "learning_rate" ? JsonValue.Create(value) : JsonValue.Create((long)value);
         meta[Checkpoint.StateKey] = state.ToJsonString();
         SafeTensors.Write(path, content.Tensors, meta);
 
