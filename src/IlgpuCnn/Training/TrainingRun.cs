@@ -28,11 +28,11 @@ public static class TrainingRun
 
         var location = DataLocator.Resolve(run.DataDirectory);
         CifarFiles.Ensure(location, downloadProgress);
-        var train = CifarParquetReader.Read(location.TrainFile, options.TrainLimit);
-        var test = CifarParquetReader.Read(location.TestFile, options.TestLimit);
+        var train = CifarParquetReader.ReadSplit(location.TrainFiles, options.TrainLimit);
+        var test = CifarParquetReader.ReadSplit(location.TestFiles, options.TestLimit);
         if (train.Count < 2)
         {
-            throw new UserError($"'{location.TrainFile}' has {train.Count} rows; training needs at least 2.");
+            throw new UserError($"'{train.Source}' has {train.Count} rows; training needs at least 2.");
         }
 
         string outDir = run.OutputDirectory ?? RunFiles.DefaultDirectory();
