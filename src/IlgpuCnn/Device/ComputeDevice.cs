@@ -78,6 +78,13 @@ public sealed class ComputeDevice : IDisposable
         _ => throw new UserError($"Unknown device '{text}'; use auto, cuda or cpu."),
     };
 
+    /// <summary>True when ILGPU sees a CUDA GPU on this machine.</summary>
+    public static bool HasCuda()
+    {
+        using var context = Context.Create(builder => builder.Cuda());
+        return context.GetCudaDevices().Count > 0;
+    }
+
     /// <summary>One line per accelerator ILGPU can see, with memory and compute capability.</summary>
     public static IReadOnlyList<string> Describe()
     {
