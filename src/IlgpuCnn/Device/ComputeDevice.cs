@@ -21,6 +21,9 @@ public sealed class ComputeDevice : IDisposable
         Accelerator = accelerator;
     }
 
+    /// <summary>ILGPU's optimisation level for every kernel (the PTX and assembler tests compile with it too).</summary>
+    public const OptimizationLevel Optimization = OptimizationLevel.O1;
+
     public Context Context { get; }
 
     public Accelerator Accelerator { get; }
@@ -41,7 +44,7 @@ public sealed class ComputeDevice : IDisposable
         var cpu = gpuShapedCpu ? CPUDevice.Nvidia : CPUDevice.Default;
         var context = Context.Create(builder =>
         {
-            builder.Optimize(OptimizationLevel.O1).EnableAlgorithms();
+            builder.Optimize(Optimization).EnableAlgorithms();
             if (kind != DeviceKind.Cpu)
             {
                 builder.Cuda();

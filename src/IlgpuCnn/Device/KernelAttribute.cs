@@ -10,4 +10,11 @@ namespace IlgpuCnn.Device;
 public sealed class KernelAttribute : Attribute
 {
     public bool Grouped { get; init; }
+
+    /// <summary>
+    /// Threads per group the code launches a <see cref="Grouped"/> kernel with on a GPU (the
+    /// assembler test checks registers × threads and shared memory against the architecture's
+    /// limits); 0 for implicitly grouped kernels, whose group size ILGPU chooses.
+    /// </summary>
+    public int GroupSize { get; init; }
 }

@@ -74,7 +74,7 @@ public sealed class BatchNormKernels
         _normalize(threads, d.WithThreads(threads), x, gamma, beta, mean, invstd, y);
     }
 
-    [Kernel(Grouped = true)]
+    [Kernel(Grouped = true, GroupSize = ChannelReduce.MaxGroup)]
     internal static void StatsKernel(BatchNormDims d, ArrayView<float> x, ArrayView<float> mean, ArrayView<float> invstd, ArrayView<float> movingMean, ArrayView<float> movingVar)
     {
         var shared = SharedMemory.Allocate<double>(ChannelReduce.MaxGroup);
@@ -124,7 +124,7 @@ public sealed class BatchNormKernels
     }
 
     /// <summary>Per channel: Σdy and Σdy·x̂ into sums[c], sums[C + c]; dβ, dγ accumulated.</summary>
-    [Kernel(Grouped = true)]
+    [Kernel(Grouped = true, GroupSize = ChannelReduce.MaxGroup)]
     internal static void BackwardSumsKernel(BatchNormDims d, ArrayView<float> x, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> mean, ArrayView<float> invstd, ArrayView<float> dgamma, ArrayView<float> dbeta, ArrayView<float> sums)
     {
         var shared = SharedMemory.Allocate<double>(ChannelReduce.MaxGroup);

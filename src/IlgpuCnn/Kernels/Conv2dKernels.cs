@@ -361,7 +361,7 @@ public sealed class Conv2dKernels
         }
     }
 
-    [Kernel(Grouped = true)]
+    [Kernel(Grouped = true, GroupSize = TiledGemm.GroupSize)]
     internal static void ForwardTiledKernel(ConvGeometry g, int slice, ArrayView<float> x, ArrayView<float> w, ArrayView<float> b, ArrayView<float> y)
     {
         var sa = SharedMemory.Allocate<float>(TiledGemm.TileK * TiledGemm.TileM);
@@ -379,7 +379,7 @@ public sealed class Conv2dKernels
             sb);
     }
 
-    [Kernel(Grouped = true)]
+    [Kernel(Grouped = true, GroupSize = TiledGemm.GroupSize)]
     internal static void BackwardDataTiledKernel(ConvGeometry g, int slice, ArrayView<float> dy, ArrayView<float> w, ArrayView<float> dx)
     {
         var sa = SharedMemory.Allocate<float>(TiledGemm.TileK * TiledGemm.TileM);
@@ -396,7 +396,7 @@ public sealed class Conv2dKernels
             sb);
     }
 
-    [Kernel(Grouped = true)]
+    [Kernel(Grouped = true, GroupSize = TiledGemm.GroupSize)]
     internal static void BackwardWeightsTiledKernel(ConvGeometry g, int slice, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> dw)
     {
         var sa = SharedMemory.Allocate<float>(TiledGemm.TileK * TiledGemm.TileM);
@@ -415,7 +415,7 @@ public sealed class Conv2dKernels
     }
 
     /// <summary>db[c] += Σ_{n,hw} dy[n,c,hw]: one group per channel.</summary>
-    [Kernel(Grouped = true)]
+    [Kernel(Grouped = true, GroupSize = ChannelReduce.MaxGroup)]
     internal static void BiasGradKernel(int n, int channels, int hw, ArrayView<float> dy, ArrayView<float> db)
     {
         var shared = SharedMemory.Allocate<double>(ChannelReduce.MaxGroup);

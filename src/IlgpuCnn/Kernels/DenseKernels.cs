@@ -82,7 +82,7 @@ public sealed class DenseKernels
         _gemmTiled(TiledGemm.Config(m, n, splits), m, n, k, TiledGemm.SliceLength(k, splits), a, b, c);
 
     /// <summary>General tiled GEMM over strided operands (dense forward and both backward passes).</summary>
-    [Kernel(Grouped = true)]
+    [Kernel(Grouped = true, GroupSize = TiledGemm.GroupSize)]
     internal static void GemmTiledKernel(int m, int n, int k, int slice, StridedMatrix a, StridedMatrix b, MatrixOut c)
     {
         var sa = SharedMemory.Allocate<float>(TiledGemm.TileK * TiledGemm.TileM);
