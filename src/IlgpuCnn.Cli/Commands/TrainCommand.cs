@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using IlgpuCnn.Device;
+using IlgpuCnn.Diagnostics;
 using IlgpuCnn.Training;
 
 namespace IlgpuCnn.Cli.Commands;
@@ -24,9 +25,11 @@ public static class TrainCommand
         var testLimit = new Option<int?>("--test-limit") { Description = "Use only the first N test rows, for quick runs." };
         var noAugment = new Option<bool>("--no-augment") { Description = "Train without random flip/rotation/zoom." };
         var resume = new Option<string?>("--resume") { Description = "Continue the run saved in this checkpoint.safetensors (weights, optimizer, lr, callbacks, position)." };
+        var maxMinutes = new Option<double?>("--max-minutes") { Description = "Stop after the epoch in which this many minutes of the run have passed, then evaluate and write every run file (the checkpoint resumes with the next epoch)." };
+        var noSelfTest = new Option<bool>("--no-selftest") { Description = "On CUDA, skip the quick self-test (kernels vs the CPU reference, about a second) that runs before the first epoch." };
         var cmd = new Command("train", "Train the VGG-style CNN on CIFAR-10 with the tutorial's recipe (AdamW, augmentation, EarlyStopping, ReduceLROnPlateau), then evaluate it on the test split.")
         {
-            data, output, device, epochs, batch, lr, wd, split, seed, width, trainLimit, testLimit, noAugment, resume,
+            data, output, device, epochs, batch, lr, wd, split, seed, width, trainLimit, testLimit, noAugment, resume, maxMinutes, noSelfTest,
         };
         cmd.SetAction(parse => Cli.Guard(parse, () =>
         {
@@ -35,6 +38,7 @@ public static class TrainCommand
                 DataDirectory = parse.GetValue(data),
                 OutputDirectory = parse.GetValue(output),
                 Resume = parse.GetValue(resume),
+                MaxMinutes = parse.GetValue(maxMinutes),
                 Training = new TrainingOptions
                 {
                     Device = ComputeDevice.ParseKind(parse.GetValue(device)!),
@@ -50,12 +54,12 @@ public static class TrainCommand
                     Augment = !parse.GetValue(noAugment),
                 },
             };
-            return Run(run);
+            return Run(run, parse.GetValue(noSelfTest));
         }));
         return cmd;
     }
 
-    private static int Run(RunOptions run)
+    private static int Run(RunOptions run, bool noSelfTest)
     {
         run.Training.Validate();
         using var reporter = new ConsoleReporter();
@@ -73,7 +77,8 @@ public static class TrainCommand
         Console.CancelKeyPress += onCancel;
         try
         {
-            var outcome = TrainingRun.Execute(run, reporter, cts.Token, DownloadProgress.Report);
+            Action<ComputeDevice>? selfTest = noSelfTest ? null : d => SelfTest.Gate(d, reporter.Message);
+            var outcome = TrainingRun.Execute(run, reporter, cts.Token, DownloadProgress.Report, selfTest);
             string checkpoint = Path.Combine(outcome.Directory, RunFiles.Checkpoint);
             if (outcome.Fit.Interrupted)
             {

@@ -13,4 +13,7 @@ public sealed record RunOptions
 
     /// <summary>--resume: a checkpoint.safetensors to continue.</summary>
     public string? Resume { get; init; }
+
+    /// <summary>--max-minutes: stop after the epoch in which this many minutes of the run have passed (null: no cap).</summary>
+    public double? MaxMinutes { get; init; }
 }

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using IlgpuCnn.Data;
 using IlgpuCnn.Device;
 using IlgpuCnn.Models;
+using IlgpuCnn.Training.Callbacks;
 using IlgpuCnn.Training.Reports;
 
 namespace IlgpuCnn.Training;
@@ -16,11 +17,16 @@ namespace IlgpuCnn.Training;
 /// </summary>
 public static class TrainingRun
 {
-    /// <summary>Runs and returns the run folder; an interrupted run leaves a resumable checkpoint there.</summary>
-    public static RunOutcome Execute(RunOptions run, ITrainingReporter reporter, CancellationToken cancel = default, Action<string, long, long?>? downloadProgress = null)
+    /// <summary>
+    /// Runs and returns the run folder; an interrupted run leaves a resumable checkpoint there.
+    /// <paramref name="checkDevice"/> runs on the opened device before training (the CLI's
+    /// self-test on CUDA) and throws to stop the run.
+    /// </summary>
+    public static RunOutcome Execute(RunOptions run, ITrainingReporter reporter, CancellationToken cancel = default, Action<string, long, long?>? downloadProgress = null, Action<ComputeDevice>? checkDevice = null)
     {
         var options = run.Training;
         options.Validate();
+        var timeCap = run.MaxMinutes is double minutes ? new TimeCap(minutes, reporter.Message) : null;
         if (run.Resume is not null && !File.Exists(run.Resume))
         {
             throw new UserError($"Checkpoint '{run.Resume}' does not exist; pass the checkpoint.safetensors of an earlier run to --resume.");
@@ -39,10 +45,17 @@ public static class TrainingRun
         Directory.CreateDirectory(outDir);
         using var device = ComputeDevice.Create(options.Device);
         reporter.Message($"Device: {device.Name}. Data: {location.Directory} ({train.Count:N0} training rows, {test.Count:N0} test rows). Run folder: {outDir}");
+        checkDevice?.Invoke(device);
         using var model = VggModel.Create(device, options.Width, options.Seed);
         string checkpointPath = Path.Combine(outDir, RunFiles.Checkpoint);
         Trainer? trainerRef = null;
-        using var trainer = new Trainer(device, model, options, train, [new CheckpointCallback(checkpointPath, () => trainerRef!)]);
+        List<ICallback> extra = [new CheckpointCallback(checkpointPath, () => trainerRef!)];
+        if (timeCap is not null)
+        {
+            extra.Add(timeCap); // after the checkpoint writer: the capped epoch's checkpoint resumes
+        }
+
+        using var trainer = new Trainer(device, model, options, train, extra);
         trainerRef = trainer;
         if (run.Resume is not null)
         {
@@ -76,6 +89,8 @@ public static class TrainingRun
             ["epochs_run"] = fit.EpochsRun,
             ["seconds_per_epoch"] = Math.Round(fit.SecondsPerEpoch, 3),
             ["device"] = device.Name,
+            ["stopped_by"] = timeCap?.StoppedEpoch > 0 ? "max_minutes" : trainer.EarlyStopping.StoppedEpoch > 0 ? "early_stopping" : "epochs",
+            ["max_minutes"] = run.MaxMinutes,
             ["train_rows"] = trainer.Split.TrainCount,
             ["validation_rows"] = trainer.Split.ValidationCount,
             ["test_rows"] = test.Count,
@@ -115,6 +130,7 @@ public static class TrainingRun
             ["train_rows"] = trainRows,
             ["test_rows"] = testRows,
             ["resume"] = run.Resume,
+            ["max_minutes"] = run.MaxMinutes,
             ["optimizer"] = "AdamW(beta_1=0.9, beta_2=0.999, epsilon=1e-7)",
             ["callbacks"] = "EarlyStopping(val_loss, patience=10, restore_best_weights), ReduceLROnPlateau(val_loss, factor=0.5, patience=5, min_lr=1e-5, min_delta=1e-4)",
             ["started_utc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
