@@ -30,15 +30,20 @@ public sealed class BatchNormCheck(bool fuseRelu) : SelfTestCheck(fuseRelu ? "ba
         using var dgamma = Tensor.FromHost(device, channel, Floats(rng, c));
         using var dbeta = Tensor.FromHost(device, channel, Floats(rng, c));
         var d = new BatchNormDims(n, c, h * w, 1e-3f, 0.99f, fuseRelu);
-        k.ForwardTraining(d, x.View, gamma.View, beta.View, mean.View, invstd.View, movingMean.View, movingVar.View, y.View);
+        var p = new BatchNormBuffers
+        {
+            X = x.View, Y = y.View, Gamma = gamma.View, Beta = beta.View, Mean = mean.View, InvStd = invstd.View,
+            MovingMean = movingMean.View, MovingVar = movingVar.View, Dy = dy.View, Dx = dx.View, DGamma = dgamma.View, DBeta = dbeta.View, Sums = sums.View,
+        };
+        k.ForwardTraining(d, p);
         var forward = y.ToHost();
-        k.Backward(d, x.View, y.View, dy.View, gamma.View, mean.View, invstd.View, dgamma.View, dbeta.View, sums.View, dx.View);
+        k.Backward(d, p);
         var outputs = new List<CheckOutput>
         {
             new("forward", forward), new("moving-stats", [.. movingMean.ToHost(), .. movingVar.ToHost()]),
             new("backward-data", dx.ToHost()), new("dgamma-dbeta", [.. dgamma.ToHost(), .. dbeta.ToHost()]),
         };
-        k.ForwardInference(d, x.View, gamma.View, beta.View, mean.View, invstd.View, movingMean.View, movingVar.View, y.View);
+        k.ForwardInference(d, p);
         outputs.Add(new("inference", y.ToHost()));
         return outputs;
     }
