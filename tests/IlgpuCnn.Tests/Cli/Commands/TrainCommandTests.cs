@@ -62,6 +62,11 @@ public sealed class TrainCommandTests : IDisposable
         }
 
         string model = Path.Combine(run, RunFiles.Model);
+        string exported = Path.Combine(_dir, "exported.onnx");
+        var export = CliRunner.Run("export", "--model", model, "--out", exported);
+        Assert.True(export.Code == 0, export.Err);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(run, RunFiles.Onnx)), File.ReadAllBytes(exported)); // the run's facts read back from its folder
+
         var evaluated = CliRunner.Run("evaluate", "--device", "cpu", "--model", model, "--data", data, "--out", Path.Combine(_dir, "eval"));
         Assert.True(evaluated.Code == 0, evaluated.Err);
         Assert.Contains("weighted avg", evaluated.Out);
