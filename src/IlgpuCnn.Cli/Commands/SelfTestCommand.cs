@@ -25,7 +25,7 @@ public static class SelfTestCommand
         };
         cmd.SetAction(parse => Cli.Guard(parse, () =>
         {
-            var kind = ComputeDevice.ParseKind(parse.GetValue(device)!);
+            var kind = SharedOptions.DeviceKindOf(parse.GetValue(device)!);
             var options = SelfTestOptions.For(simulator: kind == DeviceKind.Cpu || (kind == DeviceKind.Auto && !ComputeDevice.HasCuda()), parse.GetValue(quick));
             var names = parse.GetValue(only) ?? [];
             var checks = SelfTest.DefaultChecks(options).Where(c => names.Length == 0 || names.Any(n => c.Kernel.StartsWith(n, StringComparison.OrdinalIgnoreCase))).ToList();

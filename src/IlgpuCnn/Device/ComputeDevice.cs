@@ -72,15 +72,6 @@ public sealed class ComputeDevice : IDisposable
         }
     }
 
-    /// <summary>Parses "auto", "cuda" or "cpu" with a clear error for anything else.</summary>
-    public static DeviceKind ParseKind(string text) => text.Trim().ToLowerInvariant() switch
-    {
-        "auto" => DeviceKind.Auto,
-        "cuda" or "gpu" => DeviceKind.Cuda,
-        "cpu" => DeviceKind.Cpu,
-        _ => throw new UserError($"Unknown device '{text}'; use auto, cuda or cpu."),
-    };
-
     /// <summary>True when ILGPU sees a CUDA GPU on this machine.</summary>
     public static bool HasCuda()
     {

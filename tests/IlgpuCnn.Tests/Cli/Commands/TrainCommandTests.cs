@@ -122,6 +122,31 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Contains("--max-minutes must be a positive number", bad.Err);
     }
 
+    [Fact]
+    public void ResumingWithAnotherSeedIsRefusedInOneSentenceNamingBothSeeds()
+    {
+        string data = DataDir();
+        string run = Path.Combine(_dir, "seeded");
+        var first = CliRunner.Run("train", "--device", "cpu", "--data", data, "--out", run, "--width", "0.125", "--epochs", "1", "--batch-size", "8", "--seed", "5");
+        Assert.True(first.Code == 0, first.Err);
+
+        string checkpoint = Path.Combine(run, RunFiles.Checkpoint);
+        var (code, _, error) = CliRunner.Run("train", "--device", "cpu", "--data", data, "--out", run, "--epochs", "2", "--seed", "7", "--resume", checkpoint);
+        Assert.Equal(1, code);
+        Assert.Single(error.Trim().Split('\n'));
+        Assert.Contains("--seed 7", error);
+        Assert.Contains("seed 5", error);
+
+        // Without the conflicting flag the checkpoint's seed, width and batch size are used and a larger --epochs continues.
+        var resumed = CliRunner.Run("train", "--device", "cpu", "--data", data, "--out", run, "--epochs", "2", "--resume", checkpoint);
+        Assert.True(resumed.Code == 0, resumed.Err);
+        Assert.Contains("Epoch 2/2", resumed.Out);
+        Assert.DoesNotContain("Epoch 1/2", resumed.Out);
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(run, RunFiles.HistoryCsv)).Length);
+        var config = RunConfig.Read(Path.Combine(run, RunFiles.Config));
+        Assert.Equal((5u, 0.125, 8, 2), (config.Training.Seed, config.Training.Width, config.Training.BatchSize, config.Training.Epochs));
+    }
+
     [Theory]
     [InlineData("--batch-size", "0", "--batch-size")]
     [InlineData("--epochs", "0", "--epochs")]
