@@ -64,7 +64,7 @@ public sealed class ModelStepCheck(KernelVariant variant, int steps, int batch, 
             }
 
             model.Store.Upload(start);
-            tape.Begin(training: true, (uint)seed, optimizer.Iterations);
+            tape.Begin(ForwardPass.Training((uint)seed, optimizer.Iterations));
             var loss = model.ForwardLoss(images, labels.View, tape);
             model.Store.ZeroGrad();
             tape.Backward(loss);
