@@ -3,6 +3,7 @@ using IlgpuCnn.Data;
 namespace IlgpuCnn.Tests.Data;
 
 /// <summary>Hugging Face shards of a split: finding them in order, the errors of an incomplete set, and exports that read back equal.</summary>
+[Collection(RealData.CollectionName)]
 public sealed class CifarShardsTests(ITestOutputHelper log) : IDisposable
 {
     private readonly string _dir = TestParquet.NewTempDirectory();
