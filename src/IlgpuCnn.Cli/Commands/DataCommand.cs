@@ -54,6 +54,11 @@ public static class DataCommand
             throw new UserError($"--train-limit and --test-limit must be at least 1, but got {trainLimit} and {testLimit}.");
         }
 
+        if (File.Exists(target))
+        {
+            throw new UserError($"--export {target} is a file, not a folder; pass a folder to write the Parquet files into.");
+        }
+
         if (shardMb is double mb && !(mb >= 1 && mb <= 1024 * 1024))
         {
             throw new UserError($"--shard-mb must be a number of MiB from 1 up, but got {mb}.");

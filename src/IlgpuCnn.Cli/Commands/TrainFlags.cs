@@ -26,6 +26,7 @@ internal sealed class TrainFlags
     private readonly Option<bool> _noAugment = new("--no-augment") { Description = "Train without random flip/rotation/zoom." };
     private readonly Option<double?> _maxMinutes = new("--max-minutes") { Description = "Stop after the epoch in which this many minutes of the run have passed, then evaluate and write every run file (the checkpoint resumes with the next epoch)." };
     private readonly Option<bool> _noSelfTest = new("--no-selftest") { Description = "On CUDA, skip the quick self-test (kernels vs the CPU reference, about a second) that runs before the first epoch." };
+    private readonly Option<bool> _overwrite = new("--overwrite") { Description = "Replace an earlier run in the --out folder (without it such a folder is refused)." };
     private readonly Option<string?> _resume = new("--resume") { Description = "Continue the run saved in this checkpoint.safetensors (weights, optimizer, lr, callbacks, position, options); --seed, --width, --batch-size, --validation-split and the limits stay the checkpoint's." };
 
     /// <summary>Flag of each options property, for <see cref="OptionException"/>s.</summary>
@@ -43,7 +44,7 @@ internal sealed class TrainFlags
 
     public void AddTo(Command cmd)
     {
-        Option[] all = [_data, _output, _device, _epochs, _batch, _lr, _wd, _split, _seed, _width, _trainLimit, _testLimit, _noAugment, _resume, _maxMinutes, _noSelfTest];
+        Option[] all = [_data, _output, _device, _epochs, _batch, _lr, _wd, _split, _seed, _width, _trainLimit, _testLimit, _noAugment, _resume, _maxMinutes, _noSelfTest, _overwrite];
         foreach (var option in all)
         {
             cmd.Options.Add(option);
@@ -57,6 +58,7 @@ internal sealed class TrainFlags
         OutputDirectory = parse.GetValue(_output),
         Resume = parse.GetValue(_resume),
         MaxMinutes = parse.GetValue(_maxMinutes),
+        Overwrite = parse.GetValue(_overwrite),
         Data = new DataOptions { Directory = parse.GetValue(_data), TrainLimit = parse.GetValue(_trainLimit), TestLimit = parse.GetValue(_testLimit) },
         Training = new TrainingOptions
         {
@@ -103,6 +105,7 @@ internal sealed class TrainFlags
             OutputDirectory = requested.OutputDirectory,
             Resume = requested.Resume,
             MaxMinutes = requested.MaxMinutes, // a cap belongs to one invocation, never to the checkpoint
+            Overwrite = requested.Overwrite,
         };
     }
 

@@ -23,6 +23,9 @@ public sealed record RunOptions
     /// <summary>--max-minutes: stop after the epoch in which this many minutes of the run have passed (null: no cap).</summary>
     public double? MaxMinutes { get; init; }
 
+    /// <summary>--overwrite: replace an earlier run in <see cref="OutputDirectory"/> (otherwise refused).</summary>
+    public bool Overwrite { get; init; }
+
     /// <summary>Validates every part once (<see cref="OptionException"/>).</summary>
     public void Validate()
     {
