@@ -101,7 +101,15 @@ public static class CifarShardExport
         for (int s = 0; s < count; s++)
         {
             string path = Path.Combine(target, CifarShards.FileName(split, s, count));
-            CifarParquetWriter.Write(path, rows.GetRange(plan[s], plan[s + 1] - plan[s]), RowsPerGroup);
+            try
+            {
+                CifarParquetWriter.Write(path, rows.GetRange(plan[s], plan[s + 1] - plan[s]), RowsPerGroup);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The writer has removed its temporary file; name the file the user asked for.
+                throw new UserError($"Could not write {path} ({e.Message.Split(" : ")[0].TrimEnd('.')}); free disk space or pass another --export folder.", e);
+            }
             written.Add(path);
         }
 
