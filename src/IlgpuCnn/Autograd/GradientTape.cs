@@ -14,11 +14,13 @@ namespace IlgpuCnn.Autograd;
 public sealed class GradientTape
 {
     private readonly List<(IBackward Op, Tensor Output)> _ops = new();
+    private readonly ComputeDevice _device;
     private readonly TensorKernels _kernels;
     private int _noGradDepth;
 
     public GradientTape(ComputeDevice device)
     {
+        _device = device;
         _kernels = TensorKernels.For(device);
     }
 
@@ -115,7 +117,7 @@ public sealed class GradientTape
     {
         for (int i = 0; i < _ops.Count - 1; i++)
         {
-            _ops[i].Output.Grad.MemSetToZero();
+            _device.Zero(_ops[i].Output.Grad);
         }
     }
 
