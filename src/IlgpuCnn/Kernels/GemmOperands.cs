@@ -319,7 +319,7 @@ public readonly struct NchwOut : IGemmOut
     }
 }
 
-/// <summary>How a GEMM output element is stored: mode 0 writes, 1 adds, 2 atomically adds (split-K).</summary>
+/// <summary>How a GEMM output element is stored: mode 0 writes, 1 adds, 2 atomically adds (split-K, NaN-safe: <see cref="FloatAtomic"/>).</summary>
 internal static class GemmStore
 {
     public static void Put(ArrayView<float> data, long i, float value, int mode)
@@ -334,7 +334,7 @@ internal static class GemmStore
         }
         else
         {
-            Atomic.Add(ref data[i], value);
+            FloatAtomic.Add(data, i, value);
         }
     }
 }

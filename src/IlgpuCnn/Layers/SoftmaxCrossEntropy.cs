@@ -19,8 +19,9 @@ public sealed class SoftmaxCrossEntropy : IBackward, IDisposable
     private readonly Tensor _loss;
     private readonly Tensor _probs;
     private readonly Tensor _sampleLoss;
+    private readonly Tensor _sampleCorrect;
     private readonly MemoryBuffer1D<float, Stride1D.Dense> _metrics;
-    private readonly float[] _metricsHost = new float[2];
+    private readonly float[] _metricsHost = new float[SoftmaxCrossEntropyKernels.MetricCount];
     private Tensor? _logits;
     private ArrayView<int> _labels;
 
@@ -31,7 +32,8 @@ public sealed class SoftmaxCrossEntropy : IBackward, IDisposable
         _loss = Tensor.Allocate(device, new Shape(1, 1, 1, 1), true, "loss");
         _probs = Tensor.Allocate(device, new Shape(1, classes, 1, 1), false, "probs");
         _sampleLoss = Tensor.Allocate(device, new Shape(1, 1, 1, 1), false, "sample_loss");
-        _metrics = device.Accelerator.Allocate1D<float>(2);
+        _sampleCorrect = Tensor.Allocate(device, new Shape(1, 1, 1, 1), false, "sample_correct");
+        _metrics = device.Accelerator.Allocate1D<float>(SoftmaxCrossEntropyKernels.MetricCount);
         _metrics.MemSetToZero();
     }
 
@@ -51,7 +53,8 @@ public sealed class SoftmaxCrossEntropy : IBackward, IDisposable
         int n = logits.Shape.N;
         _probs.EnsureShape(new Shape(n, Classes, 1, 1));
         _sampleLoss.EnsureShape(new Shape(n, 1, 1, 1));
-        _kernels.Forward(n, Classes, logits.View, labels.SubView(0, n), _probs.View, _sampleLoss.View, _loss.View, _metrics.View);
+        _sampleCorrect.EnsureShape(new Shape(n, 1, 1, 1));
+        _kernels.Forward(n, Classes, logits.View, labels.SubView(0, n), _probs.View, _sampleLoss.View, _sampleCorrect.View, _loss.View, _metrics.View);
         _logits = logits;
         _labels = labels;
         tape.Record(this, _loss);
@@ -70,19 +73,27 @@ public sealed class SoftmaxCrossEntropy : IBackward, IDisposable
     /// <summary>Zeroes the running sums (start of an epoch or of an evaluation).</summary>
     public void ResetMetrics() => _metrics.MemSetToZero();
 
-    /// <summary>Sets the running sums (a resumed, part-done epoch).</summary>
-    public void SetMetrics(double lossSum, double correct) => _metrics.View.CopyFromCPU([(float)lossSum, (float)correct]);
+    /// <summary>Sets the running sums (a resumed, part-done epoch); the finite-batch count starts again at 0.</summary>
+    public void SetMetrics(double lossSum, double correct) => _metrics.View.CopyFromCPU([(float)lossSum, (float)correct, 0f]);
 
-    /// <summary>Reads the running sums (synchronises): (Σ loss, Σ correct).</summary>
+    /// <summary>Reads the running sums (synchronises): (Σ loss, Σ correct); also refreshes <see cref="FiniteBatches"/>.</summary>
     public (double LossSum, double Correct) ReadMetrics()
     {
         _metrics.View.CopyToCPU(_metricsHost);
+        FiniteBatches = (int)_metricsHost[2];
         return (_metricsHost[0], _metricsHost[1]);
     }
+
+    /// <summary>
+    /// As of the last <see cref="ReadMetrics"/>: batches summed since the last reset while Σ loss
+    /// was still finite, so a NaN/∞ sum first appeared in batch <c>FiniteBatches + 1</c>.
+    /// </summary>
+    public int FiniteBatches { get; private set; }
 
     public void Dispose()
     {
         _metrics.Dispose();
+        _sampleCorrect.Dispose();
         _sampleLoss.Dispose();
         _probs.Dispose();
         _loss.Dispose();

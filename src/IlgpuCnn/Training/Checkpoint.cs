@@ -169,10 +169,22 @@ public static class Checkpoint
             }
 
             long start = (p.Trainable ? 0 : store.TrainableCount) + p.Offset;
-            t.ToFloats().CopyTo(values, start);
+            var floats = t.ToFloats();
+            RequireFinite(path, p.Name, floats);
+            floats.CopyTo(values, start);
         }
 
         store.Upload(values);
+    }
+
+    /// <summary>NaN/∞ weights (a diverged run) would give NaN probabilities for every image: refuse them.</summary>
+    private static void RequireFinite(string path, string name, float[] values)
+    {
+        int bad = Array.FindIndex(values, v => !float.IsFinite(v));
+        if (bad >= 0)
+        {
+            throw new UserError($"Tensor '{name}' in '{path}' holds a non-finite value ({values[bad].ToString(CultureInfo.InvariantCulture)} at index {bad}): the run that wrote it diverged; use the checkpoint of an earlier epoch or train again with a lower --lr.");
+        }
     }
 
     private static float[] Flat(string path, SafeTensorsContent content, string name, long count)
@@ -183,6 +195,8 @@ public static class Checkpoint
             throw new UserError($"Tensor '{name}' in '{path}' has {t.Count} {t.DType} values but {count} F32 values are expected; the checkpoint is of another architecture or width.");
         }
 
-        return t.ToFloats();
+        var values = t.ToFloats();
+        RequireFinite(path, name, values);
+        return values;
     }
 }

@@ -94,7 +94,11 @@ public sealed class Trainer : ITrainingControl, IDisposable
 
     public void RestoreWeights(float[] weights) => _model.Store.Upload(weights);
 
-    /// <summary>Trains until the epoch budget is spent, EarlyStopping stops, or <paramref name="cancel"/> fires (then the step in flight finishes).</summary>
+    /// <summary>
+    /// Trains until the epoch budget is spent, EarlyStopping stops, or <paramref name="cancel"/> fires
+    /// (then the step in flight finishes). A NaN/∞ loss throws <see cref="TrainingDivergedException"/>
+    /// (see <see cref="NonFiniteGuard"/>) before any callback or checkpoint sees the bad epoch.
+    /// </summary>
     public FitResult Fit(ITrainingReporter? reporter = null, CancellationToken cancel = default)
     {
         reporter ??= SilentReporter.Instance;
@@ -145,6 +149,8 @@ public sealed class Trainer : ITrainingControl, IDisposable
                 BatchesDoneInEpoch = b + 1;
                 if (cancel.IsCancellationRequested && b + 1 < steps)
                 {
+                    // Never leave a diverged step's weights in the interruption checkpoint.
+                    NonFiniteGuard.CheckTraining(_model.Loss.ReadMetrics().LossSum, _model.Loss.FiniteBatches, epoch, firstBatch);
                     interrupted = true;
                     break;
                 }
@@ -153,6 +159,7 @@ public sealed class Trainer : ITrainingControl, IDisposable
                 {
                     lastReport = clock.Elapsed;
                     var (lossSum, correct) = _model.Loss.ReadMetrics();
+                    NonFiniteGuard.CheckTraining(lossSum, _model.Loss.FiniteBatches, epoch, firstBatch);
                     int seen = Math.Min((b + 1) * _options.BatchSize, _split.TrainCount);
                     reporter.StepProgress(b + 1, steps, clock.Elapsed, correct / seen, lossSum / seen);
                 }
@@ -164,13 +171,11 @@ public sealed class Trainer : ITrainingControl, IDisposable
             }
 
             var (trainLoss, trainCorrect) = _model.Loss.ReadMetrics();
+            NonFiniteGuard.CheckTraining(trainLoss, _model.Loss.FiniteBatches, epoch, firstBatch);
             var (valLoss, valAccuracy) = Evaluate(_validationOrder);
             clock.Stop();
             double loss = trainLoss / _split.TrainCount;
-            if (double.IsNaN(loss) || double.IsInfinity(loss) || double.IsNaN(valLoss))
-            {
-                throw new UserError($"The training loss became {loss} in epoch {epoch + 1}; the run diverged: lower --lr or check the data.");
-            }
+            NonFiniteGuard.CheckValidation(valLoss, epoch);
 
             var logs = EpochLogs.Create(trainCorrect / _split.TrainCount, loss, valAccuracy, valLoss, LearningRate);
             perEpoch.Add(clock.Elapsed.TotalSeconds);

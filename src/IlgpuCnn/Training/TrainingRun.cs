@@ -56,7 +56,16 @@ public static class TrainingRun
             AugmentationPreview.Save(preview, Path.Combine(outDir, RunFiles.Augmentation));
         }
 
-        var fit = trainer.Fit(reporter, cancel);
+        FitResult fit;
+        try
+        {
+            fit = trainer.Fit(reporter, cancel);
+        }
+        catch (TrainingDivergedException e)
+        {
+            throw new UserError(DivergedReport(e, outDir, trainer, model), e);
+        }
+
         if (fit.Interrupted)
         {
             Checkpoint.SaveTraining(checkpointPath, trainer);
@@ -92,6 +101,32 @@ public static class TrainingRun
         AtomicFile.WriteText(Path.Combine(outDir, RunFiles.Report), ClassificationReport.Format(data.Labels, evaluation.Predictions, names));
         ConfusionMatrixPlot.Save(Path.Combine(outDir, RunFiles.ConfusionMatrix), ConfusionMatrix.From(data.Labels, evaluation.Predictions, names.Length), names);
         return evaluation;
+    }
+
+    /// <summary>
+    /// The sentence for a diverged run; first keeps what is still good: the checkpoint of the last
+    /// finished epoch stays as it was, and the best epoch's weights (EarlyStopping) go to model.safetensors.
+    /// </summary>
+    private static string DivergedReport(TrainingDivergedException e, string outDir, Trainer trainer, VggModel model)
+    {
+        string kept;
+        if (trainer.EpochsCompleted == 0)
+        {
+            kept = "no epoch finished, so there is no checkpoint to keep";
+        }
+        else
+        {
+            kept = $"the checkpoint of the last good epoch ({trainer.EpochsCompleted}) is {Path.Combine(outDir, RunFiles.Checkpoint)}";
+            if (trainer.EarlyStopping.BestWeights is { } best)
+            {
+                string bestPath = Path.Combine(outDir, RunFiles.Model);
+                model.Store.Upload(best);
+                Checkpoint.SaveModel(bestPath, model);
+                kept += $" and the best epoch's ({trainer.EarlyStopping.BestEpoch + 1}) weights are in {bestPath}";
+            }
+        }
+
+        return $"{e.Message.TrimEnd('.')}; {kept}.";
     }
 
     private static void WriteConfig(string path, RunOptions run, ComputeDevice device, DataLocation location, int trainRows, int testRows)

@@ -320,16 +320,17 @@ public sealed class ElementwiseKernelsTests
         using var lab = device.Accelerator.Allocate1D<int>(labels);
         using var probs = Tensor.Allocate(device, tz.Shape, false);
         using var sl = Tensor.Allocate(device, new Shape(n, 1, 1, 1), false);
+        using var sc = Tensor.Allocate(device, new Shape(n, 1, 1, 1), false);
         using var loss = Tensor.FromHost(device, new Shape(1, 1, 1, 1), [0f]);
         using var dloss = Tensor.FromHost(device, new Shape(1, 1, 1, 1), [1f]);
-        using var metrics = Tensor.FromHost(device, new Shape(2, 1, 1, 1), [0.5f, 2f]);
+        using var metrics = Tensor.FromHost(device, new Shape(3, 1, 1, 1), [0.5f, 2f, 4f]);
         using var tdz = Tensor.FromHost(device, tz.Shape, dz0);
         var kernels = SoftmaxCrossEntropyKernels.For(device);
-        kernels.Forward(n, k, tz.View, lab.View, probs.View, sl.View, loss.View, metrics.View);
+        kernels.Forward(n, k, tz.View, lab.View, probs.View, sl.View, sc.View, loss.View, metrics.View);
         kernels.Backward(n, k, probs.View, lab.View, dloss.View, tdz.View);
         Assertions.Close(ep, probs.ToHost(), what: "softmax", seed: rng.Seed);
         Assertions.Close([lossSum / n], loss.ToHost(), what: "mean loss", seed: rng.Seed);
-        Assertions.Close([0.5 + lossSum, 2.0 + correct], metrics.ToHost(), what: "metric sums", seed: rng.Seed);
+        Assertions.Close([0.5 + lossSum, 2.0 + correct, 5.0], metrics.ToHost(), what: "metric sums and finite batches", seed: rng.Seed);
         Assertions.Close(edz, tdz.ToHost(), what: "dlogits", seed: rng.Seed);
     }
 
