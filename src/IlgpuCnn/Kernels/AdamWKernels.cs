@@ -15,12 +15,12 @@ namespace IlgpuCnn.Kernels;
 public sealed class AdamWKernels
 {
     private readonly ComputeDevice _device;
-    private readonly Action<Index1D, int, AdamWStep, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>> _step;
+    private readonly Action<Index1D, int, AdamWStep, AdamWBuffers> _step;
 
     private AdamWKernels(ComputeDevice device)
     {
         _device = device;
-        _step = device.Accelerator.LoadAutoGroupedStreamKernel<Index1D, int, AdamWStep, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>(StepKernel);
+        _step = device.Accelerator.LoadAutoGroupedStreamKernel<Index1D, int, AdamWStep, AdamWBuffers>(StepKernel);
     }
 
     public static AdamWKernels For(ComputeDevice device) => device.Kernels(d => new AdamWKernels(d));
@@ -29,43 +29,21 @@ public sealed class AdamWKernels
     public void Step(AdamWStep s, ArrayView<float> w, ArrayView<float> g, ArrayView<float> m, ArrayView<float> v)
     {
         int threads = Launch.Threads(_device, w.Length);
-        _step(threads, threads, s, w, g, m, v);
+        _step(threads, threads, s, new AdamWBuffers(w, g, m, v));
     }
 
     [Kernel]
-    internal static void StepKernel(Index1D index, int threads, AdamWStep s, ArrayView<float> w, ArrayView<float> g, ArrayView<float> m, ArrayView<float> v)
+    internal static void StepKernel(Index1D index, int threads, AdamWStep s, AdamWBuffers p)
     {
-        for (long i = index.X; i < w.Length; i += threads)
+        for (long i = index.X; i < p.W.Length; i += threads)
         {
-            float grad = g[i];
-            float wi = w[i] - (w[i] * s.DecayRate);
-            float mi = m[i] + ((grad - m[i]) * (1f - s.Beta1));
-            float vi = v[i] + ((grad * grad - v[i]) * (1f - s.Beta2));
-            m[i] = mi;
-            v[i] = vi;
-            w[i] = wi - (mi * s.Alpha / (XMath.Sqrt(vi) + s.Epsilon));
+            float grad = p.G[i];
+            float wi = p.W[i] - (p.W[i] * s.DecayRate);
+            float mi = p.M[i] + ((grad - p.M[i]) * (1f - s.Beta1));
+            float vi = p.V[i] + ((grad * grad - p.V[i]) * (1f - s.Beta2));
+            p.M[i] = mi;
+            p.V[i] = vi;
+            p.W[i] = wi - (mi * s.Alpha / (XMath.Sqrt(vi) + s.Epsilon));
         }
     }
-}
-
-/// <summary>The scalars of one AdamW step (host-computed).</summary>
-public readonly struct AdamWStep
-{
-    public AdamWStep(double lr, double weightDecay, double beta1, double beta2, double epsilon, long t)
-    {
-        DecayRate = (float)(lr * weightDecay);
-        Alpha = (float)(lr * Math.Sqrt(1 - Math.Pow(beta2, t)) / (1 - Math.Pow(beta1, t)));
-        Beta1 = (float)beta1;
-        Beta2 = (float)beta2;
-        Epsilon = (float)epsilon;
-    }
-
-    /// <summary>lr·wd.</summary>
-    public readonly float DecayRate;
-
-    /// <summary>lr·√(1−β2ᵗ)/(1−β1ᵗ).</summary>
-    public readonly float Alpha;
-    public readonly float Beta1;
-    public readonly float Beta2;
-    public readonly float Epsilon;
 }

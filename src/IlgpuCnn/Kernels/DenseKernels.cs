@@ -9,7 +9,9 @@ namespace IlgpuCnn.Kernels;
 // forward:          y[n,o]  = b[o] + Σ_i x[n,i]·w[i,o]
 // backward-data:    dx[n,i] += Σ_o dy[n,o]·w[i,o]
 // backward-weights: dw[i,o] += Σ_n x[n,i]·dy[n,o];   db[o] += Σ_n dy[n,o]
-// Tiled: the shared-memory GEMM of TiledGemm (CUDA). Simple: one thread per output row (CPU).
+// Tiled: the shared-memory GEMM of TiledGemm (CUDA). Simple (CPU): one thread per sample for the
+// forward and backward-data passes (a row of y or dx), one per input feature for backward-weights
+// (a row of dw; thread 0 also sums db).
 
 /// <summary>The dense-layer kernels of one device, loaded once.</summary>
 public sealed class DenseKernels
@@ -34,14 +36,12 @@ public sealed class DenseKernels
 
     public static DenseKernels For(ComputeDevice device) => device.Kernels(d => new DenseKernels(d));
 
-    private KernelVariant Resolve(KernelVariant v) => v != KernelVariant.Auto ? v : _device.IsCuda ? KernelVariant.Tiled : KernelVariant.Simple;
-
     /// <summary>y = x·w + b (y overwritten).</summary>
     public void Forward(int n, int inF, int outF, ArrayView<float> x, ArrayView<float> w, ArrayView<float> b, ArrayView<float> y, KernelVariant variant = KernelVariant.Auto)
     {
-        if (Resolve(variant) == KernelVariant.Tiled)
+        if (variant.On(_device) == KernelVariant.Tiled)
         {
-            Gemm(n, outF, inF, new StridedMatrix(x, inF, 1), new StridedMatrix(w, outF, 1), new MatrixOut(y, b, outF, 0), 1);
+            Gemm(n, outF, inF, new StridedMatrix(x, inF, 1), new StridedMatrix(w, outF, 1), new MatrixOut(y, b, outF, GemmStoreMode.Write), 1);
         }
         else
         {
@@ -52,9 +52,9 @@ public sealed class DenseKernels
     /// <summary>dx += dy·wᵀ.</summary>
     public void BackwardData(int n, int inF, int outF, ArrayView<float> dy, ArrayView<float> w, ArrayView<float> dx, KernelVariant variant = KernelVariant.Auto)
     {
-        if (Resolve(variant) == KernelVariant.Tiled)
+        if (variant.On(_device) == KernelVariant.Tiled)
         {
-            Gemm(n, inF, outF, new StridedMatrix(dy, outF, 1), new StridedMatrix(w, 1, outF), new MatrixOut(dx, default, inF, 1), 1);
+            Gemm(n, inF, outF, new StridedMatrix(dy, outF, 1), new StridedMatrix(w, 1, outF), new MatrixOut(dx, default, inF, GemmStoreMode.Add), 1);
         }
         else
         {
@@ -65,11 +65,11 @@ public sealed class DenseKernels
     /// <summary>dw += xᵀ·dy; db += Σ_n dy.</summary>
     public void BackwardWeights(int n, int inF, int outF, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> dw, ArrayView<float> db, KernelVariant variant = KernelVariant.Auto)
     {
-        if (Resolve(variant) == KernelVariant.Tiled)
+        if (variant.On(_device) == KernelVariant.Tiled)
         {
             int tiles = ((inF + TiledGemm.TileM - 1) / TiledGemm.TileM) * ((outF + TiledGemm.TileN - 1) / TiledGemm.TileN);
             int splits = Math.Clamp(256 / tiles, 1, Math.Max(1, n / 64));
-            Gemm(inF, outF, n, new StridedMatrix(x, 1, inF), new StridedMatrix(dy, outF, 1), new MatrixOut(dw, default, outF, splits > 1 ? 2 : 1), splits);
+            Gemm(inF, outF, n, new StridedMatrix(x, 1, inF), new StridedMatrix(dy, outF, 1), new MatrixOut(dw, default, outF, splits > 1 ? GemmStoreMode.AtomicAdd : GemmStoreMode.Add), splits);
             _biasGrad(outF, n, outF, dy, db);
         }
         else

@@ -80,25 +80,38 @@ public sealed class BatchNorm : ILayer, IDisposable
     {
         _y.EnsureShape(OutputShape(x.Shape));
         _dims = new BatchNormDims(x.Shape.N, Channels, x.Shape.H * x.Shape.W, Epsilon, Momentum, FuseRelu);
+        _x = x;
         if (tape.Training)
         {
-            _kernels.ForwardTraining(_dims, x.View, _gamma.Tensor.View, _beta.Tensor.View, Mean, InvStd, _movingMean.Tensor.View, _movingVar.Tensor.View, _y.View);
+            _kernels.ForwardTraining(_dims, Buffers(x));
         }
         else
         {
-            _kernels.ForwardInference(_dims, x.View, _gamma.Tensor.View, _beta.Tensor.View, Mean, InvStd, _movingMean.Tensor.View, _movingVar.Tensor.View, _y.View);
+            _kernels.ForwardInference(_dims, Buffers(x));
         }
 
-        _x = x;
         tape.Record(this, _y);
         return _y;
     }
 
-    public void Backward()
+    public void Backward() => _kernels.Backward(_dims, Buffers(_x!));
+
+    private BatchNormBuffers Buffers(Tensor x) => new()
     {
-        var x = _x!;
-        _kernels.Backward(_dims, x.View, _y.View, _y.Grad, _gamma.Tensor.View, Mean, InvStd, _gamma.Tensor.Grad, _beta.Tensor.Grad, Sums, x.RequiresGrad ? x.Grad : default);
-    }
+        X = x.View,
+        Y = _y.View,
+        Gamma = _gamma.Tensor.View,
+        Beta = _beta.Tensor.View,
+        Mean = Mean,
+        InvStd = InvStd,
+        MovingMean = _movingMean.Tensor.View,
+        MovingVar = _movingVar.Tensor.View,
+        Dy = _y.Grad,
+        Dx = x.RequiresGrad ? x.Grad : default,
+        DGamma = _gamma.Tensor.Grad,
+        DBeta = _beta.Tensor.Grad,
+        Sums = Sums,
+    };
 
     public void Dispose()
     {

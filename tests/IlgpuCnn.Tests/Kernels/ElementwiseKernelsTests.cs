@@ -273,8 +273,24 @@ public sealed class ElementwiseKernelsTests
         using var tdb = Tensor.FromHost(device, new Shape(c, 1, 1, 1), db0);
         var k = BatchNormKernels.For(device);
         var d = new BatchNormDims(n, c, hw, eps, momentum);
-        k.ForwardTraining(d, tx.View, tg.View, tb.View, tmean.View, invstd.View, tmm.View, tmv.View, ty.View);
-        k.Backward(d, tx.View, ty.View, tdy.View, tg.View, tmean.View, invstd.View, tdg.View, tdb.View, sums.View, tdx.View);
+        var buffers = new BatchNormBuffers
+        {
+            X = tx.View,
+            Y = ty.View,
+            Gamma = tg.View,
+            Beta = tb.View,
+            Mean = tmean.View,
+            InvStd = invstd.View,
+            MovingMean = tmm.View,
+            MovingVar = tmv.View,
+            Dy = tdy.View,
+            Dx = tdx.View,
+            DGamma = tdg.View,
+            DBeta = tdb.View,
+            Sums = sums.View,
+        };
+        k.ForwardTraining(d, buffers);
+        k.Backward(d, buffers);
         Assertions.Close(ey, ty.ToHost(), what: "bn forward", seed: rng.Seed);
         Assertions.Close(emm, tmm.ToHost(), what: "bn moving mean", seed: rng.Seed);
         Assertions.Close(emv, tmv.ToHost(), what: "bn moving variance", seed: rng.Seed);
@@ -282,7 +298,7 @@ public sealed class ElementwiseKernelsTests
         Assertions.Close(edg, tdg.ToHost(), what: "bn dgamma", seed: rng.Seed);
         Assertions.Close(edb, tdb.ToHost(), what: "bn dbeta", seed: rng.Seed);
 
-        k.ForwardInference(d, tx.View, tg.View, tb.View, tmean.View, invstd.View, tmm.View, tmv.View, ty.View);
+        k.ForwardInference(d, buffers);
         Assertions.Close(eyInf, ty.ToHost(), what: "bn inference", seed: rng.Seed);
     }
 

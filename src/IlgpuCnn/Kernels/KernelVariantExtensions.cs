@@ -1,0 +1,11 @@
+using IlgpuCnn.Device;
+
+namespace IlgpuCnn.Kernels;
+
+/// <summary>Resolves <see cref="KernelVariant.Auto"/> for a device (one rule for every op).</summary>
+public static class KernelVariantExtensions
+{
+    /// <summary>The variant to launch on <paramref name="device"/>: Auto is Tiled on CUDA and Simple elsewhere.</summary>
+    public static KernelVariant On(this KernelVariant variant, ComputeDevice device) =>
+        variant != KernelVariant.Auto ? variant : device.IsCuda ? KernelVariant.Tiled : KernelVariant.Simple;
+}
