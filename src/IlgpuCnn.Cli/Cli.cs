@@ -20,6 +20,7 @@ public static class Cli
         root.Subcommands.Add(Commands.TrainCommand.Create());
         root.Subcommands.Add(Commands.EvaluateCommand.Create());
         root.Subcommands.Add(Commands.PredictCommand.Create());
+        root.Subcommands.Add(Commands.ExportCommand.Create());
         root.Subcommands.Add(Commands.PreviewCommand.Create());
         root.Subcommands.Add(Commands.DevicesCommand.Create());
         root.Subcommands.Add(Commands.SummaryCommand.Create());

@@ -11,10 +11,11 @@ public static class RunFiles
     public const string Report = "classification_report.txt";
     public const string Augmentation = "augmentation.png";
     public const string Model = "model.safetensors";
+    public const string Onnx = "model.onnx";
     public const string Checkpoint = "checkpoint.safetensors";
     public const string Metrics = "metrics.json";
 
-    public static readonly string[] All = [Config, HistoryCsv, HistoryJson, Curves, ConfusionMatrix, Report, Augmentation, Model, Checkpoint, Metrics];
+    public static readonly string[] All = [Config, HistoryCsv, HistoryJson, Curves, ConfusionMatrix, Report, Augmentation, Model, Onnx, Checkpoint, Metrics];
 
     /// <summary>runs/&lt;UTC timestamp&gt; under the current directory.</summary>
     public static string DefaultDirectory() => Path.Combine("runs", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture));

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using IlgpuCnn.Data;
 using IlgpuCnn.Device;
 using IlgpuCnn.Models;
+using IlgpuCnn.Training.Onnx;
 using IlgpuCnn.Training.Reports;
 
 namespace IlgpuCnn.Training;
@@ -12,7 +13,7 @@ namespace IlgpuCnn.Training;
 /// One whole training run, as <c>ilgpucnn train</c> does it: find (or download) and read the data,
 /// open the device, build the model (or resume a checkpoint), write the augmentation preview,
 /// fit with the recipe's callbacks (checkpointing every epoch), then evaluate on the test split
-/// and write every file of the run folder (<see cref="RunFiles"/>).
+/// and write every file of the run folder (<see cref="RunFiles"/>; the model also as <c>model.onnx</c>).
 /// </summary>
 public static class TrainingRun
 {
@@ -90,6 +91,7 @@ public static class TrainingRun
             ["test_rows"] = test.Count,
         };
         AtomicFile.WriteText(Path.Combine(outDir, RunFiles.Metrics), metrics.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        OnnxExport.Write(Path.Combine(outDir, RunFiles.Onnx), model, new OnnxModelFacts(evaluation.Accuracy, test.Count, BuildInfo.Commit));
         return new RunOutcome(outDir, fit, evaluation);
     }
 
@@ -152,6 +154,7 @@ public static class TrainingRun
             ["resume"] = run.Resume,
             ["optimizer"] = "AdamW(beta_1=0.9, beta_2=0.999, epsilon=1e-7)",
             ["callbacks"] = "EarlyStopping(val_loss, patience=10, restore_best_weights), ReduceLROnPlateau(val_loss, factor=0.5, patience=5, min_lr=1e-5, min_delta=1e-4)",
+            ["commit"] = BuildInfo.Commit,
             ["started_utc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
         };
         AtomicFile.WriteText(path, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");

@@ -1,7 +1,11 @@
+using System.Globalization;
+using System.Text.Json;
 using IlgpuCnn.Data;
 using IlgpuCnn.Device;
 using IlgpuCnn.Tests.Data;
 using IlgpuCnn.Training;
+using IlgpuCnn.Training.Onnx;
+using Microsoft.ML.OnnxRuntime;
 
 namespace IlgpuCnn.Tests.Cli.Commands;
 
@@ -45,6 +49,16 @@ public sealed class TrainCommandTests : IDisposable
         foreach (var key in new[] { "test_accuracy", "test_loss", "best_epoch", "epochs_run", "seconds_per_epoch", "device" })
         {
             Assert.Contains($"\"{key}\"", metrics);
+        }
+
+        // model.onnx carries the run's test accuracy and the commit that trained it.
+        using (var session = new InferenceSession(Path.Combine(run, RunFiles.Onnx)))
+        {
+            var meta = session.ModelMetadata.CustomMetadataMap;
+            double accuracy = JsonDocument.Parse(metrics).RootElement.GetProperty("test_accuracy").GetDouble();
+            Assert.Equal(accuracy, double.Parse(meta[OnnxExport.TestAccuracyKey], CultureInfo.InvariantCulture));
+            Assert.Equal(BuildInfo.Commit, meta[OnnxExport.CommitKey]);
+            Assert.Contains($"\"commit\": \"{BuildInfo.Commit}\"", File.ReadAllText(Path.Combine(run, RunFiles.Config)));
         }
 
         string model = Path.Combine(run, RunFiles.Model);
