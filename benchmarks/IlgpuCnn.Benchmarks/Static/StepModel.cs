@@ -81,9 +81,11 @@ internal sealed class StepModel
 
     private void Gemm(string kernel, int m, int n, int k, int splits, double bytes)
     {
-        var cfg = TiledGemm.Config(m, n, splits);
+        bool blocked = kernel.Contains("Blocked", StringComparison.Ordinal);
+        var cfg = blocked ? BlockedGemm.Config(m, n, splits) : TiledGemm.Config(m, n, splits);
+        int slice = blocked ? BlockedGemm.SliceLength(k, splits) : TiledGemm.SliceLength(k, splits);
         long blocks = (long)cfg.GridDim.X * cfg.GridDim.Y * cfg.GridDim.Z;
-        Add(kernel, blocks, cfg.GroupDim.X, 2.0 * m * n * k, bytes, TiledGemm.SliceLength(k, splits) / (double)TiledGemm.TileK);
+        Add(kernel, blocks, cfg.GroupDim.X, 2.0 * m * n * k, bytes, Math.Ceiling(Math.Min(slice, k) / (double)(blocked ? BlockedGemm.TileK : TiledGemm.TileK)));
     }
 
     private void ChannelReduction(string kernel, int channels, long perChannel, int passes, double bytes) =>
@@ -118,7 +120,7 @@ internal sealed class StepModel
                 {
                     var g = Geometry(c, s);
                     int k = g.Ci * g.KH * g.KW;
-                    Gemm("Conv2dKernels.ForwardTiledKernel", g.N * g.OH * g.OW, g.Co, k, 1, (inLen + outLen + ((long)k * g.Co) + g.Co) * F);
+                    Gemm("Conv2dKernels.ForwardBlockedKernel", g.N * g.OH * g.OW, g.Co, k, 1, (inLen + outLen + ((long)k * g.Co) + g.Co) * F);
                     break;
                 }
 
@@ -145,7 +147,7 @@ internal sealed class StepModel
                     PerItem("GlobalAvgPoolKernels.ForwardKernel", outLen, s.H * s.W, (inLen + outLen) * F, inLen);
                     break;
                 case Dense d:
-                    Gemm("DenseKernels.GemmTiledKernel", s.N, d.OutFeatures, d.InFeatures, 1, (inLen + outLen + ((long)d.InFeatures * d.OutFeatures)) * F);
+                    Gemm("DenseKernels.GemmBlockedKernel", s.N, d.OutFeatures, d.InFeatures, 1, (inLen + outLen + ((long)d.InFeatures * d.OutFeatures)) * F);
                     break;
                 case IlgpuCnn.Layers.Dropout:
                     if (training)
@@ -197,15 +199,20 @@ internal sealed class StepModel
                     long w = (long)g.Co * g.Ci * g.KH * g.KW;
                     if (dx)
                     {
-                        Gemm("Conv2dKernels.BackwardDataTiledKernel", g.N * g.H * g.W, g.Ci, g.Co * g.KH * g.KW, 1, (outLen + w + (2.0 * inLen)) * F);
+                        int m = g.N * g.H * g.W, kd = g.Co * g.KH * g.KW;
+                        if (g.Stride == 1)
+                        {
+                            Gemm("Conv2dKernels.BackwardDataBlockedKernel", m, g.Ci, kd, Conv2dKernels.SplitsToFill(BlockedGemm.Tiles(m, g.Ci), kd), (outLen + w + (2.0 * inLen)) * F);
+                        }
+                        else
+                        {
+                            Gemm("Conv2dKernels.BackwardDataTiledKernel", m, g.Ci, kd, 1, (outLen + w + (2.0 * inLen)) * F);
+                        }
                     }
 
-                    int cols = g.Ci * g.KH * g.KW;
+                    int cols = (g.Ci * g.KH * g.KW) + 1; // + the bias column
                     int k = g.N * g.OH * g.OW;
-                    int tiles = ((g.Co + TiledGemm.TileM - 1) / TiledGemm.TileM) * ((cols + TiledGemm.TileN - 1) / TiledGemm.TileN);
-                    int splits = Math.Clamp(512 / tiles, 1, Math.Max(1, k / 256));
-                    Gemm("Conv2dKernels.BackwardWeightsTiledKernel", g.Co, cols, k, splits, (inLen + outLen + (2.0 * w)) * F);
-                    ChannelReduction("Conv2dKernels.BiasGradKernel", g.Co, outLen / g.Co, 1, (outLen + g.Co) * F);
+                    Gemm("Conv2dKernels.BackwardWeightsBlockedKernel", g.Co, cols, k, Conv2dKernels.SplitsToFill(BlockedGemm.Tiles(g.Co, cols), k), (inLen + outLen + (2.0 * w)) * F);
                     break;
                 }
 
@@ -224,13 +231,11 @@ internal sealed class StepModel
                     long w = (long)d.InFeatures * d.OutFeatures;
                     if (dx)
                     {
-                        Gemm("DenseKernels.GemmTiledKernel", s.N, d.InFeatures, d.OutFeatures, 1, (outLen + w + (2.0 * inLen)) * F);
+                        Gemm("DenseKernels.GemmBlockedKernel", s.N, d.InFeatures, d.OutFeatures, 1, (outLen + w + (2.0 * inLen)) * F);
                     }
 
-                    int tiles = ((d.InFeatures + TiledGemm.TileM - 1) / TiledGemm.TileM) * ((d.OutFeatures + TiledGemm.TileN - 1) / TiledGemm.TileN);
-                    int splits = Math.Clamp(256 / tiles, 1, Math.Max(1, s.N / 64));
-                    Gemm("DenseKernels.GemmTiledKernel", d.InFeatures, d.OutFeatures, s.N, splits, (inLen + outLen + (2.0 * w)) * F);
-                    PerItem("DenseKernels.BiasGradKernel", d.OutFeatures, s.N, (outLen + d.OutFeatures) * F);
+                    int rows = d.InFeatures + 1; // + the bias row
+                    Gemm("DenseKernels.GradGemmBlockedKernel", rows, d.OutFeatures, s.N, Conv2dKernels.SplitsToFill(BlockedGemm.Tiles(rows, d.OutFeatures), s.N), (inLen + outLen + (2.0 * w)) * F);
                     break;
                 }
 

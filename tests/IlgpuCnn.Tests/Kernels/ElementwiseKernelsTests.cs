@@ -155,9 +155,13 @@ public sealed class ElementwiseKernelsTests
     [InlineData(KernelVariant.Tiled, 5, 7, 3)]
     [InlineData(KernelVariant.Tiled, 67, 70, 33)]
     [InlineData(KernelVariant.Tiled, 130, 9, 65)]
+    [InlineData(KernelVariant.Blocked, 5, 7, 3)]
+    [InlineData(KernelVariant.Blocked, 67, 70, 33)]
+    [InlineData(KernelVariant.Blocked, 130, 9, 65)]
+    [InlineData(KernelVariant.Blocked, 3, 63, 64)]
     public void DenseForwardBackward(KernelVariant variant, int n, int inF, int outF)
     {
-        var device = variant == KernelVariant.Tiled ? _fx.GpuShaped : _fx.Device;
+        var device = variant is KernelVariant.Tiled or KernelVariant.Blocked ? _fx.GpuShaped : _fx.Device;
         var rng = new TestRandom();
         var x = rng.Floats((long)n * inF);
         var w = rng.Floats((long)inF * outF);
