@@ -54,6 +54,11 @@ public static class Cli
         {
             return body();
         }
+        catch (CommandInterruptedException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return e.ExitCode;
+        }
         catch (UserError e)
         {
             Console.Error.WriteLine($"error: {e.Message}");

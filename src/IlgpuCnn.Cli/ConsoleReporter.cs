@@ -89,6 +89,11 @@ public sealed class ConsoleReporter : ITrainingReporter, IDisposable
             + $" - learning_rate: {LearningRate(logs[EpochLogs.LearningRate])}");
     }
 
+    /// <summary>What the run is doing now (read by the signal handler to say what an interruption does).</summary>
+    public TrainingPhase Phase { get; private set; } = TrainingPhase.Preparing;
+
+    public void PhaseChanged(TrainingPhase phase) => Phase = phase;
+
     public void Message(string text)
     {
         StopBar();

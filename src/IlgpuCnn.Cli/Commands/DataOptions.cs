@@ -15,24 +15,29 @@ internal static class DataOptions
     public static DataLocation Locate(string? dataOption)
     {
         var location = DataLocator.Resolve(dataOption);
-        var last = DateTime.MinValue;
-        var downloaded = CifarFiles.Ensure(location, (name, done, total) =>
-        {
-            if ((DateTime.UtcNow - last).TotalMilliseconds < 250 && done != total)
-            {
-                return;
-            }
-
-            last = DateTime.UtcNow;
-            var of = total is long t ? $" / {t / 1e6:F1} MB ({100.0 * done / t:F0}%)" : " MB";
-            Console.Error.Write($"\rdownloading {name}: {done / 1e6:F1}{of}   ");
-        });
+        var downloaded = Ensure(location);
         if (downloaded.Count > 0)
         {
-            Console.Error.WriteLine();
             Console.Error.WriteLine($"downloaded {string.Join(" and ", downloaded)} into {location.Directory}");
         }
 
         return location;
+    }
+
+    /// <summary>
+    /// <see cref="CifarFiles.Ensure"/> with a progress line on stderr; a signal (Ctrl+C, SIGTERM,
+    /// SIGHUP) during a download stops it, removes its partial file and ends the command with 128 + signal.
+    /// </summary>
+    public static IReadOnlyList<string> Ensure(DataLocation location)
+    {
+        using var signals = new SignalHandling(() => "stopping the download and removing its partial file");
+        try
+        {
+            return CifarFiles.Ensure(location, DownloadProgress.Report, cancel: signals.Token);
+        }
+        catch (OperationCanceledException) when (signals.Token.IsCancellationRequested)
+        {
+            throw new CommandInterruptedException("Stopped during the download; its partial file was removed, nothing else was written.", signals.ExitCode);
+        }
     }
 }

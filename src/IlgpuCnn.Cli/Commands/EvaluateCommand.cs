@@ -31,7 +31,7 @@ public static class EvaluateCommand
             var kind = ComputeDevice.ParseKind(parse.GetValue(device)!);
             string path = parse.GetValue(model)!;
             var location = DataLocator.Resolve(parse.GetValue(data));
-            CifarFiles.Ensure(location, DownloadProgress.Report);
+            DataOptions.Ensure(location);
             var test = CifarParquetReader.Read(location.TestFile, limit);
             using var dev = ComputeDevice.Create(kind);
             using var net = Checkpoint.LoadModel(path, dev);

@@ -59,37 +59,46 @@ public static class TrainCommand
     {
         run.Training.Validate();
         using var reporter = new ConsoleReporter();
-        using var cts = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            if (!cts.IsCancellationRequested)
-            {
-                e.Cancel = true;
-                Console.Error.WriteLine();
-                Console.Error.WriteLine("Interrupted: finishing the current step and writing a checkpoint (press Ctrl+C again to abort).");
-                cts.Cancel();
-            }
-        };
-        Console.CancelKeyPress += onCancel;
+        using var signals = new SignalHandling(() => WhatAnInterruptionDoes(reporter.Phase));
+        RunOutcome outcome;
         try
         {
-            var outcome = TrainingRun.Execute(run, reporter, cts.Token, DownloadProgress.Report);
-            string checkpoint = Path.Combine(outcome.Directory, RunFiles.Checkpoint);
-            if (outcome.Fit.Interrupted)
-            {
-                reporter.Message($"Stopped. Resume with: ilgpucnn train --resume {checkpoint} (and the same --width/--data/limits as this run).");
-                return 130;
-            }
-
-            var test = outcome.Test!;
-            Console.WriteLine();
-            Console.WriteLine(File.ReadAllText(Path.Combine(outcome.Directory, RunFiles.Report)));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Test accuracy {test.Accuracy:F4}, test loss {test.Loss:F4} after {outcome.Fit.EpochsRun} epochs ({outcome.Fit.SecondsPerEpoch:F1} s/epoch). Outputs in {outcome.Directory}"));
-            return 0;
+            outcome = TrainingRun.Execute(run, reporter, signals.Token, DownloadProgress.Report);
         }
-        finally
+        catch (OperationCanceledException) when (signals.Token.IsCancellationRequested)
         {
-            Console.CancelKeyPress -= onCancel;
+            Console.Error.WriteLine();
+            reporter.Message("Stopped during the download; its partial file was removed, nothing else was written.");
+            return signals.ExitCode;
         }
+
+        string checkpoint = Path.Combine(outcome.Directory, RunFiles.Checkpoint);
+        if (outcome.InterruptedIn == TrainingPhase.FinalEvaluation)
+        {
+            reporter.Message($"Stopped before the end of the test evaluation: the trained model is in {Path.Combine(outcome.Directory, RunFiles.Model)}; evaluate it with: ilgpucnn evaluate --model {Path.Combine(outcome.Directory, RunFiles.Model)} --out {outcome.Directory}" + (run.DataDirectory is null ? "" : $" --data {run.DataDirectory}") + (run.Training.TestLimit is int t ? $" --test-limit {t}" : "") + ".");
+            return signals.ExitCode;
+        }
+
+        if (outcome.InterruptedIn is not null)
+        {
+            reporter.Message($"Stopped; the checkpoint is {checkpoint}. Resume with: {ResumeCommand.Format(run, outcome.Directory, checkpoint)}");
+            return signals.ExitCode;
+        }
+
+        var test = outcome.Test!;
+        Console.WriteLine();
+        Console.WriteLine(File.ReadAllText(Path.Combine(outcome.Directory, RunFiles.Report)));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Test accuracy {test.Accuracy:F4}, test loss {test.Loss:F4} after {outcome.Fit.EpochsRun} epochs ({outcome.Fit.SecondsPerEpoch:F1} s/epoch). Outputs in {outcome.Directory}"));
+        return 0;
     }
+
+    /// <summary>What the first interruption does in each phase of a run (the signal handler prints it).</summary>
+    public static string WhatAnInterruptionDoes(TrainingPhase phase) => phase switch
+    {
+        TrainingPhase.Download => "stopping the download and removing its partial file",
+        TrainingPhase.Validation => "finishing this epoch's validation, then writing a checkpoint to resume from",
+        TrainingPhase.FinalEvaluation => "stopping the test evaluation; the trained model is already saved, the test report will not be written",
+        TrainingPhase.Preparing => "stopping before the first training step and writing a checkpoint to resume from",
+        _ => "finishing the current step, then writing a checkpoint to resume from",
+    };
 }

@@ -3,25 +3,39 @@ namespace IlgpuCnn.Data;
 /// <summary>
 /// Downloads the two CIFAR-10 Parquet files from the Hugging Face hub (or an injected base URL)
 /// into a folder when they are missing. Each file is written to a temporary name beside the
-/// target and renamed only when complete, so a failed or aborted download never leaves a
-/// half-written file behind (the temporary file is deleted).
+/// target and renamed only when complete, so a failed, stalled or cancelled download never leaves
+/// a half-written file behind (the temporary file is deleted; temporary files of earlier runs
+/// that were killed are removed once they are <see cref="StalePartAge"/> old). A server that sends
+/// no headers or no bytes for <see cref="StallTimeout"/> ends the download with a
+/// <see cref="UserError"/>; there is no limit on a download that keeps moving.
 /// </summary>
 public sealed class CifarDownloader : IDisposable
 {
     /// <summary>The folder of <c>uoft-cs/cifar10</c>'s Parquet files on the hub.</summary>
     public const string DefaultBaseUrl = "https://huggingface.co/datasets/uoft-cs/cifar10/resolve/main/plain_text/";
 
+    /// <summary>How long a server may send nothing (no headers, or no body bytes) before the download is given up.</summary>
+    public static readonly TimeSpan DefaultStallTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>A leftover temporary file this old belongs to no running download (it would have been written to within the stall timeout).</summary>
+    public static readonly TimeSpan StalePartAge = TimeSpan.FromMinutes(10);
+
     private readonly HttpClient _http;
     private readonly string _baseUrl;
 
-    public CifarDownloader(string baseUrl = DefaultBaseUrl, TimeSpan? timeout = null)
+    /// <param name="baseUrl">The folder URL the two file names are appended to.</param>
+    /// <param name="stallTimeout">No progress for this long (connect, headers, or between body reads) ends the download; default <see cref="DefaultStallTimeout"/>.</param>
+    public CifarDownloader(string baseUrl = DefaultBaseUrl, TimeSpan? stallTimeout = null)
     {
         _baseUrl = baseUrl.EndsWith('/') ? baseUrl : baseUrl + "/";
-        // A blackholed network fails within the connect timeout instead of the whole download's.
-        var handler = new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(30) };
-        _http = new HttpClient(handler) { Timeout = timeout ?? TimeSpan.FromMinutes(30) };
+        StallTimeout = stallTimeout ?? DefaultStallTimeout;
+        // A blackholed network fails within the connect timeout; a silent server within the stall timeout.
+        var handler = new SocketsHttpHandler { ConnectTimeout = StallTimeout < TimeSpan.FromSeconds(30) ? StallTimeout : TimeSpan.FromSeconds(30) };
+        _http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         _http.DefaultRequestHeaders.UserAgent.ParseAdd("ilgpucnn/1.0");
     }
+
+    public TimeSpan StallTimeout { get; }
 
     /// <summary>
     /// Makes sure both files are in <paramref name="directory"/>, downloading the missing ones;
@@ -60,24 +74,38 @@ public sealed class CifarDownloader : IDisposable
             throw new UserError($"Could not create the data folder {directory} ({e.Message.TrimEnd('.')}); pass --data with a folder that holds the two Parquet files.", e);
         }
 
+        RemoveStaleParts(directory, Path.GetFileName(target));
         var temp = Path.Combine(directory, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.part");
+        long done = 0;
+        long? total = null;
+        bool headers = false;
+        using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         try
         {
-            using var response = await _http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellation).ConfigureAwait(false);
+            stall.CancelAfter(StallTimeout);
+            using var response = await _http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, stall.Token).ConfigureAwait(false);
+            headers = true;
             if (!response.IsSuccessStatusCode)
             {
                 throw new UserError($"Could not download {url} (HTTP {(int)response.StatusCode} {response.ReasonPhrase}); put the two Parquet files in {directory} or pass --data DIR.");
             }
 
-            long? total = response.Content.Headers.ContentLength;
-            long done = 0;
-            await using (var body = await response.Content.ReadAsStreamAsync(cancellation).ConfigureAwait(false))
+            total = response.Content.Headers.ContentLength;
+            stall.CancelAfter(StallTimeout);
+            await using (var body = await response.Content.ReadAsStreamAsync(stall.Token).ConfigureAwait(false))
             await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
             {
                 var buffer = new byte[1 << 16];
                 int read;
-                while ((read = await body.ReadAsync(buffer, cancellation).ConfigureAwait(false)) > 0)
+                while (true)
                 {
+                    stall.CancelAfter(StallTimeout); // restarts the clock: the limit is on silence, not on the whole file
+                    read = await body.ReadAsync(buffer, stall.Token).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        break;
+                    }
+
                     await file.WriteAsync(buffer.AsMemory(0, read), cancellation).ConfigureAwait(false);
                     done += read;
                     progress?.Invoke(done, total);
@@ -92,6 +120,11 @@ public sealed class CifarDownloader : IDisposable
             }
 
             File.Move(temp, target, overwrite: false);
+        }
+        catch (OperationCanceledException e) when (!cancellation.IsCancellationRequested && stall.IsCancellationRequested)
+        {
+            string where = !headers ? "no response headers" : total is long t ? $"no data after {done:N0} of {t:N0} bytes" : $"no data after {done:N0} bytes";
+            throw new UserError($"Could not download {url} (the server sent {where} for {StallTimeout.TotalSeconds:0.#} s, so the download was stopped and its partial file removed); run the command again later, or put the two Parquet files in {directory} or pass --data DIR.", e);
         }
         catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException && !cancellation.IsCancellationRequested)
         {
@@ -119,6 +152,18 @@ public sealed class CifarDownloader : IDisposable
         }
 
         return inner.Message.TrimEnd('.');
+    }
+
+    /// <summary>Removes temporary files of earlier downloads of <paramref name="fileName"/> that were killed (nothing has written to them for <see cref="StalePartAge"/>).</summary>
+    private static void RemoveStaleParts(string directory, string fileName)
+    {
+        foreach (var part in Directory.EnumerateFiles(directory, $".{fileName}.*.part"))
+        {
+            if (DateTime.UtcNow - File.GetLastWriteTimeUtc(part) > StalePartAge)
+            {
+                TryDelete(part);
+            }
+        }
     }
 
     private static void TryDelete(string path)

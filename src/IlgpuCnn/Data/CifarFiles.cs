@@ -8,8 +8,19 @@ namespace IlgpuCnn.Data;
 /// </summary>
 public static class CifarFiles
 {
+    /// <summary>Replaces the hub's folder URL (tests, mirrors): the two file names are appended to it.</summary>
+    public const string DownloadUrlVariable = "ILGPUCNN_DOWNLOAD_URL";
+
+    /// <summary>Seconds a server may stay silent before a download is given up (default 60).</summary>
+    public const string StallSecondsVariable = "ILGPUCNN_DOWNLOAD_STALL_SECONDS";
+
+    private static TimeSpan StallTimeout() =>
+        double.TryParse(Environment.GetEnvironmentVariable(StallSecondsVariable), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double s) && s > 0
+            ? TimeSpan.FromSeconds(s)
+            : CifarDownloader.DefaultStallTimeout;
+
     /// <summary>Ensures both files exist, downloading into the cache when needed; returns the files downloaded.</summary>
-    public static IReadOnlyList<string> Ensure(DataLocation location, Action<string, long, long?>? progress = null, string baseUrl = CifarDownloader.DefaultBaseUrl)
+    public static IReadOnlyList<string> Ensure(DataLocation location, Action<string, long, long?>? progress = null, string baseUrl = CifarDownloader.DefaultBaseUrl, CancellationToken cancel = default)
     {
         var missing = new[] { location.TrainFile, location.TestFile }.Where(f => !File.Exists(f)).Select(Path.GetFileName).ToList();
         if (missing.Count == 0)
@@ -22,7 +33,7 @@ public static class CifarFiles
             throw new UserError($"The data folder {location.Directory} (from {location.OriginText}) has no {string.Join(" and no ", missing)}; put the two CIFAR-10 Parquet files there, or {(location.Origin == DataOrigin.Flag ? "leave out --data" : $"unset {DataLocator.EnvironmentVariable}")} to download them into the user cache.");
         }
 
-        using var downloader = new CifarDownloader(baseUrl);
-        return downloader.EnsureAsync(location.Directory, progress).GetAwaiter().GetResult();
+        using var downloader = new CifarDownloader(Environment.GetEnvironmentVariable(DownloadUrlVariable) is { Length: > 0 } url && baseUrl == CifarDownloader.DefaultBaseUrl ? url : baseUrl, StallTimeout());
+        return downloader.EnsureAsync(location.Directory, progress, cancel).GetAwaiter().GetResult();
     }
 }

@@ -15,7 +15,8 @@ public sealed record EvaluationResult(double Loss, double Accuracy, int[] Predic
 /// <summary>Runs a model over a dataset in inference mode (moving BN statistics, no dropout).</summary>
 public static class Evaluator
 {
-    public static EvaluationResult Evaluate(VggModel model, CifarDataset data, int batchSize = 64)
+    /// <summary>Loss, accuracy and predictions over <paramref name="data"/>; <paramref name="cancel"/> stops between batches (<see cref="OperationCanceledException"/>).</summary>
+    public static EvaluationResult Evaluate(VggModel model, CifarDataset data, int batchSize = 64, CancellationToken cancel = default)
     {
         var device = model.Device;
         using var resident = new DeviceDataset(device, data);
@@ -28,6 +29,7 @@ public static class Evaluator
         model.Loss.ResetMetrics();
         for (int first = 0; first < data.Count; first += batchSize)
         {
+            cancel.ThrowIfCancellationRequested();
             int count = Math.Min(batchSize, data.Count - first);
             batch.EnsureShape(VggModel.InputShape(count));
             resident.Gather(first, count, batch.View, labels.View);

@@ -19,6 +19,9 @@ public interface ITrainingReporter
 
     /// <summary>A plain message (callback decisions, checkpoint written, ...).</summary>
     void Message(string text) { }
+
+    /// <summary>The run entered <paramref name="phase"/> (what an interruption would do depends on it).</summary>
+    void PhaseChanged(TrainingPhase phase) { }
 }
 
 /// <summary>A reporter that shows nothing.</summary>

@@ -140,6 +140,7 @@ public sealed class Trainer : ITrainingControl, IDisposable
                 _model.Loss.ResetMetrics();
             }
 
+            reporter.PhaseChanged(TrainingPhase.Training);
             reporter.EpochStarted(epoch + 1, _options.Epochs, steps);
             var clock = Stopwatch.StartNew();
             var lastReport = TimeSpan.Zero;
@@ -172,6 +173,7 @@ public sealed class Trainer : ITrainingControl, IDisposable
 
             var (trainLoss, trainCorrect) = _model.Loss.ReadMetrics();
             NonFiniteGuard.CheckTraining(trainLoss, _model.Loss.FiniteBatches, epoch, firstBatch);
+            reporter.PhaseChanged(TrainingPhase.Validation);
             var (valLoss, valAccuracy) = Evaluate(_validationOrder);
             clock.Stop();
             double loss = trainLoss / _split.TrainCount;

@@ -28,7 +28,9 @@ public static class TrainingRun
         }
 
         var location = DataLocator.Resolve(run.DataDirectory);
-        CifarFiles.Ensure(location, downloadProgress);
+        reporter.PhaseChanged(TrainingPhase.Download);
+        CifarFiles.Ensure(location, downloadProgress, cancel: cancel);
+        reporter.PhaseChanged(TrainingPhase.Preparing);
         var train = CifarParquetReader.Read(location.TrainFile, options.TrainLimit);
         var test = CifarParquetReader.Read(location.TestFile, options.TestLimit);
         if (train.Count < 2)
@@ -70,14 +72,25 @@ public static class TrainingRun
         if (fit.Interrupted)
         {
             Checkpoint.SaveTraining(checkpointPath, trainer);
-            return new RunOutcome(outDir, fit, null);
+            return new RunOutcome(outDir, fit, null, TrainingPhase.Training);
         }
 
         Checkpoint.SaveModel(Path.Combine(outDir, RunFiles.Model), model);
         HistoryFiles.WriteCsv(Path.Combine(outDir, RunFiles.HistoryCsv), fit.History);
         HistoryFiles.WriteJson(Path.Combine(outDir, RunFiles.HistoryJson), fit.History);
         TrainingCurvesPlot.Save(Path.Combine(outDir, RunFiles.Curves), fit.History);
-        var evaluation = WriteEvaluation(outDir, model, test, options.BatchSize);
+        reporter.PhaseChanged(TrainingPhase.FinalEvaluation);
+        reporter.Message($"Evaluating on the test split ({test.Count:N0} images).");
+        EvaluationResult evaluation;
+        try
+        {
+            evaluation = WriteEvaluation(outDir, model, test, options.BatchSize, cancel);
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            return new RunOutcome(outDir, fit, null, TrainingPhase.FinalEvaluation);
+        }
+
         var metrics = new JsonObject
         {
             ["test_accuracy"] = evaluation.Accuracy,
@@ -92,13 +105,17 @@ public static class TrainingRun
         };
         AtomicFile.WriteText(Path.Combine(outDir, RunFiles.Metrics), metrics.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
         OnnxExport.Write(Path.Combine(outDir, RunFiles.Onnx), model, new OnnxModelFacts(evaluation.Accuracy, test.Count, BuildInfo.Commit));
-        return new RunOutcome(outDir, fit, evaluation);
+        return new RunOutcome(outDir, fit, evaluation, null);
     }
 
-    /// <summary>Evaluates on a labelled dataset and writes the classification report and the confusion-matrix PNG into <paramref name="outDir"/>.</summary>
-    public static EvaluationResult WriteEvaluation(string outDir, VggModel model, CifarDataset data, int batchSize)
+    /// <summary>
+    /// Evaluates on a labelled dataset and writes the classification report and the confusion-matrix
+    /// PNG into <paramref name="outDir"/>; <paramref name="cancel"/> stops it between batches
+    /// (<see cref="OperationCanceledException"/>, nothing written).
+    /// </summary>
+    public static EvaluationResult WriteEvaluation(string outDir, VggModel model, CifarDataset data, int batchSize, CancellationToken cancel = default)
     {
-        var evaluation = Evaluator.Evaluate(model, data, batchSize);
+        var evaluation = Evaluator.Evaluate(model, data, batchSize, cancel);
         var names = CifarDataset.ClassNames.ToArray();
         AtomicFile.WriteText(Path.Combine(outDir, RunFiles.Report), ClassificationReport.Format(data.Labels, evaluation.Predictions, names));
         ConfusionMatrixPlot.Save(Path.Combine(outDir, RunFiles.ConfusionMatrix), ConfusionMatrix.From(data.Labels, evaluation.Predictions, names.Length), names);
@@ -161,5 +178,9 @@ public static class TrainingRun
     }
 }
 
-/// <summary>What a run produced.</summary>
-public sealed record RunOutcome(string Directory, FitResult Fit, EvaluationResult? Test);
+/// <summary>
+/// What a run produced. <paramref name="InterruptedIn"/>: null when it ran to the end, else the phase
+/// a cancellation stopped (Training: a resumable checkpoint was written; FinalEvaluation: the model
+/// is saved but the test report is not).
+/// </summary>
+public sealed record RunOutcome(string Directory, FitResult Fit, EvaluationResult? Test, TrainingPhase? InterruptedIn);

@@ -36,12 +36,12 @@ public sealed class CliProcess : IDisposable
         }
 
         _process = new Process { StartInfo = start };
-        _process.OutputDataReceived += (_, e) => Append(_out, e.Data);
-        _process.ErrorDataReceived += (_, e) => Append(_err, e.Data);
         _process.Start();
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+        // Character by character: progress lines end with '\r', not a newline.
+        _pumps = [Pump(_process.StandardOutput, _out), Pump(_process.StandardError, _err)];
     }
+
+    private readonly Task[] _pumps;
 
     public int Id => _process.Id;
 
@@ -80,19 +80,24 @@ public sealed class CliProcess : IDisposable
     }
 
     /// <summary>Waits until stdout contains <paramref name="text"/> (true) or the process ends or the time is up (false).</summary>
-    public bool WaitForOutput(string text, TimeSpan timeout)
+    public bool WaitForOutput(string text, TimeSpan timeout) => WaitFor(() => Out, text, timeout);
+
+    /// <summary>Waits until stderr contains <paramref name="text"/> (true) or the process ends or the time is up (false).</summary>
+    public bool WaitForError(string text, TimeSpan timeout) => WaitFor(() => Err, text, timeout);
+
+    private bool WaitFor(Func<string> stream, string text, TimeSpan timeout)
     {
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < timeout)
         {
-            if (Out.Contains(text, StringComparison.Ordinal))
+            if (stream().Contains(text, StringComparison.Ordinal))
             {
                 return true;
             }
 
             if (_process.HasExited)
             {
-                return Out.Contains(text, StringComparison.Ordinal);
+                return stream().Contains(text, StringComparison.Ordinal);
             }
 
             Thread.Sleep(20);
@@ -118,7 +123,8 @@ public sealed class CliProcess : IDisposable
             return null;
         }
 
-        _process.WaitForExit(); // drains the output readers
+        _process.WaitForExit();
+        Task.WaitAll(_pumps, TimeSpan.FromSeconds(10));
         return _process.ExitCode;
     }
 
@@ -144,16 +150,16 @@ public sealed class CliProcess : IDisposable
         return Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet";
     }
 
-    private void Append(StringBuilder to, string? line)
+    private Task Pump(StreamReader from, StringBuilder to) => Task.Run(async () =>
     {
-        if (line is null)
+        var buffer = new char[4096];
+        int read;
+        while ((read = await from.ReadAsync(buffer.AsMemory())) > 0)
         {
-            return;
+            lock (_gate)
+            {
+                to.Append(buffer, 0, read);
+            }
         }
-
-        lock (_gate)
-        {
-            to.AppendLine(line);
-        }
-    }
+    });
 }
