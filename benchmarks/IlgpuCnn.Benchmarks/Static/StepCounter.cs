@@ -96,14 +96,13 @@ internal static class StepCounter
 
         Tensor? loss = null;
         Measure("loss", "forward", () => loss = model.Loss.Forward(x, labels.View, tape));
-        Measure("zero_grad", "memset", model.Store.ZeroGrad);
         var observer = new Observer(launches, device);
         tape.Observer = observer;
         long bl = launches(), bm = device.MemSets;
         tape.Backward(loss!);
         long backwardLaunches = launches() - bl, backwardMemSets = device.MemSets - bm;
         tape.Observer = null;
-        perOp.Add(new CountedOps("tape", "zero + seed", backwardLaunches - observer.Ops.Sum(o => o.Launches), backwardMemSets - observer.Ops.Sum(o => o.MemSets)));
+        perOp.Add(new CountedOps("tape", "seed", backwardLaunches - observer.Ops.Sum(o => o.Launches), backwardMemSets - observer.Ops.Sum(o => o.MemSets)));
         perOp.AddRange(observer.Ops);
         Measure("adamw", "step", optimizer.Step);
 

@@ -33,7 +33,7 @@ internal sealed class StepModel
 
     private StepModel(Func<string, KernelProfile> kernel) => _kernel = kernel;
 
-    /// <summary>Launches of one training step: gather, augmentation, forward, loss, zeroing, backward, AdamW.</summary>
+    /// <summary>Launches of one training step: gather, augmentation, forward, loss, backward, AdamW (which zeroes the gradients it consumed).</summary>
     public static List<ModelLaunch> TrainingStep(VggModel model, int batch, Func<string, KernelProfile> kernel)
     {
         var m = new StepModel(kernel);
@@ -42,7 +42,7 @@ internal sealed class StepModel
         m.Backward(model, shapes);
         m.At("adamw", "step");
         long p = model.Store.TrainableCount;
-        m.GridStride("AdamWKernels.StepKernel", p, 7.0 * p * F, 12.0 * p);
+        m.GridStride("AdamWKernels.StepKernel", p, 8.0 * p * F, 12.0 * p);
         return m._launches;
     }
 
@@ -129,14 +129,14 @@ internal sealed class StepModel
                     long per = inLen / bn.Channels;
                     if (training)
                     {
-                        ChannelReduction("BatchNormKernels.StatsKernel", bn.Channels, per, 2, 2.0 * inLen * F);
+                        // statistics (two passes) and the normalised output (a third) in one launch
+                        ChannelReduction("BatchNormKernels.StatsKernel", bn.Channels, per, 3, 4.0 * inLen * F);
                     }
                     else
                     {
                         PerItem("BatchNormKernels.InferenceStatsKernel", bn.Channels, 1, 4.0 * bn.Channels * F);
+                        GridStride("BatchNormKernels.NormalizeKernel", inLen, 2.0 * inLen * F, 3.0 * inLen);
                     }
-
-                    GridStride("BatchNormKernels.NormalizeKernel", inLen, 2.0 * inLen * F, 3.0 * inLen);
                     break;
                 }
 
@@ -172,15 +172,7 @@ internal sealed class StepModel
 
     private void Backward(VggModel model, List<(ILayer Layer, Shape In, Shape Out)> shapes)
     {
-        At("zero_grad", "memset");
-        Memset(model.Store.TrainableCount);
-        At("tape", "zero + seed");
-        foreach (var (_, _, o) in shapes)
-        {
-            Memset(o.Length);
-        }
-
-        At("tape", "zero + seed");
+        At("tape", "seed"); // parameter gradients were zeroed by the last AdamW step; activation gradients are written (=) by their one consumer: no memsets
         GridStride("TensorKernels.FillKernel", 1, F);
         int n = shapes[0].In.N;
         At("loss", "backward");
@@ -202,7 +194,13 @@ internal sealed class StepModel
                         int m = g.N * g.H * g.W, kd = g.Co * g.KH * g.KW;
                         if (g.Stride == 1)
                         {
-                            Gemm("Conv2dKernels.BackwardDataBlockedKernel", m, g.Ci, kd, Conv2dKernels.SplitsToFill(BlockedGemm.Tiles(m, g.Ci), kd), (outLen + w + (2.0 * inLen)) * F);
+                            int splits = Conv2dKernels.SplitsToFill(BlockedGemm.Tiles(m, g.Ci), kd);
+                            if (splits > 1)
+                            {
+                                Memset(inLen); // split-K adds atomically into a zeroed dx
+                            }
+
+                            Gemm("Conv2dKernels.BackwardDataBlockedKernel", m, g.Ci, kd, splits, (outLen + w + (2.0 * inLen)) * F);
                         }
                         else
                         {
@@ -217,8 +215,8 @@ internal sealed class StepModel
                 }
 
                 case BatchNorm bn:
-                    ChannelReduction("BatchNormKernels.BackwardSumsKernel", bn.Channels, inLen / bn.Channels, 1, 3.0 * inLen * F);
-                    GridStride("BatchNormKernels.BackwardDataKernel", inLen, 5.0 * inLen * F, 10.0 * inLen);
+                    // sums, then dx of the channel, in one launch
+                    ChannelReduction("BatchNormKernels.BackwardSumsKernel", bn.Channels, inLen / bn.Channels, 2, 7.0 * inLen * F);
                     break;
                 case MaxPool2d:
                     GridStride("MaxPoolKernels.BackwardKernel", outLen, (3.0 * outLen + (2.0 * outLen)) * F, outLen);

@@ -5,22 +5,23 @@ using IlgpuCnn.Tensors;
 namespace IlgpuCnn.Autograd;
 
 /// <summary>
-/// Reverse-mode autograd: ops record themselves (with the tensor they produced) while the forward
-/// pass runs; <see cref="Backward(Tensor)"/> zeroes those outputs' gradients, seeds the loss gradient with
-/// 1 and runs the ops in reverse. The tape also carries the pass's mode (training or inference)
+/// Reverse-mode autograd: ops record themselves (with the tensor they read and the tensor they
+/// produced) while the forward pass runs; <see cref="Backward(Tensor)"/> seeds the loss gradient
+/// with 1 and runs the ops in reverse. Every op's backward WRITES (=) its input's gradient, as
+/// llm.c does for activations, so no gradient is zeroed first (no memset per activation); this
+/// needs each recorded tensor to feed at most one recorded op, which <see cref="Record"/> checks.
+/// Parameter gradients accumulate (+=) and are zeroed once per step (<see cref="ParameterStore.ZeroGrad"/>). The tape also carries the pass's mode (training or inference)
 /// and the step counter that keys dropout's random numbers. The list is reused: recording a step
 /// allocates nothing once its capacity is reached.
 /// </summary>
 public sealed class GradientTape
 {
-    private readonly List<(IBackward Op, Tensor Output)> _ops = new();
-    private readonly ComputeDevice _device;
+    private readonly List<(IBackward Op, Tensor Input, Tensor Output)> _ops = new();
     private readonly TensorKernels _kernels;
     private int _noGradDepth;
 
     public GradientTape(ComputeDevice device)
     {
-        _device = device;
         _kernels = TensorKernels.For(device);
     }
 
@@ -50,8 +51,12 @@ public sealed class GradientTape
         Step = step;
     }
 
-    /// <summary>Records an op and the tensor it wrote (its gradient is zeroed before backward).</summary>
-    public void Record(IBackward op, Tensor output)
+    /// <summary>
+    /// Records an op, the tensor it read and the tensor it wrote. The op's backward overwrites
+    /// <paramref name="input"/>'s gradient, so a tensor that already feeds a recorded op cannot feed
+    /// another (its gradient would need a sum); that is refused.
+    /// </summary>
+    public void Record(IBackward op, Tensor input, Tensor output)
     {
         if (Recording)
         {
@@ -60,7 +65,15 @@ public sealed class GradientTape
                 throw new InvalidOperationException($"op output '{output.Name}' has no gradient buffer but was recorded on the tape");
             }
 
-            _ops.Add((op, output));
+            for (int i = 0; i < _ops.Count; i++)
+            {
+                if (ReferenceEquals(_ops[i].Input, input))
+                {
+                    throw new InvalidOperationException($"tensor '{input.Name}' feeds two recorded ops; backward writes each input's gradient once, so fan-out is not supported");
+                }
+            }
+
+            _ops.Add((op, input, output));
         }
     }
 
@@ -83,7 +96,6 @@ public sealed class GradientTape
         }
 
         CheckLast(loss);
-        ZeroIntermediateGradients();
         _kernels.Fill(loss.Grad, 1f);
         RunBackward();
     }
@@ -95,7 +107,6 @@ public sealed class GradientTape
     public void Backward(Tensor output, float[] gradient)
     {
         CheckLast(output);
-        ZeroIntermediateGradients();
         output.Grad.CopyFromCPU(gradient);
         RunBackward();
     }
@@ -110,14 +121,6 @@ public sealed class GradientTape
         if (!ReferenceEquals(_ops[^1].Output, output))
         {
             throw new InvalidOperationException("Backward() expects the output of the last recorded op");
-        }
-    }
-
-    private void ZeroIntermediateGradients()
-    {
-        for (int i = 0; i < _ops.Count - 1; i++)
-        {
-            _device.Zero(_ops[i].Output.Grad);
         }
     }
 

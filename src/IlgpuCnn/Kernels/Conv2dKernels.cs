@@ -7,7 +7,7 @@ namespace IlgpuCnn.Kernels;
 // Conv2d, NCHW. N = batch, Ci/Co = input/output channels, H×W input, OH×OW output, KH×KW kernel.
 //   x  (N, Ci, H, W)      w  (Co, Ci, KH, KW)      b  (Co)      y  (N, Co, OH, OW)
 // forward:          y[n,co,oh,ow]  = b[co] + Σ_{ci,kh,kw} w[co,ci,kh,kw] · x[n,ci,oh·s−p+kh, ow·s−p+kw]
-// backward-data:    dx[n,ci,ih,iw] += Σ_{co,kh,kw} w[co,ci,kh,kw] · dy[n,co,(ih+p−kh)/s, (iw+p−kw)/s]
+// backward-data:    dx[n,ci,ih,iw] = Σ_{co,kh,kw} w[co,ci,kh,kw] · dy[n,co,(ih+p−kh)/s, (iw+p−kw)/s]
 // backward-weights: dw[co,ci,kh,kw] += Σ_{n,oh,ow} dy[n,co,oh,ow] · x[n,ci,oh·s−p+kh, ow·s−p+kw]
 // bias:             db[co] += Σ_{n,oh,ow} dy[n,co,oh,ow]
 // Two variants of each pass: Tiled (implicit GEMM through TiledGemm, for CUDA) and Simple (one
@@ -71,7 +71,7 @@ public sealed class Conv2dKernels
         }
     }
 
-    /// <summary>dx += conv_transpose(dy, w).</summary>
+    /// <summary>dx = conv_transpose(dy, w) (overwritten: an activation gradient has one writer; split-K zeroes it first).</summary>
     public void BackwardData(ConvGeometry g, ArrayView<float> dy, ArrayView<float> w, ArrayView<float> dx, KernelVariant variant = KernelVariant.Auto)
     {
         var buffers = new ConvBackwardDataBuffers(dy, w, dx);
@@ -81,7 +81,12 @@ public sealed class Conv2dKernels
             int m = g.N * g.H * g.W;
             int k = g.Co * g.KH * g.KW;
             int splits = SplitsToFill(BlockedGemm.Tiles(m, g.Ci), k);
-            _backwardDataBlocked(BlockedGemm.Config(m, g.Ci, splits), g, BlockedGemm.SliceLength(k, splits), splits > 1 ? GemmStoreMode.AtomicAdd : GemmStoreMode.Add, buffers);
+            if (splits > 1)
+            {
+                _device.Zero(dx);
+            }
+
+            _backwardDataBlocked(BlockedGemm.Config(m, g.Ci, splits), g, BlockedGemm.SliceLength(k, splits), splits > 1 ? GemmStoreMode.AtomicAdd : GemmStoreMode.Write, buffers);
         }
         else if (v is KernelVariant.Tiled or KernelVariant.Blocked)
         {
@@ -236,7 +241,7 @@ public sealed class Conv2dKernels
                     }
                 }
 
-                acc.AddTo(p.Dx, ih * g.W + iw, inputs);
+                acc.Write(p.Dx, ih * g.W + iw, inputs);
             }
         }
     }
@@ -339,7 +344,7 @@ public sealed class Conv2dKernels
         TiledGemm.Run(
             new ConvOutputGradGather(p.Dy, g),
             new ConvWeightsByOutput(p.W, g),
-            new NchwOut(p.Dx, default, g.Ci, g.H * g.W, GemmStoreMode.Add),
+            new NchwOut(p.Dx, default, g.Ci, g.H * g.W, GemmStoreMode.Write),
             g.N * g.H * g.W,
             g.Ci,
             g.Co * g.KH * g.KW,

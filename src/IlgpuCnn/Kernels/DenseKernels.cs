@@ -58,17 +58,17 @@ public sealed class DenseKernels
         }
     }
 
-    /// <summary>dx += dy·wᵀ.</summary>
+    /// <summary>dx = dy·wᵀ (overwritten: an activation gradient has one writer).</summary>
     public void BackwardData(int n, int inF, int outF, ArrayView<float> dy, ArrayView<float> w, ArrayView<float> dx, KernelVariant variant = KernelVariant.Auto)
     {
         var v = variant.On(_device);
         if (v == KernelVariant.Blocked)
         {
-            _gemmBlocked(BlockedGemm.Config(n, inF, 1), n, inF, outF, outF, new StridedCursor(dy, outF, 1), new StridedCursor(w, outF, 1), new MatrixOut(dx, default, inF, GemmStoreMode.Add));
+            _gemmBlocked(BlockedGemm.Config(n, inF, 1), n, inF, outF, outF, new StridedCursor(dy, outF, 1), new StridedCursor(w, outF, 1), new MatrixOut(dx, default, inF, GemmStoreMode.Write));
         }
         else if (v == KernelVariant.Tiled)
         {
-            Gemm(n, inF, outF, new StridedMatrix(dy, outF, 1), new StridedMatrix(w, 1, outF), new MatrixOut(dx, default, inF, GemmStoreMode.Add), 1);
+            Gemm(n, inF, outF, new StridedMatrix(dy, outF, 1), new StridedMatrix(w, 1, outF), new MatrixOut(dx, default, inF, GemmStoreMode.Write), 1);
         }
         else
         {
@@ -166,7 +166,7 @@ public sealed class DenseKernels
                 acc += dy[yBase + o] * w[wBase + o];
             }
 
-            dx[xBase + i] += acc;
+            dx[xBase + i] = acc;
         }
     }
 

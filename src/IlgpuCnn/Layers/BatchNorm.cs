@@ -90,7 +90,7 @@ public sealed class BatchNorm : ILayer, IDisposable
             _kernels.ForwardInference(_dims, Buffers(x));
         }
 
-        tape.Record(this, _y);
+        tape.Record(this, x, _y);
         return _y;
     }
 

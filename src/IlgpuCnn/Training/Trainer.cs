@@ -245,8 +245,7 @@ public sealed class Trainer : ITrainingControl, IDisposable
 
         _tape.Begin(training: true, _options.Seed, _optimizer.Iterations);
         var loss = _model.ForwardLoss(input, _labels.View, _tape);
-        _model.Store.ZeroGrad();
-        _tape.Backward(loss);
+        _tape.Backward(loss); // gradients are zero: the previous AdamW step consumed them
         _optimizer.Step();
     }
 

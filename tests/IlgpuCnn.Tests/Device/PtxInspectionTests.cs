@@ -32,7 +32,6 @@ public sealed partial class PtxInspectionTests
         { $"{typeof(BatchNormKernels).FullName}.StatsKernel", true },
         { $"{typeof(BatchNormKernels).FullName}.BackwardSumsKernel", true },
         { $"{typeof(BatchNormKernels).FullName}.NormalizeKernel", false },
-        { $"{typeof(BatchNormKernels).FullName}.BackwardDataKernel", false },
         { $"{typeof(ReluKernels).FullName}.ForwardKernel", false },
         { $"{typeof(MaxPoolKernels).FullName}.ForwardKernel", false },
         { $"{typeof(DropoutKernels).FullName}.ForwardKernel", false },
