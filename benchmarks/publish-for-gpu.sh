@@ -23,6 +23,8 @@ dotnet publish src/IlgpuCnn.Cli "${common[@]}" -o .publish/cli
 dotnet publish tests/IlgpuCnn.Tests "${common[@]}" -o .publish/tests
 for f in ilgpucnn ilgpucnn.dll ilgpucnn.deps.json ilgpucnn.runtimeconfig.json; do cp .publish/cli/$f .publish/tests/; done
 rm -rf .publish/cli
+# ONNX Runtime's package copies its Windows natives even into a linux-x64 publish (17 MB): not needed here.
+rm -f .publish/tests/onnxruntime.dll .publish/tests/onnxruntime_providers_shared.dll
 .publish/tests/ilgpucnn summary >/dev/null
 parts=(tests)
 if [ -n "$DATA" ]; then

@@ -43,7 +43,7 @@ public class BatchNormReluBenchmarks : IWork, IDisposable
 
     private void Step(Sequential net)
     {
-        _tape!.Begin(true, 0, 0);
+        _tape!.Begin(ForwardPass.Training(0, 0));
         var y = net.Forward(_x!, _tape);
         _tape.Backward(y, _dy!);
         _device!.Synchronize();

@@ -22,7 +22,7 @@ public static class BenchDevice
 
     public static ComputeDevice Open()
     {
-        var kind = Environment.GetEnvironmentVariable("ILGPUCNN_BENCH_DEVICE") is { Length: > 0 } s ? ComputeDevice.ParseKind(s) : DeviceKind.Auto;
+        var kind = Environment.GetEnvironmentVariable("ILGPUCNN_BENCH_DEVICE") is { Length: > 0 } s ? Enum.Parse<DeviceKind>(s, ignoreCase: true) : DeviceKind.Auto;
         var device = ComputeDevice.Create(kind);
         if (device.IsCuda)
         {

@@ -54,6 +54,12 @@ public static class Cli
         {
             return body();
         }
+        catch (IlgpuCnn.Training.OptionException e)
+        {
+            string flag = Commands.TrainFlags.FlagOf.TryGetValue(e.Option, out var f) ? f : e.Option;
+            Console.Error.WriteLine($"error: {flag}: {e.Sentence}");
+            return 1;
+        }
         catch (CommandInterruptedException e)
         {
             Console.Error.WriteLine(e.Message);

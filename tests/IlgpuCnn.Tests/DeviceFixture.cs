@@ -15,7 +15,7 @@ public sealed class DeviceFixture : IDisposable
     public DeviceFixture()
     {
         var wanted = Environment.GetEnvironmentVariable("ILGPUCNN_TEST_DEVICE");
-        Kind = string.IsNullOrEmpty(wanted) ? DeviceKind.Cpu : ComputeDevice.ParseKind(wanted);
+        Kind = string.IsNullOrEmpty(wanted) ? DeviceKind.Cpu : Enum.Parse<DeviceKind>(wanted, ignoreCase: true);
         Device = ComputeDevice.Create(Kind);
         _gpuShaped = new Lazy<ComputeDevice>(() => Device.IsCuda ? Device : ComputeDevice.Create(DeviceKind.Cpu, gpuShapedCpu: true));
     }

@@ -86,7 +86,7 @@ internal static class StepCounter
 
         Measure("input", "gather", () => resident.Gather(0, Batch, raw.View, labels.View));
         Measure("input", "augment", () => augmentation.Apply(raw.View, input.View, Batch, 0, 0, 1));
-        tape.Begin(true, 0, optimizer.Iterations);
+        tape.Begin(ForwardPass.Training(0, optimizer.Iterations));
         var x = input;
         foreach (var layer in model.Network.Layers)
         {
@@ -109,7 +109,7 @@ internal static class StepCounter
         // A validation batch: gather and the inference forward with the loss.
         long vl = launches(), vm = device.MemSets;
         resident.Gather(0, Batch, raw.View, labels.View);
-        tape.Begin(false, 0, 0);
+        tape.Begin(ForwardPass.Inference);
         model.ForwardLoss(raw, labels.View, tape);
         long valLaunches = launches() - vl, valMemSets = device.MemSets - vm;
 

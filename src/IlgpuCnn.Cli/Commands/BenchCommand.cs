@@ -10,7 +10,7 @@ public static class BenchCommand
 {
     public static Command Create()
     {
-        var device = new Option<string>("--device") { Description = "auto, cuda or cpu.", DefaultValueFactory = _ => "auto" };
+        var device = SharedOptions.Device();
         var batch = new Option<int>("--batch-size") { Description = "Images per step.", DefaultValueFactory = _ => 64 };
         var steps = new Option<int>("--steps") { Description = "Timed steps (default: 50 on CUDA, 5 on the CPU accelerator)." };
         var width = new Option<double>("--width") { Description = "Model width multiplier.", DefaultValueFactory = _ => 1.0 };
@@ -20,7 +20,7 @@ public static class BenchCommand
         };
         cmd.SetAction(parse => Cli.Guard(parse, () =>
         {
-            using var dev = ComputeDevice.Create(ComputeDevice.ParseKind(parse.GetValue(device)!));
+            using var dev = ComputeDevice.Create(SharedOptions.DeviceKindOf(parse.GetValue(device)!));
             int n = parse.GetValue(steps) is > 0 and var s ? s : dev.IsCuda ? 50 : 5;
             var r = Throughput.Measure(dev, parse.GetValue(batch), n, parse.GetValue(width));
             Console.WriteLine(Format(r));

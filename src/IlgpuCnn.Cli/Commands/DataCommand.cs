@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using IlgpuCnn.Data;
+using IlgpuCnn.Training;
 
 namespace IlgpuCnn.Cli.Commands;
 
@@ -16,7 +17,7 @@ public static class DataCommand
 
     public static Command Create()
     {
-        var data = DataOptions.CreateDataOption();
+        var data = SharedOptions.Data();
         var export = new Option<string?>("--export") { Description = "Also write the first rows of each split as Parquet files (same layout) into this folder, e.g. to carry a subset to another machine." };
         var trainLimit = new Option<int?>("--train-limit") { Description = "With --export: training rows to write (default: all)." };
         var testLimit = new Option<int?>("--test-limit") { Description = "With --export: test rows to write (default: all)." };
@@ -65,7 +66,7 @@ public static class DataCommand
     /// <summary>Finds, reads and verifies both splits and describes them; returns them for further use.</summary>
     private static (DataLocation Location, CifarDataset Train, CifarDataset Test) Describe(string? dataOption, TextWriter output)
     {
-        var location = DataOptions.Locate(dataOption);
+        var location = SharedOptions.Locate(dataOption);
         output.WriteLine($"data folder: {location.Directory} (from {location.OriginText})");
 
         var watch = Stopwatch.StartNew();
@@ -73,7 +74,8 @@ public static class DataCommand
         var test = Verify(location.TestFile, TestRows, "test");
         double seconds = watch.Elapsed.TotalSeconds;
 
-        var split = DataSplit.Create(train.Count, 0.2);
+        double fraction = new TrainingOptions().ValidationSplit;
+        var split = DataSplit.Create(train.Count, fraction);
         output.WriteLine($"{Path.GetFileName(location.TrainFile),-32} {train.Count,7:N0} rows  {new FileInfo(location.TrainFile).Length,13:N0} bytes");
         output.WriteLine($"{Path.GetFileName(location.TestFile),-32} {test.Count,7:N0} rows  {new FileInfo(location.TestFile).Length,13:N0} bytes");
         output.WriteLine($"verified: every image a 32×32 RGB PNG, every label 0..9 ({train.Count + test.Count:N0} images decoded in {seconds:F1} s)");
@@ -87,7 +89,7 @@ public static class DataCommand
         }
 
         output.WriteLine();
-        output.WriteLine($"validation_split 0.2: training rows 0..{split.TrainCount - 1:N0} ({split.TrainCount:N0}), validation rows {split.TrainCount:N0}..{split.Rows - 1:N0} ({split.ValidationCount:N0}), taken before shuffling");
+        output.WriteLine($"validation_split {fraction}: training rows 0..{split.TrainCount - 1:N0} ({split.TrainCount:N0}), validation rows {split.TrainCount:N0}..{split.Rows - 1:N0} ({split.ValidationCount:N0}), taken before shuffling");
         return (location, train, test);
     }
 

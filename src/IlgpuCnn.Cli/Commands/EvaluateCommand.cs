@@ -12,10 +12,10 @@ public static class EvaluateCommand
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "A model.safetensors or checkpoint.safetensors written by 'ilgpucnn train'.", Required = true };
-        var data = new Option<string?>("--data") { Description = "Folder with the CIFAR-10 Parquet files (default: $ILGPUCNN_DATA, else the user cache)." };
+        var data = SharedOptions.Data();
         var output = new Option<string?>("--out") { Description = "Folder for classification_report.txt and confusion_matrix.png (default: runs/evaluate-<UTC timestamp>)." };
         var testLimit = new Option<int?>("--test-limit") { Description = "Use only the first N test rows." };
-        var device = new Option<string>("--device") { Description = "auto, cuda or cpu.", DefaultValueFactory = _ => "auto" };
+        var device = SharedOptions.Device();
         var cmd = new Command("evaluate", "Evaluate a checkpoint on the CIFAR-10 test split: accuracy, loss, classification report and confusion matrix.")
         {
             model, data, output, testLimit, device,
@@ -23,21 +23,18 @@ public static class EvaluateCommand
         cmd.SetAction(parse => Cli.Guard(parse, () =>
         {
             int? limit = parse.GetValue(testLimit);
-            if (limit is < 1)
-            {
-                throw new UserError($"--test-limit must be at least 1, but got {limit}.");
-            }
+            new DataOptions { TestLimit = limit }.Validate();
 
-            var kind = ComputeDevice.ParseKind(parse.GetValue(device)!);
+            var kind = SharedOptions.DeviceKindOf(parse.GetValue(device)!);
             string path = parse.GetValue(model)!;
             var location = DataLocator.Resolve(parse.GetValue(data));
-            DataOptions.Ensure(location);
+            SharedOptions.Ensure(location);
             var test = CifarParquetReader.Read(location.TestFile, limit);
             using var dev = ComputeDevice.Create(kind);
             using var net = Checkpoint.LoadModel(path, dev);
             string outDir = parse.GetValue(output) ?? Path.Combine("runs", "evaluate-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
             Directory.CreateDirectory(outDir);
-            var result = TrainingRun.WriteEvaluation(outDir, net, test, 64);
+            var result = TrainingRun.WriteEvaluation(outDir, net, test, new TrainingOptions().BatchSize);
             Console.WriteLine(File.ReadAllText(Path.Combine(outDir, RunFiles.Report)));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Test accuracy {result.Accuracy:F4}, test loss {result.Loss:F4} on {test.Count:N0} images ({dev.Name}). Report and confusion matrix in {outDir}"));
             return 0;

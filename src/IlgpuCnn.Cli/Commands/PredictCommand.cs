@@ -16,7 +16,7 @@ public static class PredictCommand
     {
         var model = new Option<string>("--model") { Description = "A model.safetensors or checkpoint.safetensors written by 'ilgpucnn train'.", Required = true };
         var top = new Option<int>("--top") { Description = "How many classes to show per image.", DefaultValueFactory = _ => 3 };
-        var device = new Option<string>("--device") { Description = "auto, cuda or cpu.", DefaultValueFactory = _ => "auto" };
+        var device = SharedOptions.Device();
         var images = new Argument<string[]>("images") { Description = "PNG or JPEG files (any size; each is resized to 32x32).", Arity = ArgumentArity.OneOrMore };
         var cmd = new Command("predict", "Classify images with a trained checkpoint and print the top classes with probabilities.")
         {
@@ -32,7 +32,7 @@ public static class PredictCommand
                 LoadImage(files[i]).CopyTo(pixels, i * CifarDataset.ImageFloats);
             }
 
-            using var dev = ComputeDevice.Create(ComputeDevice.ParseKind(parse.GetValue(device)!));
+            using var dev = ComputeDevice.Create(SharedOptions.DeviceKindOf(parse.GetValue(device)!));
             using var net = Checkpoint.LoadModel(parse.GetValue(model)!, dev);
             var probs = Evaluator.PredictProbabilities(net, pixels, files.Length);
             for (int i = 0; i < files.Length; i++)

@@ -18,7 +18,7 @@ public static class PreviewCommand
 
     public static Command Create()
     {
-        var data = DataOptions.CreateDataOption();
+        var data = SharedOptions.Data();
         var output = new Option<string>("--out")
         {
             Description = "PNG file to write.",
@@ -40,7 +40,7 @@ public static class PreviewCommand
     /// <summary>Runs the command; returns the exit code.</summary>
     public static int Run(string? dataOption, string outputPath, uint seed)
     {
-        var location = DataOptions.Locate(dataOption);
+        var location = SharedOptions.Locate(dataOption);
         var pool = CifarParquetReader.Read(location.TrainFile, PoolRows);
         var indices = AugmentationPreview.PickIndices(pool.Count, seed);
         using var device = ComputeDevice.Create(DeviceKind.Cpu);

@@ -1,55 +1,23 @@
 using System.CommandLine;
 using System.Globalization;
-using IlgpuCnn.Device;
 using IlgpuCnn.Training;
 
 namespace IlgpuCnn.Cli.Commands;
 
-/// <summary><c>ilgpucnn train</c>: the recipe, every option a flag with the recipe's value as default.</summary>
+/// <summary><c>ilgpucnn train</c>: the recipe, every option a flag whose default comes from the options records.</summary>
 public static class TrainCommand
 {
     public static Command Create()
     {
-        var data = new Option<string?>("--data") { Description = "Folder with the CIFAR-10 Parquet files (default: $ILGPUCNN_DATA, else the user cache, downloading there when missing)." };
-        var output = new Option<string?>("--out") { Description = "Run folder for every output (default: runs/<UTC timestamp>)." };
-        var device = new Option<string>("--device") { Description = "auto (CUDA when present, else CPU), cuda, or cpu.", DefaultValueFactory = _ => "auto" };
-        var epochs = new Option<int>("--epochs") { Description = "Maximum epochs (EarlyStopping may stop sooner).", DefaultValueFactory = _ => 100 };
-        var batch = new Option<int>("--batch-size") { Description = "Images per training step.", DefaultValueFactory = _ => 64 };
-        var lr = new Option<double>("--lr") { Description = "Initial AdamW learning rate (ReduceLROnPlateau halves it on plateaus).", DefaultValueFactory = _ => 1e-3 };
-        var wd = new Option<double>("--weight-decay") { Description = "AdamW decoupled weight decay, applied to every trainable variable.", DefaultValueFactory = _ => 0.003 };
-        var split = new Option<double>("--validation-split") { Description = "Fraction of the training rows held out for validation (the LAST rows, before shuffling).", DefaultValueFactory = _ => 0.2 };
-        var seed = new Option<uint>("--seed") { Description = "One seed for initialisation, shuffling, augmentation and dropout.", DefaultValueFactory = _ => 0u };
-        var width = new Option<double>("--width") { Description = "Multiplies every filter/unit count (1.0 = the tutorial's 1,245,482 parameters; smaller for quick runs).", DefaultValueFactory = _ => 1.0 };
-        var trainLimit = new Option<int?>("--train-limit") { Description = "Use only the first N training rows (before the validation split), for quick runs." };
-        var testLimit = new Option<int?>("--test-limit") { Description = "Use only the first N test rows, for quick runs." };
-        var noAugment = new Option<bool>("--no-augment") { Description = "Train without random flip/rotation/zoom." };
-        var resume = new Option<string?>("--resume") { Description = "Continue the run saved in this checkpoint.safetensors (weights, optimizer, lr, callbacks, position)." };
-        var cmd = new Command("train", "Train the VGG-style CNN on CIFAR-10 with the tutorial's recipe (AdamW, augmentation, EarlyStopping, ReduceLROnPlateau), then evaluate it on the test split.")
-        {
-            data, output, device, epochs, batch, lr, wd, split, seed, width, trainLimit, testLimit, noAugment, resume,
-        };
+        var flags = new TrainFlags();
+        var cmd = new Command("train", "Train the VGG-style CNN on CIFAR-10 with the tutorial's recipe (AdamW, augmentation, EarlyStopping, ReduceLROnPlateau), then evaluate it on the test split.");
+        flags.AddTo(cmd);
         cmd.SetAction(parse => Cli.Guard(parse, () =>
         {
-            var run = new RunOptions
-            {
-                DataDirectory = parse.GetValue(data),
-                OutputDirectory = parse.GetValue(output),
-                Resume = parse.GetValue(resume),
-                Training = new TrainingOptions
-                {
-                    Device = ComputeDevice.ParseKind(parse.GetValue(device)!),
-                    Epochs = parse.GetValue(epochs),
-                    BatchSize = parse.GetValue(batch),
-                    LearningRate = parse.GetValue(lr),
-                    WeightDecay = parse.GetValue(wd),
-                    ValidationSplit = parse.GetValue(split),
-                    Seed = parse.GetValue(seed),
-                    Width = parse.GetValue(width),
-                    TrainLimit = parse.GetValue(trainLimit),
-                    TestLimit = parse.GetValue(testLimit),
-                    Augment = !parse.GetValue(noAugment),
-                },
-            };
+            var requested = flags.Read(parse);
+            var run = requested.Resume is { } checkpoint && File.Exists(checkpoint) && Checkpoint.ReadRunOptions(checkpoint) is { } saved
+                ? flags.ForResume(parse, requested, saved)
+                : requested;
             return Run(run);
         }));
         return cmd;
@@ -57,7 +25,7 @@ public static class TrainCommand
 
     private static int Run(RunOptions run)
     {
-        run.Training.Validate();
+        run.Validate();
         using var reporter = new ConsoleReporter();
         using var signals = new SignalHandling(() => WhatAnInterruptionDoes(reporter.Phase));
         RunOutcome outcome;
@@ -72,19 +40,28 @@ public static class TrainCommand
             return signals.ExitCode;
         }
 
-        string checkpoint = Path.Combine(outcome.Directory, RunFiles.Checkpoint);
+        return outcome.InterruptedIn is null ? Report(outcome) : Stopped(run, outcome, reporter, signals.ExitCode);
+    }
+
+    /// <summary>What an interrupted run left and the command that carries on from it.</summary>
+    private static int Stopped(RunOptions run, RunOutcome outcome, ConsoleReporter reporter, int exitCode)
+    {
+        string model = Path.Combine(outcome.Directory, RunFiles.Model);
         if (outcome.InterruptedIn == TrainingPhase.FinalEvaluation)
         {
-            reporter.Message($"Stopped before the end of the test evaluation: the trained model is in {Path.Combine(outcome.Directory, RunFiles.Model)}; evaluate it with: ilgpucnn evaluate --model {Path.Combine(outcome.Directory, RunFiles.Model)} --out {outcome.Directory}" + (run.DataDirectory is null ? "" : $" --data {run.DataDirectory}") + (run.Training.TestLimit is int t ? $" --test-limit {t}" : "") + ".");
-            return signals.ExitCode;
+            reporter.Message($"Stopped before the end of the test evaluation: the trained model is in {model}; evaluate it with: ilgpucnn evaluate --model {model} --out {outcome.Directory}" + (run.Data.Directory is null ? "" : $" --data {run.Data.Directory}") + (run.Data.TestLimit is int t ? $" --test-limit {t}" : "") + ".");
         }
-
-        if (outcome.InterruptedIn is not null)
+        else
         {
+            string checkpoint = Path.Combine(outcome.Directory, RunFiles.Checkpoint);
             reporter.Message($"Stopped; the checkpoint is {checkpoint}. Resume with: {ResumeCommand.Format(run, outcome.Directory, checkpoint)}");
-            return signals.ExitCode;
         }
 
+        return exitCode;
+    }
+
+    private static int Report(RunOutcome outcome)
+    {
         var test = outcome.Test!;
         Console.WriteLine();
         Console.WriteLine(File.ReadAllText(Path.Combine(outcome.Directory, RunFiles.Report)));

@@ -10,9 +10,9 @@ namespace IlgpuCnn.Autograd;
 /// with 1 and runs the ops in reverse. Every op's backward WRITES (=) its input's gradient, as
 /// llm.c does for activations, so no gradient is zeroed first (no memset per activation); this
 /// needs each recorded tensor to feed at most one recorded op, which <see cref="Record"/> checks.
-/// Parameter gradients accumulate (+=) and are zeroed once per step (<see cref="ParameterStore.ZeroGrad"/>). The tape also carries the pass's mode (training or inference)
-/// and the step counter that keys dropout's random numbers. The list is reused: recording a step
-/// allocates nothing once its capacity is reached.
+/// Parameter gradients accumulate (+=); AdamW's step zeroes them as it consumes them. Beside the
+/// ops the tape holds the <see cref="ForwardPass"/> they run in (training or inference, seed and
+/// step). The list is reused: recording a step allocates nothing once its capacity is reached.
 /// </summary>
 public sealed class GradientTape
 {
@@ -25,30 +25,22 @@ public sealed class GradientTape
         _kernels = TensorKernels.For(device);
     }
 
-    /// <summary>Training mode: batch statistics in BN, dropout active.</summary>
-    public bool Training { get; private set; }
-
-    /// <summary>The seed of the run (dropout and augmentation draw from it).</summary>
-    public uint Seed { get; private set; }
-
-    /// <summary>The global step of this pass (keys dropout's random numbers).</summary>
-    public long Step { get; private set; }
+    /// <summary>The pass in progress (set by <see cref="Begin"/>).</summary>
+    public ForwardPass Pass { get; private set; }
 
     /// <summary>True when ops should record themselves (training and not in a no-grad scope).</summary>
-    public bool Recording => Training && _noGradDepth == 0;
+    public bool Recording => Pass.IsTraining && _noGradDepth == 0;
 
     public int Count => _ops.Count;
 
     /// <summary>Called around every op's backward (profiling); null in normal training.</summary>
     public IBackwardObserver? Observer { get; set; }
 
-    /// <summary>Starts a new pass: clears the tape and sets the mode.</summary>
-    public void Begin(bool training, uint seed, long step)
+    /// <summary>Starts a new pass: clears the tape.</summary>
+    public void Begin(ForwardPass pass)
     {
         _ops.Clear();
-        Training = training;
-        Seed = seed;
-        Step = step;
+        Pass = pass;
     }
 
     /// <summary>

@@ -73,15 +73,6 @@ public sealed class ComputeDevice : IDisposable
         }
     }
 
-    /// <summary>Parses "auto", "cuda" or "cpu" with a clear error for anything else.</summary>
-    public static DeviceKind ParseKind(string text) => text.Trim().ToLowerInvariant() switch
-    {
-        "auto" => DeviceKind.Auto,
-        "cuda" or "gpu" => DeviceKind.Cuda,
-        "cpu" => DeviceKind.Cpu,
-        _ => throw new UserError($"Unknown device '{text}'; use auto, cuda or cpu."),
-    };
-
     /// <summary>One line per accelerator ILGPU can see, with memory and compute capability.</summary>
     public static IReadOnlyList<string> Describe()
     {

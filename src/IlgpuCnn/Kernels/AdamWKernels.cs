@@ -9,7 +9,7 @@ namespace IlgpuCnn.Kernels;
 //   w −= lr·wd·w                                  (decoupled decay, before the Adam step)
 //   m = β1·m + (1−β1)·g;  v = β2·v + (1−β2)·g²
 //   w −= α · m / (√v + ε),  α = lr·√(1−β2ᵗ)/(1−β1ᵗ)   (Keras' ε placement: outside the root, unscaled)
-// t is the 1-based step; α is computed on the host in double and passed in.
+// t is the 1-based step; α and 1−β are computed on the host in double and passed in as floats.
 // The step consumes the gradient: g = 0 afterwards, so the next backward can accumulate
 // without a separate memset of all gradients (one stream operation fewer per step).
 
@@ -42,8 +42,8 @@ public sealed class AdamWKernels
             float grad = p.G[i];
             p.G[i] = 0f;
             float wi = p.W[i] - (p.W[i] * s.DecayRate);
-            float mi = p.M[i] + ((grad - p.M[i]) * (1f - s.Beta1));
-            float vi = p.V[i] + ((grad * grad - p.V[i]) * (1f - s.Beta2));
+            float mi = p.M[i] + ((grad - p.M[i]) * s.OneMinusBeta1);
+            float vi = p.V[i] + ((grad * grad - p.V[i]) * s.OneMinusBeta2);
             p.M[i] = mi;
             p.V[i] = vi;
             p.W[i] = wi - (mi * s.Alpha / (XMath.Sqrt(vi) + s.Epsilon));

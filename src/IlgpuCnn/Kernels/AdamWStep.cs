@@ -1,14 +1,17 @@
 namespace IlgpuCnn.Kernels;
 
-/// <summary>The scalars of one AdamW step (host-computed).</summary>
+/// <summary>
+/// The scalars of one AdamW step, computed on the host in double and passed as floats (as Keras
+/// computes <c>1 − β</c> in double and casts: in float32 <c>1f − 0.999f</c> is 0.99987e-3, not 1e-3).
+/// </summary>
 public readonly struct AdamWStep
 {
     public AdamWStep(double lr, double weightDecay, double beta1, double beta2, double epsilon, long t)
     {
         DecayRate = (float)(lr * weightDecay);
         Alpha = (float)(lr * Math.Sqrt(1 - Math.Pow(beta2, t)) / (1 - Math.Pow(beta1, t)));
-        Beta1 = (float)beta1;
-        Beta2 = (float)beta2;
+        OneMinusBeta1 = (float)(1 - beta1);
+        OneMinusBeta2 = (float)(1 - beta2);
         Epsilon = (float)epsilon;
     }
 
@@ -17,7 +20,12 @@ public readonly struct AdamWStep
 
     /// <summary>lr·√(1−β2ᵗ)/(1−β1ᵗ).</summary>
     public readonly float Alpha;
-    public readonly float Beta1;
-    public readonly float Beta2;
+
+    /// <summary>1 − β1.</summary>
+    public readonly float OneMinusBeta1;
+
+    /// <summary>1 − β2.</summary>
+    public readonly float OneMinusBeta2;
+
     public readonly float Epsilon;
 }

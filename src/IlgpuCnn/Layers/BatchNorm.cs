@@ -81,7 +81,7 @@ public sealed class BatchNorm : ILayer, IDisposable
         _y.EnsureShape(OutputShape(x.Shape));
         _dims = new BatchNormDims(x.Shape.N, Channels, x.Shape.H * x.Shape.W, Epsilon, Momentum, FuseRelu);
         _x = x;
-        if (tape.Training)
+        if (tape.Pass.IsTraining)
         {
             _kernels.ForwardTraining(_dims, Buffers(x));
         }

@@ -38,13 +38,13 @@ public sealed class Dropout : ILayer, IDisposable
 
     public Tensor Forward(Tensor x, GradientTape tape)
     {
-        if (!tape.Training || Rate == 0f)
+        if (!tape.Pass.IsTraining || Rate == 0f)
         {
             return x;
         }
 
         _y.EnsureShape(x.Shape);
-        _key = DropoutKernels.MaskKey(tape.Seed, _layerId, tape.Step);
+        _key = DropoutKernels.MaskKey(tape.Pass.Seed, _layerId, tape.Pass.Step);
         _kernels.Forward(_key, Rate, x.View, _y.View);
         _x = x;
         tape.Record(this, x, _y);

@@ -61,8 +61,8 @@ public sealed class MaxPool2d : ILayer, IDisposable
             _argmax = _device.Accelerator.Allocate1D<int>(_y.Length);
         }
 
-        _activeRate = tape.Training ? DropoutRate : 0f;
-        _key = _activeRate > 0f ? DropoutKernels.MaskKey(tape.Seed, _dropoutId, tape.Step) : 0u;
+        _activeRate = tape.Pass.IsTraining ? DropoutRate : 0f;
+        _key = _activeRate > 0f ? DropoutKernels.MaskKey(tape.Pass.Seed, _dropoutId, tape.Pass.Step) : 0u;
         _kernels.Forward(x.Shape.N * x.Shape.C, x.Shape.H, x.Shape.W, x.View, _y.View, Argmax, _key, _activeRate);
         _x = x;
         tape.Record(this, x, _y);

@@ -109,7 +109,7 @@ public sealed class ParameterStore : IDisposable
         for (int index = 0; index < _all.Count; index++)
         {
             var p = _all[index];
-            long start = (p.Trainable ? 0 : TrainableCount) + p.Offset;
+            long start = FlatOffset(p);
             double limit = p.InitKind == Init.GlorotUniform ? Math.Sqrt(6.0 / (p.FanIn + p.FanOut)) : 0;
             for (int i = 0; i < p.Count; i++)
             {
@@ -124,6 +124,9 @@ public sealed class ParameterStore : IDisposable
 
         return all;
     }
+
+    /// <summary>Where <paramref name="p"/> starts in the flat layout of <see cref="Download"/>/<see cref="Upload"/> (trainables first, then state).</summary>
+    public long FlatOffset(Parameter p) => (p.Trainable ? 0 : TrainableCount) + p.Offset;
 
     /// <summary>Host copy of every value: trainables first, then state (the layout of <see cref="Upload"/>).</summary>
     public float[] Download()

@@ -13,7 +13,8 @@ namespace IlgpuCnn.Training;
 /// [in, out], BN <c>moving_mean</c>/<c>moving_variance</c>, ...) and the architecture and width in
 /// <c>__metadata__</c>. A training checkpoint adds the AdamW moments (<c>optimizer.m</c>,
 /// <c>optimizer.v</c>, flat in parameter order), EarlyStopping's best weights, and the
-/// <see cref="TrainingState"/> as JSON. All writes are atomic (temp file, then rename).
+/// <see cref="TrainingState"/> and the run's options (<see cref="RunConfig"/>) as snake_case JSON.
+/// All writes are atomic (temp file, then rename).
 /// </summary>
 public static class Checkpoint
 {
@@ -21,6 +22,7 @@ public static class Checkpoint
     public const string WidthKey = "width";
     public const string ClassesKey = "classes";
     public const string StateKey = "training_state";
+    public const string OptionsKey = "run_options";
     public const string MomentsM = "optimizer.m";
     public const string MomentsV = "optimizer.v";
     public const string BestWeights = "early_stopping.best_weights";
@@ -28,8 +30,8 @@ public static class Checkpoint
     /// <summary>Writes the model's parameters.</summary>
     public static void SaveModel(string path, VggModel model) => SafeTensors.Write(path, ModelTensors(model), ModelMetadata(model));
 
-    /// <summary>Writes everything a resumed run needs.</summary>
-    public static void SaveTraining(string path, Trainer trainer)
+    /// <summary>Writes everything a resumed run needs, and the run's options when given.</summary>
+    public static void SaveTraining(string path, Trainer trainer, RunOptions? run = null)
     {
         var model = trainer.Model;
         var store = model.Store;
@@ -47,7 +49,12 @@ public static class Checkpoint
         }
 
         var meta = ModelMetadata(model);
-        meta[StateKey] = JsonSerializer.Serialize(trainer.GetState());
+        meta[StateKey] = JsonSerializer.Serialize(trainer.GetState(), RunConfig.Json);
+        if (run is not null)
+        {
+            meta[OptionsKey] = RunConfig.Serialize(run);
+        }
+
         SafeTensors.Write(path, tensors, meta);
     }
 
@@ -69,6 +76,13 @@ public static class Checkpoint
         }
     }
 
+    /// <summary>The run options a training checkpoint was written with (null when it holds none).</summary>
+    public static RunOptions? ReadRunOptions(string path)
+    {
+        var content = Read(path);
+        return content.Metadata.TryGetValue(OptionsKey, out var json) ? RunConfig.Deserialize(json, path) : null;
+    }
+
     /// <summary>Restores weights, moments, callback state and position into a trainer built with the same width.</summary>
     public static void LoadTraining(string path, Trainer trainer)
     {
@@ -76,7 +90,7 @@ public static class Checkpoint
         double width = ReadWidth(path, content);
         if (Math.Abs(width - trainer.Model.Width) > 1e-9)
         {
-            throw new UserError($"Checkpoint '{path}' is for --width {width.ToString(CultureInfo.InvariantCulture)}, but this run uses --width {trainer.Model.Width.ToString(CultureInfo.InvariantCulture)}; pass --width {width.ToString(CultureInfo.InvariantCulture)} to resume it.");
+            throw new UserError($"Checkpoint '{path}' is for a model of width {width.ToString(CultureInfo.InvariantCulture)}, but this model's width is {trainer.Model.Width.ToString(CultureInfo.InvariantCulture)}; build the model with width {width.ToString(CultureInfo.InvariantCulture)} to resume it.");
         }
 
         LoadParameters(path, content, trainer.Model);
@@ -95,7 +109,7 @@ public static class Checkpoint
         TrainingState state;
         try
         {
-            state = JsonSerializer.Deserialize<TrainingState>(json) ?? throw new JsonException("null");
+            state = JsonSerializer.Deserialize<TrainingState>(json, RunConfig.Json) ?? throw new JsonException("null");
         }
         catch (JsonException e)
         {
@@ -111,7 +125,7 @@ public static class Checkpoint
         var list = new List<NamedTensor>();
         foreach (var p in model.Store.All)
         {
-            long start = (p.Trainable ? 0 : model.Store.TrainableCount) + p.Offset;
+            long start = model.Store.FlatOffset(p);
             list.Add(NamedTensor.F32(p.Name, p.Dims.Select(d => (long)d).ToArray(), values.AsSpan((int)start, p.Count)));
         }
 
@@ -168,7 +182,7 @@ public static class Checkpoint
                 throw new UserError($"Tensor '{p.Name}' in '{path}' is {t.DType}, expected F32; use a checkpoint written by 'ilgpucnn train'.");
             }
 
-            long start = (p.Trainable ? 0 : store.TrainableCount) + p.Offset;
+            long start = store.FlatOffset(p);
             var floats = t.ToFloats();
             RequireFinite(path, p.Name, floats);
             floats.CopyTo(values, start);

@@ -33,7 +33,7 @@ public static class Evaluator
             int count = Math.Min(batchSize, data.Count - first);
             batch.EnsureShape(VggModel.InputShape(count));
             resident.Gather(first, count, batch.View, labels.View);
-            tape.Begin(training: false, 0, 0);
+            tape.Begin(ForwardPass.Inference);
             model.ForwardLoss(batch, labels.View, tape);
             model.Loss.Probabilities.View.CopyToCPU(probs.AsSpan(0, count * model.Classes));
             for (int s = 0; s < count; s++)
@@ -54,7 +54,7 @@ public static class Evaluator
         using var labels = device.Accelerator.Allocate1D<int>(count);
         labels.MemSetToZero();
         var tape = new GradientTape(device);
-        tape.Begin(training: false, 0, 0);
+        tape.Begin(ForwardPass.Inference);
         model.ForwardLoss(batch, labels.View, tape);
         return model.Loss.Probabilities.ToHost();
     }

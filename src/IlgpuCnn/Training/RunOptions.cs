@@ -1,16 +1,29 @@
+using IlgpuCnn.Device;
+using IlgpuCnn.Training.Callbacks;
+
 namespace IlgpuCnn.Training;
 
-/// <summary>A training run as the CLI asks for it: the recipe's options plus where things are.</summary>
+/// <summary>A whole training run: the recipe's options per concern, the device, and where outputs go.</summary>
 public sealed record RunOptions
 {
     public TrainingOptions Training { get; init; } = new();
 
-    /// <summary>--data (null: ILGPUCNN_DATA, then the user cache).</summary>
-    public string? DataDirectory { get; init; }
+    public CallbackOptions Callbacks { get; init; } = new();
 
-    /// <summary>--out (null: runs/&lt;UTC timestamp&gt;).</summary>
+    public DataOptions Data { get; init; } = new();
+
+    public DeviceKind Device { get; init; } = DeviceKind.Auto;
+
+    /// <summary>Run folder (null: runs/&lt;UTC timestamp&gt;).</summary>
     public string? OutputDirectory { get; init; }
 
-    /// <summary>--resume: a checkpoint.safetensors to continue.</summary>
+    /// <summary>A checkpoint.safetensors to continue.</summary>
     public string? Resume { get; init; }
+
+    /// <summary>Validates every part once (<see cref="OptionException"/>).</summary>
+    public void Validate()
+    {
+        Training.Validate();
+        Data.Validate();
+    }
 }

@@ -56,7 +56,7 @@ public static class Throughput
         void Step(int i)
         {
             augmentation.Apply(raw.View, input.View, batchSize, seed, 0, i);
-            tape.Begin(true, seed, optimizer.Iterations);
+            tape.Begin(ForwardPass.Training(seed, optimizer.Iterations));
             var loss = model.ForwardLoss(input, labels.View, tape);
             tape.Backward(loss);
             optimizer.Step();
@@ -81,7 +81,7 @@ public static class Throughput
         clock.Restart();
         for (int i = 0; i < steps; i++)
         {
-            tape.Begin(false, seed, 0);
+            tape.Begin(ForwardPass.Inference);
             model.ForwardLoss(raw, labels.View, tape);
         }
 
@@ -111,7 +111,7 @@ public static class Throughput
         for (int s = 0; s < steps; s++)
         {
             augmentMs += Time(() => augmentation.Apply(raw.View, input.View, raw.Shape.N, seed, 1, s));
-            tape.Begin(true, seed, optimizer.Iterations);
+            tape.Begin(ForwardPass.Training(seed, optimizer.Iterations));
             var x = input;
             foreach (var layer in model.Network.Layers)
             {

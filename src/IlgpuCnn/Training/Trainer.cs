@@ -11,15 +11,16 @@ using IlgpuCnn.Training.Callbacks;
 namespace IlgpuCnn.Training;
 
 /// <summary>
-/// Keras' <c>fit</c> for the recipe. Each epoch: reshuffle the training part, and per batch of 64
-/// gather → augment → forward → loss → backward → AdamW, all on the device; then validate in
-/// inference mode and run the callbacks (EarlyStopping, ReduceLROnPlateau, History, and any the
-/// user adds). Buffers are allocated here once; a step allocates nothing and synchronises only
-/// when the progress bar asks for the running metrics (a few times a second).
+/// Keras' <c>fit</c> for the recipe. Each epoch: reshuffle the training part, and per batch
+/// (<see cref="TrainingOptions.BatchSize"/>) gather → augment → forward → loss → backward → AdamW,
+/// all on the device; then validate in inference mode and run the callbacks (EarlyStopping,
+/// ReduceLROnPlateau, History, and any the caller adds). Buffers are allocated here once; a step
+/// allocates nothing and synchronises only when the progress bar asks for the running metrics
+/// (a few times a second).
 /// </summary>
 public sealed class Trainer : ITrainingControl, IDisposable
 {
-    private readonly ComputeDevice _device;
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
     private readonly VggModel _model;
     private readonly TrainingOptions _options;
     private readonly DataSplit _split;
@@ -33,18 +34,13 @@ public sealed class Trainer : ITrainingControl, IDisposable
     private readonly GradientTape _tape;
     private readonly AdamW _optimizer;
     private readonly List<ICallback> _callbacks;
-    private int _startEpoch;
-    private int _startBatch;
-    private (double Loss, double Correct) _startSums;
-    private bool _resumed;
-    private TrainingState? _pendingState;
+    private Resumption? _resume;
     private int _orderEpoch = -1; // the epoch whose shuffled order is on the device (-1: none)
-    private float[]? _pendingBestWeights;
 
-    public Trainer(ComputeDevice device, VggModel model, TrainingOptions options, CifarDataset trainRows, IEnumerable<ICallback>? extraCallbacks = null)
+    public Trainer(ComputeDevice device, VggModel model, TrainingOptions options, CifarDataset trainRows, IEnumerable<ICallback>? extraCallbacks = null, CallbackOptions? callbacks = null)
     {
         options.Validate();
-        _device = device;
+        callbacks ??= new CallbackOptions();
         _model = model;
         _options = options;
         _split = DataSplit.Create(trainRows.Count, options.ValidationSplit);
@@ -56,12 +52,11 @@ public sealed class Trainer : ITrainingControl, IDisposable
         _labels = device.Accelerator.Allocate1D<int>(options.BatchSize);
         _augmentation = Augmentation.For(device);
         _tape = new GradientTape(device);
-        _optimizer = new AdamW(device, model.Store, options.LearningRate, options.WeightDecay);
-        History = new History();
-        EarlyStopping = new EarlyStopping(EarlyStoppingOptions.Recipe);
-        ReduceLr = new ReduceLROnPlateau(ReduceLROnPlateauOptions.Recipe);
+        _optimizer = new AdamW(device, model.Store, options.Optimizer);
+        EarlyStopping = new EarlyStopping(callbacks.EarlyStopping);
+        ReduceLr = new ReduceLROnPlateau(callbacks.ReduceLr);
         _callbacks = [EarlyStopping, ReduceLr, History, .. extraCallbacks ?? []];
-        LearningRate = options.LearningRate;
+        LearningRate = options.Optimizer.LearningRate;
     }
 
     public TrainingOptions Options => _options;
@@ -70,7 +65,7 @@ public sealed class Trainer : ITrainingControl, IDisposable
 
     public AdamW Optimizer => _optimizer;
 
-    public History History { get; private set; }
+    public History History { get; } = new();
 
     public EarlyStopping EarlyStopping { get; }
 
@@ -84,15 +79,17 @@ public sealed class Trainer : ITrainingControl, IDisposable
 
     public bool StopTraining { get; set; }
 
-    /// <summary>Epochs completed so far (also after a resume).</summary>
+    /// <summary>Epochs completed so far (also after a resume); the next epoch to run.</summary>
     public int EpochsCompleted { get; private set; }
 
-    /// <summary>Batches done in the epoch in progress (non-zero only after an interruption).</summary>
+    /// <summary>Batches done in the epoch in progress (non-zero only after an interruption); the next batch to run.</summary>
     public int BatchesDoneInEpoch { get; private set; }
 
     public float[] CaptureWeights() => _model.Store.Download();
 
     public void RestoreWeights(float[] weights) => _model.Store.Upload(weights);
+
+    public void SaveCheckpoint(string path, RunOptions? run) => Checkpoint.SaveTraining(path, this, run);
 
     /// <summary>
     /// Trains until the epoch budget is spent, EarlyStopping stops, or <paramref name="cancel"/> fires
@@ -102,123 +99,23 @@ public sealed class Trainer : ITrainingControl, IDisposable
     public FitResult Fit(ITrainingReporter? reporter = null, CancellationToken cancel = default)
     {
         reporter ??= SilentReporter.Instance;
-        foreach (var cb in _callbacks)
+        BeginTraining();
+        var seconds = new List<double>();
+        for (int epoch = EpochsCompleted; epoch < _options.Epochs && !StopTraining; epoch++)
         {
-            cb.OnTrainBegin(this);
+            var run = new EpochRun(epoch, BatchesDoneInEpoch, reporter);
+            if (cancel.IsCancellationRequested || !RunEpoch(run, cancel))
+            {
+                return new FitResult(History, EpochsCompleted, 0, true, Mean(seconds));
+            }
+
+            var logs = Validate(run);
+            seconds.Add(run.Clock.Elapsed.TotalSeconds);
+            EndEpoch(run, logs);
         }
 
-        if (_resumed)
-        {
-            ApplyCallbackState();
-        }
-
-        int steps = StepsPerEpoch;
-        var perEpoch = new List<double>();
-        bool interrupted = false;
-        for (int epoch = _startEpoch; epoch < _options.Epochs && !StopTraining; epoch++)
-        {
-            if (cancel.IsCancellationRequested)
-            {
-                interrupted = true;
-                break;
-            }
-
-            foreach (var cb in _callbacks)
-            {
-                cb.OnEpochBegin(epoch, this);
-            }
-
-            _optimizer.LearningRate = LearningRate;
-            UseEpochOrder(epoch);
-            int firstBatch = epoch == _startEpoch ? _startBatch : 0;
-            if (firstBatch > 0)
-            {
-                _model.Loss.SetMetrics(_startSums.Loss, _startSums.Correct);
-            }
-            else
-            {
-                _model.Loss.ResetMetrics();
-            }
-
-            reporter.PhaseChanged(TrainingPhase.Training);
-            reporter.EpochStarted(epoch + 1, _options.Epochs, steps);
-            var clock = Stopwatch.StartNew();
-            var lastReport = TimeSpan.Zero;
-            for (int b = firstBatch; b < steps; b++)
-            {
-                TrainStep(epoch, b);
-                BatchesDoneInEpoch = b + 1;
-                if (cancel.IsCancellationRequested && b + 1 < steps)
-                {
-                    // Never leave a diverged step's weights in the interruption checkpoint.
-                    NonFiniteGuard.CheckTraining(_model.Loss.ReadMetrics().LossSum, _model.Loss.FiniteBatches, epoch, firstBatch);
-                    interrupted = true;
-                    break;
-                }
-
-                if (clock.Elapsed - lastReport > TimeSpan.FromMilliseconds(250) || b + 1 == steps)
-                {
-                    lastReport = clock.Elapsed;
-                    var (lossSum, correct) = _model.Loss.ReadMetrics();
-                    NonFiniteGuard.CheckTraining(lossSum, _model.Loss.FiniteBatches, epoch, firstBatch);
-                    int seen = Math.Min((b + 1) * _options.BatchSize, _split.TrainCount);
-                    reporter.StepProgress(b + 1, steps, clock.Elapsed, correct / seen, lossSum / seen);
-                }
-            }
-
-            if (interrupted)
-            {
-                break;
-            }
-
-            var (trainLoss, trainCorrect) = _model.Loss.ReadMetrics();
-            NonFiniteGuard.CheckTraining(trainLoss, _model.Loss.FiniteBatches, epoch, firstBatch);
-            reporter.PhaseChanged(TrainingPhase.Validation);
-            var (valLoss, valAccuracy) = Evaluate(_validationOrder);
-            clock.Stop();
-            double loss = trainLoss / _split.TrainCount;
-            NonFiniteGuard.CheckValidation(valLoss, epoch);
-
-            var logs = EpochLogs.Create(trainCorrect / _split.TrainCount, loss, valAccuracy, valLoss, LearningRate);
-            perEpoch.Add(clock.Elapsed.TotalSeconds);
-            EpochsCompleted = epoch + 1;
-            BatchesDoneInEpoch = 0;
-            reporter.EpochEnded(epoch + 1, steps, steps - firstBatch, logs, clock.Elapsed);
-            double lrBefore = LearningRate;
-            foreach (var cb in _callbacks)
-            {
-                cb.OnEpochEnd(epoch, logs, this);
-            }
-
-            if (LearningRate != lrBefore)
-            {
-                reporter.Message($"Epoch {epoch + 1}: ReduceLROnPlateau reducing learning rate to {LearningRate:G6}.");
-            }
-        }
-
-        _startBatch = 0;
-        _startEpoch = EpochsCompleted;
-        int bestEpoch = 0;
-        if (!interrupted)
-        {
-            foreach (var cb in _callbacks)
-            {
-                cb.OnTrainEnd(this);
-            }
-
-            if (EarlyStopping.StoppedEpoch > 0)
-            {
-                reporter.Message($"Epoch {EarlyStopping.StoppedEpoch + 1}: early stopping");
-            }
-
-            if (EarlyStopping.BestWeights is not null)
-            {
-                bestEpoch = EarlyStopping.BestEpoch + 1;
-                reporter.Message($"Restoring model weights from the end of the best epoch: {bestEpoch}.");
-            }
-        }
-
-        return new FitResult(History, EpochsCompleted, bestEpoch, interrupted, perEpoch.Count > 0 ? perEpoch.Average() : 0);
+        int bestEpoch = EndTraining(reporter);
+        return new FitResult(History, EpochsCompleted, bestEpoch, false, Mean(seconds));
     }
 
     /// <summary>
@@ -243,10 +140,188 @@ public sealed class Trainer : ITrainingControl, IDisposable
             _augmentation.Apply(_raw.View, _input.View, count, _options.Seed, epoch, batch);
         }
 
-        _tape.Begin(training: true, _options.Seed, _optimizer.Iterations);
+        _tape.Begin(ForwardPass.Training(_options.Seed, _optimizer.Iterations));
         var loss = _model.ForwardLoss(input, _labels.View, _tape);
         _tape.Backward(loss); // gradients are zero: the previous AdamW step consumed them
         _optimizer.Step();
+    }
+
+    /// <summary>The resumable state (tensors are saved separately by <see cref="Checkpoint"/>).</summary>
+    public TrainingState GetState()
+    {
+        var (lossSum, correct) = BatchesDoneInEpoch > 0 ? _model.Loss.ReadMetrics() : (0, 0);
+        return new TrainingState
+        {
+            EpochsCompleted = EpochsCompleted,
+            BatchesDoneInEpoch = BatchesDoneInEpoch,
+            Iterations = _optimizer.Iterations,
+            LearningRate = LearningRate,
+            LossSum = lossSum,
+            CorrectSum = correct,
+            EarlyStopping = EarlyStopping.GetState(),
+            ReduceLr = ReduceLr.GetState(),
+            History = History.Names.ToDictionary(n => n, n => History[n].ToList()),
+            StopTraining = StopTraining,
+        };
+    }
+
+    /// <summary>Continues from a saved state: the next <see cref="Fit"/> picks up where it stopped.</summary>
+    public void SetState(TrainingState state, float[]? bestWeights)
+    {
+        EpochsCompleted = state.EpochsCompleted;
+        BatchesDoneInEpoch = state.BatchesDoneInEpoch;
+        _optimizer.Iterations = state.Iterations;
+        LearningRate = state.LearningRate;
+        StopTraining = state.StopTraining;
+        if (state.BatchesDoneInEpoch > 0)
+        {
+            _model.Loss.SetMetrics(state.LossSum, state.CorrectSum);
+        }
+
+        // The callbacks take their part after OnTrainBegin has reset them (Fit → BeginTraining).
+        _resume = new Resumption(state, bestWeights);
+    }
+
+    public void Dispose()
+    {
+        _labels.Dispose();
+        _input.Dispose();
+        _raw.Dispose();
+        _data.Dispose();
+    }
+
+    private static double Mean(List<double> values) => values.Count > 0 ? values.Average() : 0;
+
+    /// <summary>OnTrainBegin for every callback, then the counters of a resumed run put back.</summary>
+    private void BeginTraining()
+    {
+        foreach (var cb in _callbacks)
+        {
+            cb.OnTrainBegin(this);
+        }
+
+        if (_resume is { State: var state, BestWeights: var best })
+        {
+            History.Restore(state.History.Select(kv => new KeyValuePair<string, IReadOnlyList<double>>(kv.Key, kv.Value)));
+            if (state.EarlyStopping is not null)
+            {
+                EarlyStopping.SetState(state.EarlyStopping, best);
+            }
+
+            if (state.ReduceLr is not null)
+            {
+                ReduceLr.SetState(state.ReduceLr);
+            }
+
+            LearningRate = state.LearningRate;
+            StopTraining = state.StopTraining;
+            _resume = null;
+        }
+    }
+
+    /// <summary>The epoch's batches from <see cref="EpochRun.FirstBatch"/> on; false when cancelled before its last batch.</summary>
+    private bool RunEpoch(EpochRun run, CancellationToken cancel)
+    {
+        foreach (var cb in _callbacks)
+        {
+            cb.OnEpochBegin(run.Epoch, this);
+        }
+
+        _optimizer.LearningRate = LearningRate;
+        UseEpochOrder(run.Epoch);
+        if (run.FirstBatch == 0)
+        {
+            _model.Loss.ResetMetrics();
+        }
+
+        run.Reporter.PhaseChanged(TrainingPhase.Training);
+        run.Reporter.EpochStarted(run.Epoch + 1, _options.Epochs, StepsPerEpoch);
+        for (int b = run.FirstBatch; b < StepsPerEpoch; b++)
+        {
+            TrainStep(run.Epoch, b);
+            BatchesDoneInEpoch = b + 1;
+            if (cancel.IsCancellationRequested && b + 1 < StepsPerEpoch)
+            {
+                CheckTrainingLoss(run); // never leave a diverged step's weights in the interruption checkpoint
+                return false;
+            }
+
+            ReportProgress(run, b + 1);
+        }
+
+        return true;
+    }
+
+    /// <summary>The progress bar's running metrics, a few times a second and after the last batch.</summary>
+    private void ReportProgress(EpochRun run, int batchesDone)
+    {
+        if (run.Clock.Elapsed - run.LastReport <= ProgressInterval && batchesDone < StepsPerEpoch)
+        {
+            return;
+        }
+
+        run.LastReport = run.Clock.Elapsed;
+        var (lossSum, correct) = CheckTrainingLoss(run);
+        int seen = Math.Min(batchesDone * _options.BatchSize, _split.TrainCount);
+        run.Reporter.StepProgress(batchesDone, StepsPerEpoch, run.Clock.Elapsed, correct / seen, lossSum / seen);
+    }
+
+    private (double LossSum, double Correct) CheckTrainingLoss(EpochRun run)
+    {
+        var sums = _model.Loss.ReadMetrics();
+        NonFiniteGuard.CheckTraining(sums.LossSum, _model.Loss.FiniteBatches, run.Epoch, run.FirstBatch);
+        return sums;
+    }
+
+    /// <summary>The epoch's logs: training metrics over the epoch, validation metrics in inference mode.</summary>
+    private EpochLogs Validate(EpochRun run)
+    {
+        var (trainLoss, trainCorrect) = CheckTrainingLoss(run);
+        run.Reporter.PhaseChanged(TrainingPhase.Validation);
+        var (valLoss, valAccuracy) = Evaluate(_validationOrder);
+        run.Clock.Stop();
+        NonFiniteGuard.CheckValidation(valLoss, run.Epoch);
+        return EpochLogs.Create(trainCorrect / _split.TrainCount, trainLoss / _split.TrainCount, valAccuracy, valLoss, LearningRate);
+    }
+
+    /// <summary>The epoch line, then the callbacks (which may lower the learning rate or stop training).</summary>
+    private void EndEpoch(EpochRun run, EpochLogs logs)
+    {
+        EpochsCompleted = run.Epoch + 1;
+        BatchesDoneInEpoch = 0;
+        run.Reporter.EpochEnded(run.Epoch + 1, StepsPerEpoch, StepsPerEpoch - run.FirstBatch, logs, run.Clock.Elapsed);
+        double lrBefore = LearningRate;
+        foreach (var cb in _callbacks)
+        {
+            cb.OnEpochEnd(run.Epoch, logs, this);
+        }
+
+        if (LearningRate != lrBefore)
+        {
+            run.Reporter.Message($"Epoch {run.Epoch + 1}: ReduceLROnPlateau reducing learning rate to {LearningRate:G6}.");
+        }
+    }
+
+    /// <summary>OnTrainEnd for every callback and Keras' closing messages; returns the 1-based epoch whose weights were restored (0: none).</summary>
+    private int EndTraining(ITrainingReporter reporter)
+    {
+        foreach (var cb in _callbacks)
+        {
+            cb.OnTrainEnd(this);
+        }
+
+        if (EarlyStopping.StoppedEpoch > 0)
+        {
+            reporter.Message($"Epoch {EarlyStopping.StoppedEpoch + 1}: early stopping");
+        }
+
+        if (EarlyStopping.BestWeights is null)
+        {
+            return 0;
+        }
+
+        reporter.Message($"Restoring model weights from the end of the best epoch: {EarlyStopping.BestEpoch + 1}.");
+        return EarlyStopping.BestEpoch + 1;
     }
 
     /// <summary>Mean loss and accuracy over the given rows of the training file, in inference mode.</summary>
@@ -260,7 +335,7 @@ public sealed class Trainer : ITrainingControl, IDisposable
             int count = Math.Min(_options.BatchSize, rows.Length - first);
             _raw.EnsureShape(VggModel.InputShape(count));
             _data.Gather(first, count, _raw.View, _labels.View);
-            _tape.Begin(training: false, _options.Seed, _optimizer.Iterations);
+            _tape.Begin(ForwardPass.Inference);
             _model.ForwardLoss(_raw, _labels.View, _tape);
         }
 
@@ -278,70 +353,21 @@ public sealed class Trainer : ITrainingControl, IDisposable
         }
     }
 
-    /// <summary>The resumable state (tensors are saved separately by <see cref="Checkpoint"/>).</summary>
-    public TrainingState GetState()
+    /// <summary>A checkpoint's state waiting for <see cref="BeginTraining"/> to hand the callbacks their part.</summary>
+    private sealed record Resumption(TrainingState State, float[]? BestWeights);
+
+    /// <summary>One epoch in progress: where it started, its clock and its reporter.</summary>
+    private sealed class EpochRun(int epoch, int firstBatch, ITrainingReporter reporter)
     {
-        var (lossSum, correct) = BatchesDoneInEpoch > 0 ? _model.Loss.ReadMetrics() : (0, 0);
-        return new TrainingState
-        {
-            EpochsCompleted = EpochsCompleted,
-            BatchesDoneInEpoch = BatchesDoneInEpoch,
-            Iterations = _optimizer.Iterations,
-            LearningRate = LearningRate,
-            Seed = _options.Seed,
-            Width = _options.Width,
-            LossSum = lossSum,
-            CorrectSum = correct,
-            EarlyStopping = EarlyStopping.GetState(),
-            ReduceLr = ReduceLr.GetState(),
-            History = History.Names.ToDictionary(n => n, n => History[n].ToList()),
-            StopTraining = StopTraining,
-        };
-    }
+        public int Epoch { get; } = epoch;
 
-    /// <summary>Continues from a saved state: the next <see cref="Fit"/> picks up where it stopped.</summary>
-    public void SetState(TrainingState state, float[]? bestWeights)
-    {
-        EpochsCompleted = state.EpochsCompleted;
-        BatchesDoneInEpoch = state.BatchesDoneInEpoch;
-        _startEpoch = state.EpochsCompleted;
-        _startBatch = state.BatchesDoneInEpoch;
-        _startSums = (state.LossSum, state.CorrectSum);
-        _optimizer.Iterations = state.Iterations;
-        LearningRate = state.LearningRate;
-        _optimizer.LearningRate = state.LearningRate;
-        StopTraining = state.StopTraining;
-        _pendingState = state;
-        _pendingBestWeights = bestWeights;
-        _resumed = true;
-    }
+        /// <summary>The first batch this call runs (non-zero when a resumed or interrupted epoch continues).</summary>
+        public int FirstBatch { get; } = firstBatch;
 
-    private void ApplyCallbackState()
-    {
-        var state = _pendingState!;
-        History = new History(state.History.Select(kv => new KeyValuePair<string, IReadOnlyList<double>>(kv.Key, kv.Value)));
-        int at = _callbacks.FindIndex(c => c is History);
-        _callbacks[at] = History;
-        if (state.EarlyStopping is not null)
-        {
-            EarlyStopping.SetState(state.EarlyStopping, _pendingBestWeights);
-        }
+        public ITrainingReporter Reporter { get; } = reporter;
 
-        if (state.ReduceLr is not null)
-        {
-            ReduceLr.SetState(state.ReduceLr);
-        }
+        public Stopwatch Clock { get; } = Stopwatch.StartNew();
 
-        LearningRate = state.LearningRate;
-        StopTraining = state.StopTraining;
-        _resumed = false;
-    }
-
-    public void Dispose()
-    {
-        _labels.Dispose();
-        _input.Dispose();
-        _raw.Dispose();
-        _data.Dispose();
+        public TimeSpan LastReport { get; set; }
     }
 }

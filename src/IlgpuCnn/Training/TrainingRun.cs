@@ -20,77 +20,97 @@ public static class TrainingRun
     /// <summary>Runs and returns the run folder; an interrupted run leaves a resumable checkpoint there.</summary>
     public static RunOutcome Execute(RunOptions run, ITrainingReporter reporter, CancellationToken cancel = default, Action<string, long, long?>? downloadProgress = null)
     {
-        var options = run.Training;
-        options.Validate();
-        if (run.Resume is not null && !File.Exists(run.Resume))
-        {
-            throw new UserError($"Checkpoint '{run.Resume}' does not exist; pass the checkpoint.safetensors of an earlier run to --resume.");
-        }
-
-        var location = DataLocator.Resolve(run.DataDirectory);
-        reporter.PhaseChanged(TrainingPhase.Download);
-        CifarFiles.Ensure(location, downloadProgress, cancel: cancel);
-        reporter.PhaseChanged(TrainingPhase.Preparing);
-        var train = CifarParquetReader.Read(location.TrainFile, options.TrainLimit);
-        var test = CifarParquetReader.Read(location.TestFile, options.TestLimit);
-        if (train.Count < 2)
-        {
-            throw new UserError($"'{location.TrainFile}' has {train.Count} rows; training needs at least 2.");
-        }
-
+        run.Validate();
+        var (location, train, test) = ReadData(run, reporter, downloadProgress, cancel);
         string outDir = run.OutputDirectory ?? RunFiles.DefaultDirectory();
         Directory.CreateDirectory(outDir);
-        using var device = ComputeDevice.Create(options.Device);
+        using var device = ComputeDevice.Create(run.Device);
         reporter.Message($"Device: {device.Name}. Data: {location.Directory} ({train.Count:N0} training rows, {test.Count:N0} test rows). Run folder: {outDir}");
-        using var model = VggModel.Create(device, options.Width, options.Seed);
+        using var model = VggModel.Create(device, run.Training.Width, run.Training.Seed);
         string checkpointPath = Path.Combine(outDir, RunFiles.Checkpoint);
-        Trainer? trainerRef = null;
-        using var trainer = new Trainer(device, model, options, train, [new CheckpointCallback(checkpointPath, () => trainerRef!)]);
-        trainerRef = trainer;
+        using var trainer = new Trainer(device, model, run.Training, train, [new CheckpointCallback(checkpointPath, run)], run.Callbacks);
         if (run.Resume is not null)
         {
             Checkpoint.LoadTraining(run.Resume, trainer);
             reporter.Message($"Resuming '{run.Resume}' after epoch {trainer.EpochsCompleted}" + (trainer.BatchesDoneInEpoch > 0 ? $" and {trainer.BatchesDoneInEpoch} steps of epoch {trainer.EpochsCompleted + 1}." : "."));
         }
 
-        WriteConfig(Path.Combine(outDir, RunFiles.Config), run, device, location, train.Count, test.Count);
-        using (var preview = AugmentationPreview.Render(device, train, AugmentationPreview.PickIndices(trainer.Split.TrainCount, options.Seed), options.Seed))
-        {
-            AugmentationPreview.Save(preview, Path.Combine(outDir, RunFiles.Augmentation));
-        }
-
-        FitResult fit;
-        try
-        {
-            fit = trainer.Fit(reporter, cancel);
-        }
-        catch (TrainingDivergedException e)
-        {
-            throw new UserError(DivergedReport(e, outDir, trainer, model), e);
-        }
-
+        var environment = new RunEnvironment(device.Name, location.Directory, train.Count, test.Count, BuildInfo.Commit, DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+        RunConfig.Write(Path.Combine(outDir, RunFiles.Config), run, environment);
+        WritePreview(outDir, device, train, trainer);
+        var fit = Fit(trainer, reporter, cancel, outDir);
         if (fit.Interrupted)
         {
-            Checkpoint.SaveTraining(checkpointPath, trainer);
+            trainer.SaveCheckpoint(checkpointPath, run);
             return new RunOutcome(outDir, fit, null, TrainingPhase.Training);
         }
 
+        try
+        {
+            return new RunOutcome(outDir, fit, WriteResults(outDir, trainer, fit, test, reporter, cancel), null);
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            return new RunOutcome(outDir, fit, null, TrainingPhase.FinalEvaluation);
+        }
+    }
+
+    /// <summary>Finds (or downloads) the data and reads the rows the options ask for.</summary>
+    private static (DataLocation Location, CifarDataset Train, CifarDataset Test) ReadData(RunOptions run, ITrainingReporter reporter, Action<string, long, long?>? downloadProgress, CancellationToken cancel)
+    {
+        if (run.Resume is not null && !File.Exists(run.Resume))
+        {
+            throw new UserError($"Checkpoint '{run.Resume}' does not exist; pass the checkpoint.safetensors of an earlier run to --resume.");
+        }
+
+        var location = DataLocator.Resolve(run.Data.Directory);
+        reporter.PhaseChanged(TrainingPhase.Download);
+        CifarFiles.Ensure(location, downloadProgress, cancel: cancel);
+        reporter.PhaseChanged(TrainingPhase.Preparing);
+        var train = CifarParquetReader.Read(location.TrainFile, run.Data.TrainLimit);
+        var test = CifarParquetReader.Read(location.TestFile, run.Data.TestLimit);
+        if (train.Count < 2)
+        {
+            throw new UserError($"'{location.TrainFile}' has {train.Count} rows; training needs at least 2.");
+        }
+
+        return (location, train, test);
+    }
+
+    private static void WritePreview(string outDir, ComputeDevice device, CifarDataset train, Trainer trainer)
+    {
+        uint seed = trainer.Options.Seed;
+        using var preview = AugmentationPreview.Render(device, train, AugmentationPreview.PickIndices(trainer.Split.TrainCount, seed), seed);
+        AugmentationPreview.Save(preview, Path.Combine(outDir, RunFiles.Augmentation));
+    }
+
+    /// <summary>Fits; a diverged run becomes one sentence saying what was kept.</summary>
+    private static FitResult Fit(Trainer trainer, ITrainingReporter reporter, CancellationToken cancel, string outDir)
+    {
+        try
+        {
+            return trainer.Fit(reporter, cancel);
+        }
+        catch (TrainingDivergedException e)
+        {
+            throw new UserError(DivergedReport(e, outDir, trainer, trainer.Model), e);
+        }
+    }
+
+    /// <summary>
+    /// The model, history files, curves, then the test-set evaluation (which <paramref name="cancel"/>
+    /// stops between batches), metrics and model.onnx of a finished run.
+    /// </summary>
+    private static EvaluationResult WriteResults(string outDir, Trainer trainer, FitResult fit, CifarDataset test, ITrainingReporter reporter, CancellationToken cancel)
+    {
+        var model = trainer.Model;
         Checkpoint.SaveModel(Path.Combine(outDir, RunFiles.Model), model);
         HistoryFiles.WriteCsv(Path.Combine(outDir, RunFiles.HistoryCsv), fit.History);
         HistoryFiles.WriteJson(Path.Combine(outDir, RunFiles.HistoryJson), fit.History);
         TrainingCurvesPlot.Save(Path.Combine(outDir, RunFiles.Curves), fit.History);
         reporter.PhaseChanged(TrainingPhase.FinalEvaluation);
         reporter.Message($"Evaluating on the test split ({test.Count:N0} images).");
-        EvaluationResult evaluation;
-        try
-        {
-            evaluation = WriteEvaluation(outDir, model, test, options.BatchSize, cancel);
-        }
-        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
-        {
-            return new RunOutcome(outDir, fit, null, TrainingPhase.FinalEvaluation);
-        }
-
+        var evaluation = WriteEvaluation(outDir, model, test, trainer.Options.BatchSize, cancel);
         var metrics = new JsonObject
         {
             ["test_accuracy"] = evaluation.Accuracy,
@@ -98,14 +118,14 @@ public static class TrainingRun
             ["best_epoch"] = fit.BestEpoch,
             ["epochs_run"] = fit.EpochsRun,
             ["seconds_per_epoch"] = Math.Round(fit.SecondsPerEpoch, 3),
-            ["device"] = device.Name,
+            ["device"] = model.Device.Name,
             ["train_rows"] = trainer.Split.TrainCount,
             ["validation_rows"] = trainer.Split.ValidationCount,
             ["test_rows"] = test.Count,
         };
         AtomicFile.WriteText(Path.Combine(outDir, RunFiles.Metrics), metrics.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
         OnnxExport.Write(Path.Combine(outDir, RunFiles.Onnx), model, new OnnxModelFacts(evaluation.Accuracy, test.Count, BuildInfo.Commit));
-        return new RunOutcome(outDir, fit, evaluation, null);
+        return evaluation;
     }
 
     /// <summary>
@@ -146,35 +166,6 @@ public static class TrainingRun
         }
 
         return $"{e.Message.TrimEnd('.')}; {kept}.";
-    }
-
-    private static void WriteConfig(string path, RunOptions run, ComputeDevice device, DataLocation location, int trainRows, int testRows)
-    {
-        var o = run.Training;
-        var config = new JsonObject
-        {
-            ["epochs"] = o.Epochs,
-            ["batch_size"] = o.BatchSize,
-            ["learning_rate"] = o.LearningRate,
-            ["weight_decay"] = o.WeightDecay,
-            ["validation_split"] = o.ValidationSplit,
-            ["seed"] = o.Seed,
-            ["width"] = o.Width,
-            ["train_limit"] = o.TrainLimit,
-            ["test_limit"] = o.TestLimit,
-            ["augment"] = o.Augment,
-            ["device"] = device.Name,
-            ["device_option"] = o.Device.ToString().ToLowerInvariant(),
-            ["data"] = location.Directory,
-            ["train_rows"] = trainRows,
-            ["test_rows"] = testRows,
-            ["resume"] = run.Resume,
-            ["optimizer"] = "AdamW(beta_1=0.9, beta_2=0.999, epsilon=1e-7)",
-            ["callbacks"] = "EarlyStopping(val_loss, patience=10, restore_best_weights), ReduceLROnPlateau(val_loss, factor=0.5, patience=5, min_lr=1e-5, min_delta=1e-4)",
-            ["commit"] = BuildInfo.Commit,
-            ["started_utc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
-        };
-        AtomicFile.WriteText(path, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
     }
 }
 

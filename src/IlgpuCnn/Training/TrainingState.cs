@@ -19,10 +19,6 @@ public sealed record TrainingState
 
     public double LearningRate { get; init; }
 
-    public uint Seed { get; init; }
-
-    public double Width { get; init; }
-
     public double LossSum { get; init; }
 
     public double CorrectSum { get; init; }

@@ -16,11 +16,11 @@ public sealed class GradientTapeTests(DeviceFixture fx)
         using var x = Tensor.FromHost(device, new Shape(1, 2, 3, 4), new TestRandom().Floats(24), requiresGrad: true);
         var tape = new GradientTape(device);
 
-        tape.Begin(training: true, 0, 0);
+        tape.Begin(ForwardPass.Training(0, 0));
         relu.Forward(x, tape);
         Assert.Equal(1, tape.Count);
 
-        tape.Begin(training: true, 0, 0);
+        tape.Begin(ForwardPass.Training(0, 0));
         using (tape.NoGrad())
         {
             relu.Forward(x, tape);
@@ -30,7 +30,7 @@ public sealed class GradientTapeTests(DeviceFixture fx)
         Assert.Equal(0, tape.Count);
         Assert.True(tape.Recording);
 
-        tape.Begin(training: false, 0, 0);
+        tape.Begin(ForwardPass.Inference);
         relu.Forward(x, tape);
         Assert.Equal(0, tape.Count);
         var e = Assert.Throws<InvalidOperationException>(() => tape.Backward(x, new float[24]));
@@ -49,7 +49,7 @@ public sealed class GradientTapeTests(DeviceFixture fx)
         var g = rng.Floats(30);
         using var x = Tensor.FromHost(device, new Shape(2, 3, 5, 1), values, requiresGrad: true);
         var tape = new GradientTape(device);
-        tape.Begin(training: true, 0, 0);
+        tape.Begin(ForwardPass.Training(0, 0));
         var y = second.Forward(first.Forward(x, tape), tape);
         x.Grad.MemSetToZero();
         tape.Backward(y, g);

@@ -363,6 +363,15 @@ public sealed class ElementwiseKernelsTests
     }
 
     [Fact]
+    public void AdamWOneMinusBetaIsComputedInDoubleAsKerasDoes()
+    {
+        var s = new AdamWStep(1e-3, 0.003, 0.9, 0.999, 1e-7, 1);
+        Assert.Equal((float)(1 - 0.999), s.OneMinusBeta2);
+        Assert.Equal((float)(1 - 0.9), s.OneMinusBeta1);
+        Assert.NotEqual(1f - 0.999f, s.OneMinusBeta2); // float32 arithmetic would give 0.99987e-3
+    }
+
+    [Fact]
     public void AdamWMatchesHandComputedStepsOverSeveralIterations()
     {
         var rng = new TestRandom();

@@ -1,5 +1,6 @@
 using ILGPU;
 using ILGPU.Runtime;
+using IlgpuCnn.Autograd;
 using IlgpuCnn.Device;
 using IlgpuCnn.Kernels;
 using IlgpuCnn.Layers;
@@ -58,7 +59,7 @@ public sealed class NonFiniteKernelsTests
             foreach (var logits in new[] { good, good, bad, good })
             {
                 z.Upload(logits);
-                tape.Begin(training: false, 0, 0);
+                tape.Begin(ForwardPass.Inference);
                 loss.Forward(z, labels.View, tape);
             }
 

@@ -53,7 +53,7 @@ public sealed class FusedLayersTests
 
         using var x = Tensor.FromHost(device, shape, rng.Floats(shape.Length, -2f, 2f), requiresGrad: true);
         var tape = new GradientTape(device);
-        tape.Begin(true, 9, 4);
+        tape.Begin(ForwardPass.Training(9, 4));
         var y = net.Forward(x, tape);
         var r = rng.Floats(y.Length);
         x.Grad.MemSetToZero();

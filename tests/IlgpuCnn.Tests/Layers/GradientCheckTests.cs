@@ -73,7 +73,7 @@ public sealed class GradientCheckTests
         using var logits = Tensor.FromHost(device, new Shape(n, k, 1, 1), z, requiresGrad: true);
         using var lab = device.Accelerator.Allocate1D<int>(labels);
         var tape = new GradientTape(device);
-        tape.Begin(true, 1, 0);
+        tape.Begin(ForwardPass.Training(1, 0));
         var l = loss.Forward(logits, lab.View, tape);
         logits.Grad.MemSetToZero();
         tape.Backward(l);
@@ -85,7 +85,7 @@ public sealed class GradientCheckTests
             {
                 z[i] = v;
                 logits.Upload(z);
-                tape.Begin(true, 1, 0);
+                tape.Begin(ForwardPass.Training(1, 0));
                 return loss.Forward(logits, lab.View, tape).ToHost()[0];
             }
 
@@ -130,7 +130,7 @@ public sealed class GradientCheckTests
 
         using var tx = Tensor.FromHost(device, input, x, requiresGrad: true);
         var tape = new GradientTape(device);
-        tape.Begin(true, 7, 3);
+        tape.Begin(ForwardPass.Training(7, 3));
         var y = layer.Forward(tx, tape);
         var r = rng.Floats(y.Length);
         tx.Grad.MemSetToZero();
@@ -142,7 +142,7 @@ public sealed class GradientCheckTests
 
         double Loss()
         {
-            tape.Begin(true, 7, 3);
+            tape.Begin(ForwardPass.Training(7, 3));
             var yy = layer.Forward(tx, tape).ToHost();
             double sum = 0;
             for (int i = 0; i < yy.Length; i++)

@@ -41,7 +41,7 @@ public sealed class TinyNetworkTrainingTests
         var net = new Sequential("tiny", layers);
         store.Materialize(device, (uint)rng.Seed);
         using var loss = new SoftmaxCrossEntropy(device, classes);
-        var optimizer = new AdamW(device, store, learningRate: 3e-3);
+        var optimizer = new AdamW(device, store, new AdamWOptions { LearningRate = 3e-3 });
         var tape = new GradientTape(device);
         using var images = Tensor.Allocate(device, new Shape(batch, 3, size, size), false);
         using var labels = device.Accelerator.Allocate1D<int>(batch);
@@ -63,7 +63,7 @@ public sealed class TinyNetworkTrainingTests
 
             images.Upload(x);
             labels.View.CopyFromCPU(y);
-            tape.Begin(true, 1, step);
+            tape.Begin(ForwardPass.Training(1, step));
             var l = loss.Forward(net.Forward(images, tape), labels.View, tape);
             store.ZeroGrad();
             tape.Backward(l);

@@ -30,7 +30,7 @@ public sealed class VggModelTests
         var values = model.Store.Download();
         foreach (var p in model.Store.All)
         {
-            long start = (p.Trainable ? 0 : model.Store.TrainableCount) + p.Offset;
+            long start = model.Store.FlatOffset(p);
             var v = values.AsSpan((int)start, p.Count).ToArray();
             if (p.Name.EndsWith(".kernel", StringComparison.Ordinal))
             {

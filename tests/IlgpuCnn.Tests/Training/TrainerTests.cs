@@ -195,7 +195,7 @@ public sealed class TrainerTests : IDisposable
         using var other = VggModel.Create(_fx.Device, 0.25, 3);
         using var t2 = new Trainer(_fx.Device, other, Options(1) with { Width = 0.25 }, data);
         var e = Assert.Throws<UserError>(() => Checkpoint.LoadTraining(checkpoint, t2));
-        Assert.Contains("--width 0.125", e.Message);
+        Assert.Contains("width 0.125", e.Message);
 
         var loaded = Checkpoint.LoadModel(checkpoint, _fx.Device);
         Assert.Equal(Width, loaded.Width);

@@ -14,9 +14,15 @@ public sealed class History : ICallback
     public History() { }
 
     /// <summary>Starts from earlier epochs (e.g. read from history.json when resuming), numbered 0..n-1.</summary>
-    public History(IEnumerable<KeyValuePair<string, IReadOnlyList<double>>> previous)
+    public History(IEnumerable<KeyValuePair<string, IReadOnlyList<double>>> previous) => Restore(previous);
+
+    /// <summary>Replaces everything recorded with earlier epochs (a resumed run's), numbered 0..n-1.</summary>
+    public void Restore(IEnumerable<KeyValuePair<string, IReadOnlyList<double>>> previous)
     {
         ArgumentNullException.ThrowIfNull(previous);
+        _names.Clear();
+        _values.Clear();
+        _epochs.Clear();
         int epochs = 0;
         foreach (var (name, values) in previous)
         {

@@ -17,4 +17,7 @@ public interface ITrainingControl
 
     /// <summary>Puts back model state previously returned by <see cref="CaptureWeights"/>.</summary>
     void RestoreWeights(float[] weights);
+
+    /// <summary>Writes everything a resumed run needs to <paramref name="path"/>, with the run's options when given.</summary>
+    void SaveCheckpoint(string path, RunOptions? run);
 }

@@ -101,7 +101,7 @@ public static class OnnxExport
 
     /// <summary>
     /// The facts of the run a checkpoint came from, read from its run folder: the commit from
-    /// config.json, and — only for the run's model.safetensors, whose weights were the ones
+    /// config.json's environment, and — only for the run's model.safetensors, whose weights were the ones
     /// evaluated — test accuracy and rows from metrics.json. Whatever is missing or unreadable is null.
     /// </summary>
     public static OnnxModelFacts RunFacts(string checkpointPath)
@@ -113,7 +113,7 @@ public static class OnnxExport
         return new OnnxModelFacts(
             Number(metrics, "test_accuracy"),
             Number(metrics, "test_rows") is { } rows ? (int)rows : null,
-            Text(config, "commit"));
+            Text(config?[RunConfig.EnvironmentKey] as JsonObject, "commit"));
     }
 
     private static (string Output, int Rank) AddLayer(OnnxGraphBuilder builder, ILayer layer, string x, int rank, Func<Tensors.Parameter, ReadOnlySpan<float>> value)

@@ -33,7 +33,7 @@ public sealed class ExportCommandTests : IDisposable
         string path = Path.Combine(run, RunFiles.Model);
         Checkpoint.SaveModel(path, model);
         File.WriteAllText(Path.Combine(run, RunFiles.Metrics), """{ "test_accuracy": 0.4375, "test_rows": 16 }""");
-        File.WriteAllText(Path.Combine(run, RunFiles.Config), """{ "commit": "feedbeef" }""");
+        File.WriteAllText(Path.Combine(run, RunFiles.Config), """{ "environment": { "commit": "feedbeef" } }""");
         expected = pixels is null ? [] : Evaluator.PredictProbabilities(model, OnnxRuntimeCheck.ToImages(pixels, count), count);
         return path;
     }

@@ -62,6 +62,11 @@ public sealed class TrainCommandTests : IDisposable
         }
 
         string model = Path.Combine(run, RunFiles.Model);
+        string exported = Path.Combine(_dir, "exported.onnx");
+        var export = CliRunner.Run("export", "--model", model, "--out", exported);
+        Assert.True(export.Code == 0, export.Err);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(run, RunFiles.Onnx)), File.ReadAllBytes(exported)); // the run's facts read back from its folder
+
         var evaluated = CliRunner.Run("evaluate", "--device", "cpu", "--model", model, "--data", data, "--out", Path.Combine(_dir, "eval"));
         Assert.True(evaluated.Code == 0, evaluated.Err);
         Assert.Contains("weighted avg", evaluated.Out);
@@ -80,6 +85,31 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Contains("Epoch 2/2", resumed.Out);
         Assert.DoesNotContain("Epoch 1/2", resumed.Out);
         Assert.Equal(3, File.ReadAllLines(Path.Combine(run, RunFiles.HistoryCsv)).Length);
+    }
+
+    [Fact]
+    public void ResumingWithAnotherSeedIsRefusedInOneSentenceNamingBothSeeds()
+    {
+        string data = DataDir();
+        string run = Path.Combine(_dir, "seeded");
+        var first = CliRunner.Run("train", "--device", "cpu", "--data", data, "--out", run, "--width", "0.125", "--epochs", "1", "--batch-size", "8", "--seed", "5");
+        Assert.True(first.Code == 0, first.Err);
+
+        string checkpoint = Path.Combine(run, RunFiles.Checkpoint);
+        var (code, _, error) = CliRunner.Run("train", "--device", "cpu", "--data", data, "--out", run, "--epochs", "2", "--seed", "7", "--resume", checkpoint);
+        Assert.Equal(1, code);
+        Assert.Single(error.Trim().Split('\n'));
+        Assert.Contains("--seed 7", error);
+        Assert.Contains("seed 5", error);
+
+        // Without the conflicting flag the checkpoint's seed, width and batch size are used and a larger --epochs continues.
+        var resumed = CliRunner.Run("train", "--device", "cpu", "--data", data, "--out", run, "--epochs", "2", "--resume", checkpoint);
+        Assert.True(resumed.Code == 0, resumed.Err);
+        Assert.Contains("Epoch 2/2", resumed.Out);
+        Assert.DoesNotContain("Epoch 1/2", resumed.Out);
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(run, RunFiles.HistoryCsv)).Length);
+        var config = RunConfig.Read(Path.Combine(run, RunFiles.Config));
+        Assert.Equal((5u, 0.125, 8, 2), (config.Training.Seed, config.Training.Width, config.Training.BatchSize, config.Training.Epochs));
     }
 
     [Theory]

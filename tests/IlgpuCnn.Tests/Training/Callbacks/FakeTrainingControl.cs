@@ -1,3 +1,4 @@
+using IlgpuCnn.Training;
 using IlgpuCnn.Training.Callbacks;
 
 namespace IlgpuCnn.Tests.Training.Callbacks;
@@ -26,5 +27,10 @@ internal sealed class FakeTrainingControl : ITrainingControl
         Restores++;
         Weight = weights[0];
     }
+
+    /// <summary>Paths a callback asked to checkpoint to, in order.</summary>
+    public List<string> Checkpoints { get; } = [];
+
+    public void SaveCheckpoint(string path, RunOptions? run) => Checkpoints.Add(path);
 }
 

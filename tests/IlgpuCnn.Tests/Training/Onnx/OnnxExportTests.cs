@@ -150,7 +150,7 @@ public sealed class OnnxExportTests : IDisposable
     {
         string model = Path.Combine(_dir, RunFiles.Model);
         File.WriteAllText(Path.Combine(_dir, RunFiles.Metrics), """{ "test_accuracy": 0.8612, "test_rows": 10000 }""");
-        File.WriteAllText(Path.Combine(_dir, RunFiles.Config), """{ "commit": "0123abcd" }""");
+        File.WriteAllText(Path.Combine(_dir, RunFiles.Config), """{ "environment": { "commit": "0123abcd" } }""");
         Assert.Equal(new OnnxModelFacts(0.8612, 10000, "0123abcd"), OnnxExport.RunFacts(model));
 
         // A training checkpoint's weights are not the evaluated ones: no accuracy claimed for it.

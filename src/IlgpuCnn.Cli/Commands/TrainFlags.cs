@@ -1,0 +1,121 @@
+using System.CommandLine;
+using System.Globalization;
+using IlgpuCnn.Training;
+
+namespace IlgpuCnn.Cli.Commands;
+
+/// <summary>
+/// The flags of <c>ilgpucnn train</c>, their defaults taken from a default <see cref="RunOptions"/>,
+/// read back into one; and on <c>--resume</c>, the checkpoint's options with only what may change.
+/// </summary>
+internal sealed class TrainFlags
+{
+    private static readonly RunOptions Defaults = new();
+    private readonly Option<string?> _data = SharedOptions.Data();
+    private readonly Option<string?> _output = new("--out") { Description = "Run folder for every output (default: runs/<UTC timestamp>)." };
+    private readonly Option<string> _device = SharedOptions.Device();
+    private readonly Option<int> _epochs = new("--epochs") { Description = "Maximum epochs (EarlyStopping may stop sooner).", DefaultValueFactory = _ => Defaults.Training.Epochs };
+    private readonly Option<int> _batch = new("--batch-size") { Description = "Images per training step.", DefaultValueFactory = _ => Defaults.Training.BatchSize };
+    private readonly Option<double> _lr = new("--lr") { Description = "Initial AdamW learning rate (ReduceLROnPlateau halves it on plateaus).", DefaultValueFactory = _ => Defaults.Training.Optimizer.LearningRate };
+    private readonly Option<double> _wd = new("--weight-decay") { Description = "AdamW decoupled weight decay, applied to every trainable variable.", DefaultValueFactory = _ => Defaults.Training.Optimizer.WeightDecay };
+    private readonly Option<double> _split = new("--validation-split") { Description = "Fraction of the training rows held out for validation (the LAST rows, before shuffling).", DefaultValueFactory = _ => Defaults.Training.ValidationSplit };
+    private readonly Option<uint> _seed = new("--seed") { Description = "One seed for initialisation, shuffling, augmentation and dropout.", DefaultValueFactory = _ => Defaults.Training.Seed };
+    private readonly Option<double> _width = new("--width") { Description = "Multiplies every filter/unit count (1.0 = the tutorial's 1,245,482 parameters; smaller for quick runs).", DefaultValueFactory = _ => Defaults.Training.Width };
+    private readonly Option<int?> _trainLimit = new("--train-limit") { Description = "Use only the first N training rows (before the validation split), for quick runs." };
+    private readonly Option<int?> _testLimit = new("--test-limit") { Description = "Use only the first N test rows, for quick runs." };
+    private readonly Option<bool> _noAugment = new("--no-augment") { Description = "Train without random flip/rotation/zoom." };
+    private readonly Option<string?> _resume = new("--resume") { Description = "Continue the run saved in this checkpoint.safetensors (weights, optimizer, lr, callbacks, position, options); --seed, --width, --batch-size, --validation-split and the limits stay the checkpoint's." };
+
+    /// <summary>Flag of each options property, for <see cref="OptionException"/>s.</summary>
+    public static IReadOnlyDictionary<string, string> FlagOf { get; } = new Dictionary<string, string>
+    {
+        [nameof(TrainingOptions.Epochs)] = "--epochs",
+        [nameof(TrainingOptions.BatchSize)] = "--batch-size",
+        [nameof(TrainingOptions.ValidationSplit)] = "--validation-split",
+        [nameof(TrainingOptions.Width)] = "--width",
+        [nameof(AdamWOptions.LearningRate)] = "--lr",
+        [nameof(AdamWOptions.WeightDecay)] = "--weight-decay",
+        [nameof(DataOptions.TrainLimit)] = "--train-limit",
+        [nameof(DataOptions.TestLimit)] = "--test-limit",
+    };
+
+    public void AddTo(Command cmd)
+    {
+        Option[] all = [_data, _output, _device, _epochs, _batch, _lr, _wd, _split, _seed, _width, _trainLimit, _testLimit, _noAugment, _resume];
+        foreach (var option in all)
+        {
+            cmd.Options.Add(option);
+        }
+    }
+
+    /// <summary>The options the flags ask for (defaults where a flag is absent).</summary>
+    public RunOptions Read(ParseResult parse) => new()
+    {
+        Device = SharedOptions.DeviceKindOf(parse.GetValue(_device)!),
+        OutputDirectory = parse.GetValue(_output),
+        Resume = parse.GetValue(_resume),
+        Data = new DataOptions { Directory = parse.GetValue(_data), TrainLimit = parse.GetValue(_trainLimit), TestLimit = parse.GetValue(_testLimit) },
+        Training = new TrainingOptions
+        {
+            Epochs = parse.GetValue(_epochs),
+            BatchSize = parse.GetValue(_batch),
+            ValidationSplit = parse.GetValue(_split),
+            Seed = parse.GetValue(_seed),
+            Width = parse.GetValue(_width),
+            Augment = !parse.GetValue(_noAugment),
+            Optimizer = new AdamWOptions { LearningRate = parse.GetValue(_lr), WeightDecay = parse.GetValue(_wd) },
+        },
+    };
+
+    /// <summary>
+    /// A resumed run: the checkpoint's options, with what may change taken from the flags given
+    /// (--epochs, --out, --data, --device, --lr, --weight-decay, --no-augment); a flag that fixes the
+    /// run (--seed, --width, --batch-size, --validation-split, the limits) given with a value other
+    /// than the checkpoint's is refused in one sentence.
+    /// </summary>
+    public RunOptions ForResume(ParseResult parse, RunOptions requested, RunOptions saved)
+    {
+        var t = saved.Training;
+        Same(parse, _seed, requested.Training.Seed, t.Seed, "seed");
+        Same(parse, _width, requested.Training.Width, t.Width, "width");
+        Same(parse, _batch, requested.Training.BatchSize, t.BatchSize, "batch size");
+        Same(parse, _split, requested.Training.ValidationSplit, t.ValidationSplit, "validation split");
+        Same(parse, _trainLimit, requested.Data.TrainLimit, saved.Data.TrainLimit, "training-row limit");
+        Same(parse, _testLimit, requested.Data.TestLimit, saved.Data.TestLimit, "test-row limit");
+        var optimizer = t.Optimizer with
+        {
+            LearningRate = Given(parse, _lr) ? requested.Training.Optimizer.LearningRate : t.Optimizer.LearningRate,
+            WeightDecay = Given(parse, _wd) ? requested.Training.Optimizer.WeightDecay : t.Optimizer.WeightDecay,
+        };
+        return saved with
+        {
+            Training = t with
+            {
+                Epochs = Given(parse, _epochs) ? requested.Training.Epochs : t.Epochs,
+                Augment = Given(parse, _noAugment) ? requested.Training.Augment : t.Augment,
+                Optimizer = optimizer,
+            },
+            Data = saved.Data with { Directory = Given(parse, _data) ? requested.Data.Directory : saved.Data.Directory },
+            Device = Given(parse, _device) ? requested.Device : saved.Device,
+            OutputDirectory = requested.OutputDirectory,
+            Resume = requested.Resume,
+        };
+    }
+
+    private static bool Given(ParseResult parse, Option option) => parse.GetResult(option) is { Implicit: false };
+
+    private static void Same<T>(ParseResult parse, Option flag, T requested, T saved, string what)
+    {
+        if (Given(parse, flag) && !EqualityComparer<T>.Default.Equals(requested, saved))
+        {
+            throw new UserError(string.Create(CultureInfo.InvariantCulture, $"{flag.Name} {Show(requested)} conflicts with the checkpoint's {what} {Show(saved)}; leave {flag.Name} out to resume with {Show(saved)}, or start a new run without --resume."));
+        }
+    }
+
+    private static string Show<T>(T value) => value switch
+    {
+        null => "(none)",
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString()!,
+    };
+}
