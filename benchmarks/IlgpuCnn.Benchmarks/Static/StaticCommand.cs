@@ -111,11 +111,14 @@ internal static class StaticCommand
         var h100 = Totals(step, val, Kernel, GpuEstimate.H100Sxm);
         var h200 = Totals(step, val, Kernel, GpuEstimate.H200);
         long modelOps = step.Count;
+        long modelLaunches = step.Count(l => !l.IsMemSet);
+        long modelMemSets = modelOps - modelLaunches;
         long countedOps = counted.TrainLaunches + counted.TrainMemSets;
+        bool launchesMatch = modelLaunches == counted.TrainLaunches && val.Count(l => !l.IsMemSet) == counted.ValidationLaunches;
         var headline = new StringBuilder();
         headline.AppendLine($"| figure (commit `{commit}`) | value | kind |");
         headline.AppendLine("| --- | --- | --- |");
-        headline.AppendLine($"| stream operations per training step | {countedOps} ({counted.TrainLaunches} kernel launches + {counted.TrainMemSets} memsets) | counted |");
+        headline.AppendLine($"| stream operations per training step (batch {Batch}, width {Width}) | {counted.TrainLaunches + modelMemSets} ({counted.TrainLaunches} kernel launches + {modelMemSets} memsets) | launches counted, memsets derived |");
         headline.AppendLine($"| stream operations per validation batch | {counted.ValidationLaunches + counted.ValidationMemSets} | counted |");
         headline.AppendLine(string.Create(Inv, $"| training step, {GpuEstimate.H100Sxm.Name} | {h100.StepUs / 1000:F2} ms | estimated |"));
         headline.AppendLine(string.Create(Inv, $"| recipe epoch ({TrainSteps} steps + {ValidationBatches} validation batches), {GpuEstimate.H100Sxm.Name} | {h100.EpochS:F2} s | estimated |"));
@@ -165,14 +168,15 @@ internal static class StaticCommand
         // Counted step.
         L($"## Stream operations per step (counted)");
         L();
-        L($"{counted.Setup}: **{counted.TrainLaunches} kernel launches + {counted.TrainMemSets} memsets = {countedOps}** per training step; a validation batch is {counted.ValidationLaunches} launches + {counted.ValidationMemSets} memsets. The per-op split below adds up to the trainer's step; the launch model used for the estimate has {modelOps} operations per step and {val.Count} per validation batch{(modelOps == countedOps && val.Count == counted.ValidationLaunches + counted.ValidationMemSets ? " (matches the count)" : " — DOES NOT MATCH the count; the model needs updating")}.");
+        L($"{counted.Setup}: **{counted.TrainLaunches} kernel launches + {counted.TrainMemSets} memsets = {countedOps}** per training step; a validation batch is {counted.ValidationLaunches} launches + {counted.ValidationMemSets} memsets. The per-op split below adds up to the trainer's step. The number of launches does not depend on batch or width; memsets can (split-K zeroes its output first only where a grid is split). The launch model used for the estimate (batch {Batch}, width {Width}) has {modelLaunches} launches{(launchesMatch ? " (matches the count)" : " — DOES NOT MATCH the count; the model needs updating")} and {modelMemSets} memsets per step, {val.Count} operations per validation batch.");
         L();
-        L("| op | pass | launches | memsets | model |");
-        L("| --- | --- | ---: | ---: | ---: |");
+        L($"| op | pass | launches | memsets | model launches | model memsets (batch {Batch}) |");
+        L("| --- | --- | ---: | ---: | ---: | ---: |");
         foreach (var o in counted.PerOp)
         {
-            int modelled = step.Count(s => s.Layer == o.Layer && (s.Pass == o.Pass || (o.Pass == "memset" && s.IsMemSet)));
-            L($"| {o.Layer} | {o.Pass} | {o.Launches} | {o.MemSets} | {modelled}{(modelled == o.Launches + o.MemSets ? string.Empty : " ≠")} |");
+            int modelled = step.Count(s => s.Layer == o.Layer && s.Pass == o.Pass && !s.IsMemSet);
+            int memsets = step.Count(s => s.Layer == o.Layer && s.Pass == o.Pass && s.IsMemSet);
+            L($"| {o.Layer} | {o.Pass} | {o.Launches} | {o.MemSets} | {modelled}{(modelled == o.Launches ? string.Empty : " ≠")} | {memsets} |");
         }
 
         L();
