@@ -44,6 +44,16 @@ public static class Cli
         return false;
     }
 
+    /// <summary>The out-of-memory sentence for a command, naming only flags that command has.</summary>
+    public static string OutOfMemoryAdvice(string command) => command switch
+    {
+        "train" or "bench" => "The device ran out of memory; lower --batch-size or --width, or free memory on the device.",
+        "summary" => "The machine ran out of memory building the model; lower --width.",
+        "evaluate" => "The machine ran out of memory while loading the model or the test split; lower --test-limit, or close other programs.",
+        "predict" => "The machine ran out of memory while loading the model or the images; pass fewer images at once, or close other programs.",
+        _ => "The machine ran out of memory; close other programs or use a machine with more memory.",
+    };
+
     /// <summary>
     /// Runs a command body: a <see cref="UserError"/> (or any other failure) becomes one line on
     /// stderr and exit code 1; the stack trace only with --verbose.
@@ -77,7 +87,7 @@ public static class Cli
         }
         catch (Exception e) when (IsOutOfMemory(e))
         {
-            Console.Error.WriteLine("error: The device ran out of memory; lower --batch-size or --width, or free memory on the device.");
+            Console.Error.WriteLine($"error: {OutOfMemoryAdvice(parse.CommandResult.Command.Name)}");
             if (parse.GetValue(Verbose))
             {
                 Console.Error.WriteLine(e);

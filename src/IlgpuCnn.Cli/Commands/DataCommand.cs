@@ -43,13 +43,27 @@ public static class DataCommand
             throw new UserError($"--train-limit and --test-limit must be at least 1, but got {trainLimit} and {testLimit}.");
         }
 
+        if (File.Exists(target))
+        {
+            throw new UserError($"--export {target} is a file, not a folder; pass a folder to write the Parquet files into.");
+        }
+
         Directory.CreateDirectory(target);
         foreach (var (file, data, limit) in new[] { (location.TrainFile, train, trainLimit), (location.TestFile, test, testLimit) })
         {
             int rows = Math.Min(limit ?? data.Count, data.Count);
             var first = new CifarDataset(data.Images.AsSpan(0, rows * CifarDataset.ImageFloats).ToArray(), data.Labels.AsSpan(0, rows).ToArray(), data.Source);
             string path = Path.Combine(target, Path.GetFileName(file));
-            CifarParquetWriter.Write(path, first);
+            try
+            {
+                CifarParquetWriter.Write(path, first);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The writer has removed its temporary file; name the file the user asked for.
+                throw new UserError($"Could not write {path} ({e.Message.Split(" : ")[0].TrimEnd('.')}); free disk space or pass another --export folder.", e);
+            }
+
             output.WriteLine($"exported {rows:N0} rows to {path} ({new FileInfo(path).Length:N0} bytes)");
         }
 

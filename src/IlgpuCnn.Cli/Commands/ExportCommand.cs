@@ -21,6 +21,11 @@ public static class ExportCommand
         {
             string path = parse.GetValue(model)!;
             string outPath = parse.GetValue(output) ?? Path.ChangeExtension(path, ".onnx");
+            if (Path.GetFullPath(outPath) == Path.GetFullPath(path))
+            {
+                throw new UserError($"--out '{outPath}' is the checkpoint itself; pass another path for the .onnx file.");
+            }
+
             using var device = ComputeDevice.Create(DeviceKind.Cpu);
             using var net = Checkpoint.LoadModel(path, device);
             var facts = OnnxExport.RunFacts(path);

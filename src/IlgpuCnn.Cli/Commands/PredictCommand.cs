@@ -47,6 +47,9 @@ public static class PredictCommand
         return cmd;
     }
 
+    /// <summary>The largest width or height <see cref="LoadImage"/> decodes (checked from the header, before decoding).</summary>
+    public const int MaxSide = 4096;
+
     /// <summary>Decodes an image file, resizes it to 32×32 (bilinear) and returns (3, 32, 32) floats in [0, 1].</summary>
     public static float[] LoadImage(string path)
     {
@@ -58,6 +61,13 @@ public static class PredictCommand
         Image<Rgb24> image;
         try
         {
+            // The header first: a small file can declare a huge image (a PNG of zeros compresses ~1000:1).
+            var info = Image.Identify(path) ?? throw new UnknownImageFormatException("unknown format");
+            if (info.Width > MaxSide || info.Height > MaxSide)
+            {
+                throw new UserError($"'{path}' is {info.Width:N0}×{info.Height:N0} pixels, larger than the {MaxSide:N0} pixels per side that predict reads (every image is shrunk to 32×32 anyway); resize it first.");
+            }
+
             image = Image.Load<Rgb24>(path);
         }
         catch (UnknownImageFormatException e)

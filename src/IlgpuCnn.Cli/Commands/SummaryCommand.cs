@@ -13,8 +13,15 @@ public static class SummaryCommand
         var cmd = new Command("summary", "Print the model summary (layers, output shapes, parameter totals).") { width };
         cmd.SetAction(parse => Cli.Guard(parse, () =>
         {
+            double w = parse.GetValue(width);
+            if (!(w > 0 && w <= 16))
+            {
+                throw new UserError($"--width must be in (0, 16], but got {w}.");
+            }
+
             using var device = ComputeDevice.Create(DeviceKind.Cpu);
-            using var model = VggModel.Create(device, parse.GetValue(width));
+            MemoryEstimate.Require(device, MemoryEstimate.ModelBytes(w), $"The model at --width {w.ToString(System.Globalization.CultureInfo.InvariantCulture)}", "lower --width");
+            using var model = VggModel.Create(device, w);
             Console.Write(ModelSummary.Format(model.Network, VggModel.InputShape(1), model.Store));
             return 0;
         }));

@@ -24,6 +24,7 @@ internal sealed class TrainFlags
     private readonly Option<int?> _trainLimit = new("--train-limit") { Description = "Use only the first N training rows (before the validation split), for quick runs." };
     private readonly Option<int?> _testLimit = new("--test-limit") { Description = "Use only the first N test rows, for quick runs." };
     private readonly Option<bool> _noAugment = new("--no-augment") { Description = "Train without random flip/rotation/zoom." };
+    private readonly Option<bool> _overwrite = new("--overwrite") { Description = "Replace an earlier run in the --out folder (without it such a folder is refused)." };
     private readonly Option<string?> _resume = new("--resume") { Description = "Continue the run saved in this checkpoint.safetensors (weights, optimizer, lr, callbacks, position, options); --seed, --width, --batch-size, --validation-split and the limits stay the checkpoint's." };
 
     /// <summary>Flag of each options property, for <see cref="OptionException"/>s.</summary>
@@ -41,7 +42,7 @@ internal sealed class TrainFlags
 
     public void AddTo(Command cmd)
     {
-        Option[] all = [_data, _output, _device, _epochs, _batch, _lr, _wd, _split, _seed, _width, _trainLimit, _testLimit, _noAugment, _resume];
+        Option[] all = [_data, _output, _device, _epochs, _batch, _lr, _wd, _split, _seed, _width, _trainLimit, _testLimit, _noAugment, _resume, _overwrite];
         foreach (var option in all)
         {
             cmd.Options.Add(option);
@@ -54,6 +55,7 @@ internal sealed class TrainFlags
         Device = SharedOptions.DeviceKindOf(parse.GetValue(_device)!),
         OutputDirectory = parse.GetValue(_output),
         Resume = parse.GetValue(_resume),
+        Overwrite = parse.GetValue(_overwrite),
         Data = new DataOptions { Directory = parse.GetValue(_data), TrainLimit = parse.GetValue(_trainLimit), TestLimit = parse.GetValue(_testLimit) },
         Training = new TrainingOptions
         {
@@ -99,6 +101,7 @@ internal sealed class TrainFlags
             Device = Given(parse, _device) ? requested.Device : saved.Device,
             OutputDirectory = requested.OutputDirectory,
             Resume = requested.Resume,
+            Overwrite = requested.Overwrite,
         };
     }
 

@@ -1,3 +1,6 @@
+using System.Net;
+using System.Security.Cryptography;
+
 namespace IlgpuCnn.Data;
 
 /// <summary>
@@ -7,7 +10,9 @@ namespace IlgpuCnn.Data;
 /// a half-written file behind (the temporary file is deleted; temporary files of earlier runs
 /// that were killed are removed once they are <see cref="StalePartAge"/> old). A server that sends
 /// no headers or no bytes for <see cref="StallTimeout"/> ends the download with a
-/// <see cref="UserError"/>; there is no limit on a download that keeps moving.
+/// <see cref="UserError"/>; there is no limit on a download that keeps moving. A finished file is
+/// checked against the size and SHA-256 that the hub publishes for it (the <c>X-Linked-Size</c> and
+/// <c>X-Linked-Etag</c> headers of its LFS redirect) and removed when they differ.
 /// </summary>
 public sealed class CifarDownloader : IDisposable
 {
@@ -30,7 +35,11 @@ public sealed class CifarDownloader : IDisposable
         _baseUrl = baseUrl.EndsWith('/') ? baseUrl : baseUrl + "/";
         StallTimeout = stallTimeout ?? DefaultStallTimeout;
         // A blackholed network fails within the connect timeout; a silent server within the stall timeout.
-        var handler = new SocketsHttpHandler { ConnectTimeout = StallTimeout < TimeSpan.FromSeconds(30) ? StallTimeout : TimeSpan.FromSeconds(30) };
+        var handler = new SocketsHttpHandler
+        {
+            ConnectTimeout = StallTimeout < TimeSpan.FromSeconds(30) ? StallTimeout : TimeSpan.FromSeconds(30),
+            AllowAutoRedirect = false, // followed by hand, to read the checksum the hub puts on its redirect
+        };
         _http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         _http.DefaultRequestHeaders.UserAgent.ParseAdd("ilgpucnn/1.0");
     }
@@ -83,14 +92,16 @@ public sealed class CifarDownloader : IDisposable
         try
         {
             stall.CancelAfter(StallTimeout);
-            using var response = await _http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, stall.Token).ConfigureAwait(false);
+            var (response, published) = await GetFollowingRedirectsAsync(url, stall.Token).ConfigureAwait(false);
+            using var disposeResponse = response;
             headers = true;
             if (!response.IsSuccessStatusCode)
             {
                 throw new UserError($"Could not download {url} (HTTP {(int)response.StatusCode} {response.ReasonPhrase}); put the two Parquet files in {directory} or pass --data DIR.");
             }
 
-            total = response.Content.Headers.ContentLength;
+            total = response.Content.Headers.ContentLength ?? published.Size;
+            using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             stall.CancelAfter(StallTimeout);
             await using (var body = await response.Content.ReadAsStreamAsync(stall.Token).ConfigureAwait(false))
             await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
@@ -107,6 +118,7 @@ public sealed class CifarDownloader : IDisposable
                     }
 
                     await file.WriteAsync(buffer.AsMemory(0, read), cancellation).ConfigureAwait(false);
+                    sha256.AppendData(buffer, 0, read);
                     done += read;
                     progress?.Invoke(done, total);
                 }
@@ -117,6 +129,17 @@ public sealed class CifarDownloader : IDisposable
             if (total is long expected && done != expected)
             {
                 throw new UserError($"Could not download {url} (the connection closed after {done:N0} of {expected:N0} bytes); run the command again, or put the two Parquet files in {directory} or pass --data DIR.");
+            }
+
+            if (published.Size is long size && done != size)
+            {
+                throw new UserError($"Could not download {url} (got {done:N0} bytes, but the published file has {size:N0}; the partial file was removed); run the command again, or put the two Parquet files in {directory} or pass --data DIR.");
+            }
+
+            string actual = Convert.ToHexStringLower(sha256.GetHashAndReset());
+            if (published.Sha256 is { } wanted && !string.Equals(actual, wanted, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new UserError($"Could not download {url} (its SHA-256 is {actual}, but the published file's is {wanted}; the file was removed); run the command again, or put the two Parquet files in {directory} or pass --data DIR.");
             }
 
             File.Move(temp, target, overwrite: false);
@@ -137,6 +160,40 @@ public sealed class CifarDownloader : IDisposable
     }
 
     public void Dispose() => _http.Dispose();
+
+    /// <summary>
+    /// GETs <paramref name="url"/>, following up to 10 redirects, and collects what the hub publishes
+    /// about an LFS file on its redirect: <c>X-Linked-Size</c> (bytes) and <c>X-Linked-Etag</c> (the
+    /// file's SHA-256), on any hop. The caller disposes the returned response.
+    /// </summary>
+    private async Task<(HttpResponseMessage Response, (long? Size, string? Sha256) Published)> GetFollowingRedirectsAsync(string url, CancellationToken cancel)
+    {
+        long? size = null;
+        string? sha = null;
+        var current = new Uri(url);
+        for (int hop = 0; ; hop++)
+        {
+            var response = await _http.GetAsync(current, HttpCompletionOption.ResponseHeadersRead, cancel).ConfigureAwait(false);
+            if (response.Headers.TryGetValues("X-Linked-Size", out var sizes) && long.TryParse(sizes.First(), System.Globalization.CultureInfo.InvariantCulture, out long linked))
+            {
+                size = linked;
+            }
+
+            if (response.Headers.TryGetValues("X-Linked-Etag", out var etags) && etags.First().Trim('"', ' ').Replace("W/", "", StringComparison.Ordinal).Trim('"') is { Length: 64 } hex && hex.All(Uri.IsHexDigit))
+            {
+                sha = hex.ToLowerInvariant();
+            }
+
+            bool redirect = response.StatusCode is HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
+            if (!redirect || response.Headers.Location is null || hop >= 10)
+            {
+                return (response, (size, sha));
+            }
+
+            current = new Uri(current, response.Headers.Location);
+            response.Dispose();
+        }
+    }
 
     private static string Reason(Exception e)
     {

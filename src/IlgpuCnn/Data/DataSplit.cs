@@ -40,6 +40,11 @@ public sealed class DataSplit
             throw new UserError($"--validation-split {validationFraction} leaves no training rows out of {rows}; use a smaller fraction or more rows.");
         }
 
+        if (rows > 0 && validationFraction > 0 && train == rows)
+        {
+            throw new UserError($"--validation-split {validationFraction} leaves no validation rows out of {rows} (each row is {1.0 / rows:G3} of them); use a larger fraction or more rows.");
+        }
+
         return new DataSplit(train, rows - train);
     }
 

@@ -35,6 +35,9 @@ public sealed class ComputeDevice : IDisposable
     /// <summary>Human-readable accelerator name, e.g. "NVIDIA H100 (CUDA)" or "CPU accelerator".</summary>
     public string Name => IsCuda ? $"{Accelerator.Name} (CUDA)" : "ILGPU CPU accelerator";
 
+    /// <summary>Memory the device can hold: the GPU's memory on CUDA; on the CPU accelerator the memory this process may use (RAM or the container's limit).</summary>
+    public long MemoryBytes => IsCuda ? Accelerator.MemorySize : GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+
     /// <summary>
     /// Opens a device. <paramref name="gpuShapedCpu"/> makes the CPU accelerator accept GPU-shaped
     /// launches (warp 32, up to 1024 threads per group) so the tiled kernels can be tested on it;

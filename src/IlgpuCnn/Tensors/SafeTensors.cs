@@ -56,7 +56,15 @@ public static class SafeTensors
 
     /// <summary>Reads and validates a whole safetensors file.</summary>
     /// <exception cref="UserError">The file is missing, truncated, not a safetensors file, or uses a dtype this program does not read.</exception>
-    public static SafeTensorsContent Read(string path)
+    public static SafeTensorsContent Read(string path) => Read(path, null);
+
+    /// <summary>
+    /// Reads and validates a safetensors file; <paramref name="check"/> sees the header (names, dtypes,
+    /// shapes, metadata) before any tensor data is read and may refuse the file by throwing, so a
+    /// crafted header cannot make this read gigabytes.
+    /// </summary>
+    /// <exception cref="UserError">The file is missing, truncated, not a safetensors file, or uses a dtype this program does not read.</exception>
+    public static SafeTensorsContent Read(string path, Action<SafeTensorsHeader>? check)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path))
@@ -65,6 +73,38 @@ public static class SafeTensors
         }
 
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        var (entries, metadata, dataStart) = ReadHeader(path, stream);
+        check?.Invoke(new SafeTensorsHeader(entries.OrderBy(e => e.Order).Select(e => new SafeTensorsEntry(e.Name, e.DType, e.Shape)).ToList(), metadata));
+        var tensors = new List<NamedTensor>(entries.Count);
+        foreach (var e in entries.OrderBy(e => e.Order))
+        {
+            var bytes = new byte[e.End - e.Begin];
+            stream.Position = dataStart + e.Begin;
+            stream.ReadExactly(bytes);
+            tensors.Add(new NamedTensor(e.Name, e.DType, e.Shape, bytes));
+        }
+
+        return new SafeTensorsContent(tensors, metadata);
+    }
+
+    /// <summary>Reads and validates only the header (names, dtypes, shapes, metadata), checked against the file's length.</summary>
+    /// <exception cref="UserError">The file is missing, truncated or not a safetensors file.</exception>
+    public static SafeTensorsHeader ReadHeader(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path))
+        {
+            throw new UserError($"{path} does not exist; check the path of the checkpoint.");
+        }
+
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        var (entries, metadata, _) = ReadHeader(path, stream);
+        return new SafeTensorsHeader(entries.OrderBy(e => e.Order).Select(e => new SafeTensorsEntry(e.Name, e.DType, e.Shape)).ToList(), metadata);
+    }
+
+    /// <summary>Reads and checks the header against the file's length; returns the entries, the metadata and where the data starts.</summary>
+    private static (List<Entry> Entries, Dictionary<string, string> Metadata, long DataStart) ReadHeader(string path, FileStream stream)
+    {
         long fileLength = stream.Length;
         if (fileLength < 8)
         {
@@ -106,16 +146,7 @@ public static class SafeTensors
                 $"{path} is damaged: header says {N(expected)} bytes of tensor data but {N(dataLength)} follow; retrain or use another file.");
         }
 
-        var tensors = new List<NamedTensor>(entries.Count);
-        foreach (var e in entries.OrderBy(e => e.Order))
-        {
-            var bytes = new byte[e.End - e.Begin];
-            stream.Position = 8 + (long)headerLength + e.Begin;
-            stream.ReadExactly(bytes);
-            tensors.Add(new NamedTensor(e.Name, e.DType, e.Shape, bytes));
-        }
-
-        return new SafeTensorsContent(tensors, metadata);
+        return (entries, metadata, 8 + (long)headerLength);
     }
 
     private sealed record Entry(string Name, SafeTensorsDType DType, long[] Shape, long Begin, long End, int Order);

@@ -58,47 +58,77 @@ public static class Checkpoint
         SafeTensors.Write(path, tensors, meta);
     }
 
-    /// <summary>Reads a model file (or a training checkpoint) into a new model on <paramref name="device"/>.</summary>
+    /// <summary>
+    /// Reads a model file (or a training checkpoint) into a new model on <paramref name="device"/>.
+    /// The header is checked first (architecture, width, every tensor's name, dtype and shape), so
+    /// a crafted file is refused before its data is read.
+    /// </summary>
     public static VggModel LoadModel(string path, ComputeDevice device)
     {
-        var content = Read(path);
-        double width = ReadWidth(path, content);
-        var model = VggModel.Create(device, width);
+        RequireFile(path);
+        VggModel? model = null;
         try
         {
-            LoadParameters(path, content, model);
-            return model;
+            var content = SafeTensors.Read(path, header =>
+            {
+                double width = ReadWidth(path, header.Metadata);
+                model = VggModel.Create(device, width);
+                CheckTensors(path, header, model.Store);
+            });
+            LoadParameters(path, content, model!);
+            return model!;
         }
         catch
         {
-            model.Dispose();
+            model?.Dispose();
             throw;
         }
     }
 
-    /// <summary>The run options a training checkpoint was written with (null when it holds none).</summary>
+    /// <summary>The run options a training checkpoint was written with (null when it holds none); reads only the header.</summary>
     public static RunOptions? ReadRunOptions(string path)
     {
-        var content = Read(path);
-        return content.Metadata.TryGetValue(OptionsKey, out var json) ? RunConfig.Deserialize(json, path) : null;
+        RequireFile(path);
+        var header = SafeTensors.ReadHeader(path);
+        return header.Metadata.TryGetValue(OptionsKey, out var json) ? RunConfig.Deserialize(json, path) : null;
     }
 
-    /// <summary>Restores weights, moments, callback state and position into a trainer built with the same width.</summary>
+    /// <summary>
+    /// Restores weights, moments, callback state and position into a trainer built with the same
+    /// width. The header (tensors, width) and the training state's values are checked before any
+    /// tensor data is read.
+    /// </summary>
     public static void LoadTraining(string path, Trainer trainer)
     {
-        var content = Read(path);
-        double width = ReadWidth(path, content);
-        if (Math.Abs(width - trainer.Model.Width) > 1e-9)
+        RequireFile(path);
+        TrainingState? state = null;
+        var content = SafeTensors.Read(path, header =>
         {
-            throw new UserError($"Checkpoint '{path}' is for a model of width {width.ToString(CultureInfo.InvariantCulture)}, but this model's width is {trainer.Model.Width.ToString(CultureInfo.InvariantCulture)}; build the model with width {width.ToString(CultureInfo.InvariantCulture)} to resume it.");
-        }
+            double width = ReadWidth(path, header.Metadata);
+            if (Math.Abs(width - trainer.Model.Width) > 1e-9)
+            {
+                throw new UserError($"Checkpoint '{path}' is for a model of width {width.ToString(CultureInfo.InvariantCulture)}, but this model's width is {trainer.Model.Width.ToString(CultureInfo.InvariantCulture)}; build the model with width {width.ToString(CultureInfo.InvariantCulture)} to resume it.");
+            }
+
+            CheckTensors(path, header, trainer.Model.Store);
+            if (!header.Metadata.TryGetValue(StateKey, out var json))
+            {
+                throw new UserError($"'{path}' holds model weights but no training state, so it cannot be resumed; use the run's checkpoint.safetensors.");
+            }
+
+            try
+            {
+                state = JsonSerializer.Deserialize<TrainingState>(json, RunConfig.Json) ?? throw new JsonException("null");
+            }
+            catch (JsonException e)
+            {
+                throw new UserError($"The training state in '{path}' is not valid JSON ({e.Message}); the checkpoint is damaged, use another one.", e);
+            }
+
+            state.Validate(path, trainer.StepsPerEpoch);
+        });
 
         LoadParameters(path, content, trainer.Model);
-        if (!content.Metadata.TryGetValue(StateKey, out var json))
-        {
-            throw new UserError($"'{path}' holds model weights but no training state, so it cannot be resumed; use the run's checkpoint.safetensors.");
-        }
-
         var store = trainer.Model.Store;
         long n = store.TrainableCount;
         var m = Flat(path, content, MomentsM, n);
@@ -106,17 +136,33 @@ public static class Checkpoint
         store.FirstMoments.SubView(0, n).CopyFromCPU(m);
         store.SecondMoments.SubView(0, n).CopyFromCPU(v);
         var best = content.Find(BestWeights) is null ? null : Flat(path, content, BestWeights, store.TotalCount);
-        TrainingState state;
-        try
-        {
-            state = JsonSerializer.Deserialize<TrainingState>(json, RunConfig.Json) ?? throw new JsonException("null");
-        }
-        catch (JsonException e)
-        {
-            throw new UserError($"The training state in '{path}' is not valid JSON ({e.Message}); the checkpoint is damaged, use another one.", e);
-        }
+        trainer.SetState(state!, best);
+    }
 
-        trainer.SetState(state, best);
+    /// <summary>Every tensor in the header must be one this model reads, with its dtype and shape: anything else is refused before the data is read.</summary>
+    private static void CheckTensors(string path, SafeTensorsHeader header, ParameterStore store)
+    {
+        var expected = store.All.ToDictionary(p => p.Name, p => p.Dims.Select(d => (long)d).ToArray(), StringComparer.Ordinal);
+        expected[MomentsM] = [store.TrainableCount];
+        expected[MomentsV] = [store.TrainableCount];
+        expected[BestWeights] = [store.TotalCount];
+        foreach (var t in header.Tensors)
+        {
+            if (!expected.TryGetValue(t.Name, out var dims))
+            {
+                throw new UserError($"Checkpoint '{path}' holds a tensor '{t.Name}' that is no part of this model ({t.DType} [{string.Join(", ", t.Shape)}]); use a model.safetensors or checkpoint.safetensors written by 'ilgpucnn train'.");
+            }
+
+            if (t.DType != SafeTensorsDType.F32)
+            {
+                throw new UserError($"Tensor '{t.Name}' in '{path}' is {t.DType}, expected F32; use a checkpoint written by 'ilgpucnn train'.");
+            }
+
+            if (!t.Shape.SequenceEqual(dims))
+            {
+                throw new UserError($"Tensor '{t.Name}' in '{path}' has shape [{string.Join(", ", t.Shape)}] but the model expects [{string.Join(", ", dims)}]; the checkpoint is of another architecture or width.");
+            }
+        }
     }
 
     private static List<NamedTensor> ModelTensors(VggModel model)
@@ -140,24 +186,22 @@ public static class Checkpoint
         ["format"] = "ilgpucnn-1; layout NCHW; conv kernels [out, in, kh, kw]; dense kernels [in, out]",
     };
 
-    private static SafeTensorsContent Read(string path)
+    private static void RequireFile(string path)
     {
         if (!File.Exists(path))
         {
             throw new UserError($"Checkpoint '{path}' does not exist; pass the path of a .safetensors file written by 'ilgpucnn train'.");
         }
-
-        return SafeTensors.Read(path);
     }
 
-    private static double ReadWidth(string path, SafeTensorsContent content)
+    private static double ReadWidth(string path, IReadOnlyDictionary<string, string> metadata)
     {
-        if (!content.Metadata.TryGetValue(ArchitectureKey, out var arch) || arch != VggModel.Architecture)
+        if (!metadata.TryGetValue(ArchitectureKey, out var arch) || arch != VggModel.Architecture)
         {
             throw new UserError($"'{path}' is not an IlgpuCnn {VggModel.Architecture} checkpoint (its architecture is '{arch ?? "unknown"}'); pass a model.safetensors or checkpoint.safetensors written by 'ilgpucnn train'.");
         }
 
-        if (!content.Metadata.TryGetValue(WidthKey, out var w) || !double.TryParse(w, NumberStyles.Float, CultureInfo.InvariantCulture, out double width) || !(width > 0))
+        if (!metadata.TryGetValue(WidthKey, out var w) || !double.TryParse(w, NumberStyles.Float, CultureInfo.InvariantCulture, out double width) || !(width > 0 && width <= 16))
         {
             throw new UserError($"'{path}' has no valid width in its metadata; the checkpoint is damaged, use another one.");
         }

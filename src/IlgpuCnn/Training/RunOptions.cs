@@ -20,6 +20,9 @@ public sealed record RunOptions
     /// <summary>A checkpoint.safetensors to continue.</summary>
     public string? Resume { get; init; }
 
+    /// <summary>--overwrite: replace an earlier run in <see cref="OutputDirectory"/> (otherwise refused).</summary>
+    public bool Overwrite { get; init; }
+
     /// <summary>Validates every part once (<see cref="OptionException"/>).</summary>
     public void Validate()
     {

@@ -23,8 +23,11 @@ public static class TrainingRun
         run.Validate();
         var (location, train, test) = ReadData(run, reporter, downloadProgress, cancel);
         string outDir = run.OutputDirectory ?? RunFiles.DefaultDirectory();
-        Directory.CreateDirectory(outDir);
+        RunFolder.Prepare(outDir, resuming: run.Resume is not null, run.Overwrite);
+        using var folderLock = RunFolderLock.Acquire(outDir);
         using var device = ComputeDevice.Create(run.Device);
+        var o = run.Training;
+        MemoryEstimate.Require(device, MemoryEstimate.TrainingBytes(o.Width, o.BatchSize, train.Count), $"Training at --width {o.Width.ToString(CultureInfo.InvariantCulture)} with --batch-size {o.BatchSize} on {train.Count:N0} rows", "lower --batch-size or --width (or --train-limit)");
         reporter.Message($"Device: {device.Name}. Data: {location.Directory} ({train.Count:N0} training rows, {test.Count:N0} test rows). Run folder: {outDir}");
         using var model = VggModel.Create(device, run.Training.Width, run.Training.Seed);
         string checkpointPath = Path.Combine(outDir, RunFiles.Checkpoint);
@@ -33,6 +36,11 @@ public static class TrainingRun
         {
             Checkpoint.LoadTraining(run.Resume, trainer);
             reporter.Message($"Resuming '{run.Resume}' after epoch {trainer.EpochsCompleted}" + (trainer.BatchesDoneInEpoch > 0 ? $" and {trainer.BatchesDoneInEpoch} steps of epoch {trainer.EpochsCompleted + 1}." : "."));
+        }
+
+        if (CpuTimeNote.For(device, o.Width, trainer.Split.TrainCount, trainer.Split.ValidationCount) is { } note)
+        {
+            reporter.Message(note);
         }
 
         var environment = new RunEnvironment(device.Name, location.Directory, train.Count, test.Count, BuildInfo.Commit, DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture));

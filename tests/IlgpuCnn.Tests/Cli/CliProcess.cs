@@ -45,6 +45,8 @@ public sealed class CliProcess : IDisposable
 
     public int Id => _process.Id;
 
+    public bool HasExited => _process.HasExited;
+
     public string Out
     {
         get

@@ -55,6 +55,49 @@ public sealed class CifarDownloaderTests : IDisposable
         Assert.Equal(2, server.Paths.Count);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task TheSizeAndSha256PublishedOnTheRedirectAreChecked(bool matching)
+    {
+        var payload = new byte[20_000];
+        new Random(4).NextBytes(payload);
+        string sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(payload));
+        string published = matching ? sha : new string('0', 64);
+        using var server = LoopbackServer.Start(async (request, response) =>
+        {
+            if (request.Url!.AbsolutePath.StartsWith("/resolve/", StringComparison.Ordinal))
+            {
+                // Like the hub: a redirect to the storage that carries the LFS file's size and SHA-256.
+                response.StatusCode = 302;
+                response.RedirectLocation = "/storage/" + request.Url.Segments[^1];
+                response.AddHeader("X-Linked-Size", payload.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                response.AddHeader("X-Linked-Etag", $"\"{published}\"");
+                response.Close();
+                return;
+            }
+
+            response.ContentLength64 = payload.Length;
+            await response.OutputStream.WriteAsync(payload);
+            response.Close();
+        });
+
+        var target = Path.Combine(_dir, "cache");
+        using var downloader = new CifarDownloader(server.BaseUrl + "resolve/");
+        if (matching)
+        {
+            await downloader.EnsureAsync(target, cancellation: TestContext.Current.CancellationToken);
+            Assert.Equal(payload, await File.ReadAllBytesAsync(Path.Combine(target, DataLocator.TrainFileName), TestContext.Current.CancellationToken));
+            Assert.Contains("/storage/" + DataLocator.TrainFileName, server.Paths);
+        }
+        else
+        {
+            var e = await Assert.ThrowsAsync<UserError>(() => downloader.EnsureAsync(target, cancellation: TestContext.Current.CancellationToken));
+            Assert.Contains($"its SHA-256 is {sha}, but the published file's is {published}", e.Message);
+            Assert.Empty(Directory.GetFileSystemEntries(target));
+        }
+    }
+
     [Fact]
     public async Task ConnectionDroppedMidFileLeavesNoFileBehind()
     {

@@ -44,4 +44,14 @@ public sealed class DataSplitTests
         var e = Assert.Throws<UserError>(() => DataSplit.Create(1, 0.5));
         Assert.Contains("no training rows", e.Message);
     }
+
+    [Theory]
+    [InlineData(256, 1e-17)]
+    [InlineData(40, 1e-18)]
+    public void NoValidationRowsLeftNamesTheSplitNotTheLoss(int rows, double fraction)
+    {
+        var e = Assert.Throws<UserError>(() => DataSplit.Create(rows, fraction));
+        Assert.Contains($"--validation-split {fraction} leaves no validation rows out of {rows}", e.Message);
+        Assert.DoesNotContain("--lr", e.Message);
+    }
 }

@@ -13,8 +13,9 @@ namespace IlgpuCnn.Tests.Cli.Commands;
 
 /// <summary>
 /// <c>ilgpucnn export</c> through the real command line: a run's model.safetensors becomes a
-/// model.onnx with the run's facts; a missing or foreign model file or an unwritable output path
-/// is one sentence, exit code 1, and no .onnx (partial or not) left behind.
+/// model.onnx with the run's facts; a missing, foreign or non-finite model file, or an output
+/// path that cannot be written, is one sentence, exit code 1, and no .onnx (partial or not) left
+/// behind.
 /// </summary>
 [Collection(ConsoleCollection.Name)]
 public sealed class ExportCommandTests : IDisposable
@@ -67,11 +68,11 @@ public sealed class ExportCommandTests : IDisposable
         Assert.Empty(Directory.GetFiles(_dir, "*.tmp*", SearchOption.AllDirectories));
     }
 
-    public static TheoryData<string> ForeignModels => ["missing", "text", "png", "onnx", "other-architecture"];
+    public static TheoryData<string> ForeignModels => ["missing", "text", "png", "onnx", "other-architecture", "non-finite", "out-is-the-model"];
 
     [Theory]
     [MemberData(nameof(ForeignModels))]
-    public void AMissingOrForeignModelFileIsOneSentenceAndWritesNothing(string kind)
+    public void AMissingForeignOrUnusableModelIsOneSentenceAndChangesNoFile(string kind)
     {
         string path = Path.Combine(_dir, kind switch { "onnx" => "model-in.onnx", "png" => "photo.png", _ => "model.safetensors" });
         switch (kind)
@@ -88,16 +89,34 @@ public sealed class ExportCommandTests : IDisposable
             case "other-architecture":
                 SafeTensors.Write(path, [NamedTensor.F32("conv.weight", [2, 2], [1f, 2f, 3f, 4f])], new Dictionary<string, string> { ["architecture"] = "resnet18" });
                 break;
+            case "non-finite":
+            case "out-is-the-model":
+                using (var device = ComputeDevice.Create(DeviceKind.Cpu))
+                using (var model = VggModel.Create(device, 0.125, 1))
+                {
+                    if (kind == "non-finite")
+                    {
+                        var values = model.Store.Download();
+                        values[new TestRandom().Next(0, values.Length)] = float.NaN;
+                        model.Store.Upload(values);
+                    }
+
+                    Checkpoint.SaveModel(path, model);
+                }
+
+                break;
         }
 
-        var before = Directory.GetFiles(_dir, "*", SearchOption.AllDirectories).ToHashSet();
-        string outPath = Path.Combine(_dir, "out.onnx");
+        var before = Directory.GetFiles(_dir, "*", SearchOption.AllDirectories).ToDictionary(f => f, File.ReadAllBytes);
+        string outPath = kind == "out-is-the-model" ? path : Path.Combine(_dir, "out.onnx");
         var (code, _, error) = CliRunner.Run("export", "--model", path, "--out", outPath);
         Assert.Equal(1, code);
         Assert.Contains(path, error);
         Assert.Single(error.Trim().Split('\n'));
         Assert.DoesNotContain("   at ", error);
-        Assert.Equal(before, Directory.GetFiles(_dir, "*", SearchOption.AllDirectories).ToHashSet());
+        var after = Directory.GetFiles(_dir, "*", SearchOption.AllDirectories);
+        Assert.Equal(before.Keys.Order(), after.Order());
+        Assert.All(after, f => Assert.Equal(before[f], File.ReadAllBytes(f)));
     }
 
     [Theory]

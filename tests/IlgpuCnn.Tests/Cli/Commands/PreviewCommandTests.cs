@@ -32,6 +32,30 @@ public sealed class PreviewCommandTests : IDisposable
     }
 
     [Fact]
+    public void FewerThan25RowsDrawWhatThereIs()
+    {
+        TestParquet.Write(Path.Combine(_dir, DataLocator.TrainFileName), TestParquet.RandomRows(2));
+        TestParquet.Write(Path.Combine(_dir, DataLocator.TestFileName), TestParquet.RandomRows(2));
+        var png = Path.Combine(_dir, "two.png");
+        var (code, output, err) = CliRunner.Run("preview", "--data", _dir, "--out", png);
+        Assert.True(code == 0, err);
+        Assert.Contains("2 augmented training images", output);
+        using var image = Image.Load<Rgb24>(png);
+        var colours = new HashSet<Rgb24>();
+        image.ProcessPixelRows(rows =>
+        {
+            for (int y = 0; y < rows.Height; y++)
+            {
+                foreach (var p in rows.GetRowSpan(y))
+                {
+                    colours.Add(p);
+                }
+            }
+        });
+        Assert.True(colours.Count > 100, $"the grid has only {colours.Count} colours: no image was drawn");
+    }
+
+    [Fact]
     public void MissingDataExitsNonZero()
     {
         var (code, _, err) = CliRunner.Run("preview", "--data", _dir, "--out", Path.Combine(_dir, "x.png"));
