@@ -25,6 +25,7 @@ public static class Cli
         root.Subcommands.Add(Commands.DevicesCommand.Create());
         root.Subcommands.Add(Commands.SummaryCommand.Create());
         root.Subcommands.Add(Commands.BenchCommand.Create());
+        root.Subcommands.Add(Commands.SelfTestCommand.Create());
         return root;
     }
 

@@ -18,25 +18,36 @@ public static class DataCommand
     public static Command Create()
     {
         var data = SharedOptions.Data();
-        var export = new Option<string?>("--export") { Description = "Also write the first rows of each split as Parquet files (same layout) into this folder, e.g. to carry a subset to another machine." };
+        var export = new Option<string?>("--export") { Description = "Also copy the rows of each split (PNG bytes and labels as stored) as Parquet files in the same layout into this folder, verified row by row against the source, e.g. to carry the data to another machine." };
         var trainLimit = new Option<int?>("--train-limit") { Description = "With --export: training rows to write (default: all)." };
         var testLimit = new Option<int?>("--test-limit") { Description = "With --export: test rows to write (default: all)." };
+        var shardMb = new Option<double?>("--shard-mb") { Description = "With --export: write each split as Hugging Face shards (train-00000-of-0000N.parquet ...) of at most this many MiB each (default: one file per split)." };
         var command = new Command("data", "Find or download CIFAR-10, verify it, and describe it (rows, per-class counts, where it is).");
         command.Options.Add(data);
         command.Options.Add(export);
         command.Options.Add(trainLimit);
         command.Options.Add(testLimit);
+        command.Options.Add(shardMb);
         command.SetAction(parse => Cli.Guard(parse, () =>
         {
-            var (location, train, test) = Describe(parse.GetValue(data), Console.Out);
             string? target = parse.GetValue(export);
-            return target is null ? 0 : Export(location, train, test, target, parse.GetValue(trainLimit), parse.GetValue(testLimit), Console.Out);
+            if (target is null && (parse.GetValue(trainLimit) is not null || parse.GetValue(testLimit) is not null || parse.GetValue(shardMb) is not null))
+            {
+                throw new UserError("--train-limit, --test-limit and --shard-mb only apply to an export; add --export DIR.");
+            }
+
+            var (location, train, test) = Describe(parse.GetValue(data), Console.Out);
+            return target is null ? 0 : Export(location, train, test, target, parse.GetValue(trainLimit), parse.GetValue(testLimit), parse.GetValue(shardMb), Console.Out);
         }));
         return command;
     }
 
-    /// <summary>Writes the first rows of each (already verified) split into <paramref name="target"/> in the same Parquet layout.</summary>
-    public static int Export(DataLocation location, CifarDataset train, CifarDataset test, string target, int? trainLimit, int? testLimit, TextWriter output)
+    /// <summary>
+    /// Copies the first rows of each (already verified) split into <paramref name="target"/> in the
+    /// same Parquet layout, as shards of at most <paramref name="shardMb"/> MiB (one file per split
+    /// when null), and verifies them row by row against the source.
+    /// </summary>
+    public static int Export(DataLocation location, CifarDataset train, CifarDataset test, string target, int? trainLimit, int? testLimit, double? shardMb, TextWriter output)
     {
         if (trainLimit is < 1 || testLimit is < 1)
         {
@@ -48,23 +59,19 @@ public static class DataCommand
             throw new UserError($"--export {target} is a file, not a folder; pass a folder to write the Parquet files into.");
         }
 
-        Directory.CreateDirectory(target);
-        foreach (var (file, data, limit) in new[] { (location.TrainFile, train, trainLimit), (location.TestFile, test, testLimit) })
+        if (shardMb is double mb && !(mb >= 1 && mb <= 1024 * 1024))
         {
-            int rows = Math.Min(limit ?? data.Count, data.Count);
-            var first = new CifarDataset(data.Images.AsSpan(0, rows * CifarDataset.ImageFloats).ToArray(), data.Labels.AsSpan(0, rows).ToArray(), data.Source);
-            string path = Path.Combine(target, Path.GetFileName(file));
-            try
-            {
-                CifarParquetWriter.Write(path, first);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // The writer has removed its temporary file; name the file the user asked for.
-                throw new UserError($"Could not write {path} ({e.Message.Split(" : ")[0].TrimEnd('.')}); free disk space or pass another --export folder.", e);
-            }
+            throw new UserError($"--shard-mb must be a number of MiB from 1 up, but got {mb}.");
+        }
 
-            output.WriteLine($"exported {rows:N0} rows to {path} ({new FileInfo(path).Length:N0} bytes)");
+        long? maxBytes = shardMb is double m ? (long)(m * 1024 * 1024) : null;
+        foreach (var (split, files, data, limit) in new[] { (CifarShards.Train, location.TrainFiles, train, trainLimit), (CifarShards.Test, location.TestFiles, test, testLimit) })
+        {
+            var written = CifarShardExport.Export(files, split, target, limit, maxBytes, data);
+            int rows = Math.Min(limit ?? data.Count, data.Count);
+            long bytes = written.Sum(p => new FileInfo(p).Length);
+            string sizes = string.Join(", ", written.Select(p => $"{Path.GetFileName(p)} {new FileInfo(p).Length:N0} bytes"));
+            output.WriteLine($"exported {rows:N0} {split} rows to {target} ({sizes}; {bytes:N0} bytes in all), read back and verified row by row");
         }
 
         return 0;
@@ -84,14 +91,19 @@ public static class DataCommand
         output.WriteLine($"data folder: {location.Directory} (from {location.OriginText})");
 
         var watch = Stopwatch.StartNew();
-        var train = Verify(location.TrainFile, TrainRows, "training");
-        var test = Verify(location.TestFile, TestRows, "test");
+        var trainFiles = location.TrainFiles;
+        var testFiles = location.TestFiles;
+        var train = Verify(trainFiles, TrainRows, "training");
+        var test = Verify(testFiles, TestRows, "test");
         double seconds = watch.Elapsed.TotalSeconds;
 
         double fraction = new TrainingOptions().ValidationSplit;
         var split = DataSplit.Create(train.Count, fraction);
-        output.WriteLine($"{Path.GetFileName(location.TrainFile),-32} {train.Count,7:N0} rows  {new FileInfo(location.TrainFile).Length,13:N0} bytes");
-        output.WriteLine($"{Path.GetFileName(location.TestFile),-32} {test.Count,7:N0} rows  {new FileInfo(location.TestFile).Length,13:N0} bytes");
+        foreach (var file in trainFiles.Concat(testFiles))
+        {
+            output.WriteLine($"{Path.GetFileName(file),-32} {CifarParquetReader.CountRows(file),7:N0} rows  {new FileInfo(file).Length,13:N0} bytes");
+        }
+
         output.WriteLine($"verified: every image a 32×32 RGB PNG, every label 0..9 ({train.Count + test.Count:N0} images decoded in {seconds:F1} s)");
         output.WriteLine();
         output.WriteLine($"{"label",5}  {"class",-10} {"train",7} {"test",7}");
@@ -107,14 +119,15 @@ public static class DataCommand
         return (location, train, test);
     }
 
-    private static CifarDataset Verify(string path, int expectedRows, string split)
+    private static CifarDataset Verify(IReadOnlyList<string> shards, int expectedRows, string split)
     {
-        long rows = CifarParquetReader.CountRows(path);
+        long rows = shards.Sum(CifarParquetReader.CountRows);
         if (rows != expectedRows)
         {
-            throw new UserError($"{path} has {rows:N0} rows, but CIFAR-10's {split} split has {expectedRows:N0}; delete it and run `ilgpucnn data` to download it again, or pass --data with the folder of the full files.");
+            string what = shards.Count == 1 ? $"{shards[0]} has" : $"The {shards.Count} {split} shards from {shards[0]} hold";
+            throw new UserError($"{what} {rows:N0} rows, but CIFAR-10's {split} split has {expectedRows:N0}; delete it and run `ilgpucnn data` to download it again, or pass --data with the folder of the full files.");
         }
 
-        return CifarParquetReader.Read(path);
+        return CifarParquetReader.ReadSplit(shards);
     }
 }

@@ -29,7 +29,7 @@ public static class EvaluateCommand
             string path = parse.GetValue(model)!;
             var location = DataLocator.Resolve(parse.GetValue(data));
             SharedOptions.Ensure(location);
-            var test = CifarParquetReader.Read(location.TestFile, limit);
+            var test = CifarParquetReader.ReadSplit(location.TestFiles, limit);
             using var dev = ComputeDevice.Create(kind);
             using var net = Checkpoint.LoadModel(path, dev);
             string outDir = parse.GetValue(output) ?? Path.Combine("runs", "evaluate-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));

@@ -41,7 +41,7 @@ public static class PreviewCommand
     public static int Run(string? dataOption, string outputPath, uint seed)
     {
         var location = SharedOptions.Locate(dataOption);
-        var pool = CifarParquetReader.Read(location.TrainFile, PoolRows);
+        var pool = CifarParquetReader.ReadSplit(location.TrainFiles, PoolRows);
         var indices = AugmentationPreview.PickIndices(pool.Count, seed);
         using var device = ComputeDevice.Create(DeviceKind.Cpu);
         using var image = AugmentationPreview.Render(device, pool, indices, seed);

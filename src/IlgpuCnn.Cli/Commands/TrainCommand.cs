@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using IlgpuCnn.Device;
+using IlgpuCnn.Diagnostics;
 using IlgpuCnn.Training;
 
 namespace IlgpuCnn.Cli.Commands;
@@ -18,12 +20,13 @@ public static class TrainCommand
             var run = requested.Resume is { } checkpoint && File.Exists(checkpoint) && Checkpoint.ReadRunOptions(checkpoint) is { } saved
                 ? flags.ForResume(parse, requested, saved)
                 : requested;
-            return Run(run);
+            return Run(run, flags.NoSelfTest(parse));
         }));
         return cmd;
     }
 
-    private static int Run(RunOptions run)
+    /// <summary>Runs; on CUDA the quick self-test (<see cref="SelfTest.Gate"/>) runs before the first epoch unless <paramref name="noSelfTest"/>.</summary>
+    private static int Run(RunOptions run, bool noSelfTest)
     {
         run.Validate();
         using var reporter = new ConsoleReporter();
@@ -31,7 +34,8 @@ public static class TrainCommand
         RunOutcome outcome;
         try
         {
-            outcome = TrainingRun.Execute(run, reporter, signals.Token, DownloadProgress.Report);
+            Action<ComputeDevice>? selfTest = noSelfTest ? null : d => SelfTest.Gate(d, reporter.Message);
+            outcome = TrainingRun.Execute(run, reporter, signals.Token, DownloadProgress.Report, selfTest);
         }
         catch (OperationCanceledException) when (signals.Token.IsCancellationRequested)
         {

@@ -24,6 +24,8 @@ internal sealed class TrainFlags
     private readonly Option<int?> _trainLimit = new("--train-limit") { Description = "Use only the first N training rows (before the validation split), for quick runs." };
     private readonly Option<int?> _testLimit = new("--test-limit") { Description = "Use only the first N test rows, for quick runs." };
     private readonly Option<bool> _noAugment = new("--no-augment") { Description = "Train without random flip/rotation/zoom." };
+    private readonly Option<double?> _maxMinutes = new("--max-minutes") { Description = "Stop after the epoch in which this many minutes of the run have passed, then evaluate and write every run file (the checkpoint resumes with the next epoch)." };
+    private readonly Option<bool> _noSelfTest = new("--no-selftest") { Description = "On CUDA, skip the quick self-test (kernels vs the CPU reference, about a second) that runs before the first epoch." };
     private readonly Option<bool> _overwrite = new("--overwrite") { Description = "Replace an earlier run in the --out folder (without it such a folder is refused)." };
     private readonly Option<string?> _resume = new("--resume") { Description = "Continue the run saved in this checkpoint.safetensors (weights, optimizer, lr, callbacks, position, options); --seed, --width, --batch-size, --validation-split and the limits stay the checkpoint's." };
 
@@ -42,7 +44,7 @@ internal sealed class TrainFlags
 
     public void AddTo(Command cmd)
     {
-        Option[] all = [_data, _output, _device, _epochs, _batch, _lr, _wd, _split, _seed, _width, _trainLimit, _testLimit, _noAugment, _resume, _overwrite];
+        Option[] all = [_data, _output, _device, _epochs, _batch, _lr, _wd, _split, _seed, _width, _trainLimit, _testLimit, _noAugment, _resume, _maxMinutes, _noSelfTest, _overwrite];
         foreach (var option in all)
         {
             cmd.Options.Add(option);
@@ -55,6 +57,7 @@ internal sealed class TrainFlags
         Device = SharedOptions.DeviceKindOf(parse.GetValue(_device)!),
         OutputDirectory = parse.GetValue(_output),
         Resume = parse.GetValue(_resume),
+        MaxMinutes = parse.GetValue(_maxMinutes),
         Overwrite = parse.GetValue(_overwrite),
         Data = new DataOptions { Directory = parse.GetValue(_data), TrainLimit = parse.GetValue(_trainLimit), TestLimit = parse.GetValue(_testLimit) },
         Training = new TrainingOptions
@@ -101,9 +104,13 @@ internal sealed class TrainFlags
             Device = Given(parse, _device) ? requested.Device : saved.Device,
             OutputDirectory = requested.OutputDirectory,
             Resume = requested.Resume,
+            MaxMinutes = requested.MaxMinutes, // a cap belongs to one invocation, never to the checkpoint
             Overwrite = requested.Overwrite,
         };
     }
+
+    /// <summary>--no-selftest: not an option of the run (it changes nothing trained), so not in <see cref="RunOptions"/>.</summary>
+    public bool NoSelfTest(ParseResult parse) => parse.GetValue(_noSelfTest);
 
     private static bool Given(ParseResult parse, Option option) => parse.GetResult(option) is { Implicit: false };
 

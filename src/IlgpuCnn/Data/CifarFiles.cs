@@ -1,7 +1,8 @@
 namespace IlgpuCnn.Data;
 
 /// <summary>
-/// Makes sure a resolved data folder holds both CIFAR-10 Parquet files. Only the user cache is
+/// Makes sure a resolved data folder holds both CIFAR-10 splits (one Parquet file each, or
+/// several shards in the Hugging Face layout, <see cref="CifarShards"/>). Only the user cache is
 /// downloaded into; a folder named by <c>--data</c> or <c>ILGPUCNN_DATA</c> that lacks a file is
 /// a <see cref="UserError"/> (most likely a typo, and a 136 MB download should not land there
 /// by surprise).
@@ -22,7 +23,10 @@ public static class CifarFiles
     /// <summary>Ensures both files exist, downloading into the cache when needed; returns the files downloaded.</summary>
     public static IReadOnlyList<string> Ensure(DataLocation location, Action<string, long, long?>? progress = null, string baseUrl = CifarDownloader.DefaultBaseUrl, CancellationToken cancel = default)
     {
-        var missing = new[] { location.TrainFile, location.TestFile }.Where(f => !File.Exists(f)).Select(Path.GetFileName).ToList();
+        var missing = new[] { (CifarShards.Train, location.TrainFile), (CifarShards.Test, location.TestFile) }
+            .Where(s => !CifarShards.Exists(location.Directory, s.Item1))
+            .Select(s => Path.GetFileName(s.Item2))
+            .ToList();
         if (missing.Count == 0)
         {
             return [];

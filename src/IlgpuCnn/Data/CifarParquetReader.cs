@@ -31,39 +31,111 @@ public static class CifarParquetReader
         {
             await using var reader = await Open(path).ConfigureAwait(false);
             FindColumns(reader.Schema, path);
-            long rows = 0;
-            for (int g = 0; g < reader.RowGroupCount; g++)
-            {
-                using var group = reader.OpenRowGroupReader(g);
-                rows += group.RowCount;
-            }
-
-            return rows;
+            return RowCount(reader);
         }
     }
 
     /// <summary>Reads the first <paramref name="limit"/> rows (all rows when null).</summary>
-    public static async Task<CifarDataset> ReadAsync(string path, int? limit = null)
+    public static Task<CifarDataset> ReadAsync(string path, int? limit = null) => ReadSplitAsync([path], limit);
+
+    /// <summary>
+    /// Reads the shards of one split in order (<see cref="CifarShards.Find"/>) as one dataset: the
+    /// first <paramref name="limit"/> rows of their concatenation (all rows when null).
+    /// </summary>
+    public static CifarDataset ReadSplit(IReadOnlyList<string> shards, int? limit = null) =>
+        ReadSplitAsync(shards, limit).GetAwaiter().GetResult();
+
+    /// <summary>Async form of <see cref="ReadSplit"/>.</summary>
+    public static async Task<CifarDataset> ReadSplitAsync(IReadOnlyList<string> shards, int? limit = null)
     {
         if (limit is < 0)
         {
             throw new UserError($"The row limit must be 0 or more, but got {limit}.");
         }
 
-        await using var reader = await Open(path).ConfigureAwait(false);
-        var (bytesField, labelField) = FindColumns(reader.Schema, path);
+        var counts = new long[shards.Count];
+        for (int i = 0; i < shards.Count; i++)
+        {
+            await using var reader = await Open(shards[i]).ConfigureAwait(false);
+            FindColumns(reader.Schema, shards[i]);
+            counts[i] = RowCount(reader);
+        }
 
-        long fileRows = 0;
+        int rows = (int)Math.Min(counts.Sum(), limit ?? long.MaxValue);
+        var images = new float[(long)rows * CifarDataset.ImageFloats];
+        var labels = new int[rows];
+        int done = 0;
+        for (int i = 0; i < shards.Count && done < rows; i++)
+        {
+            int take = (int)Math.Min(counts[i], rows - done);
+            await ForEachRowGroup(shards[i], take, (start, pngs, groupLabels, groupTake) =>
+                DecodeGroup(shards[i], start, done + start, pngs, groupLabels, groupTake, images, labels)).ConfigureAwait(false);
+            done += take;
+        }
+
+        string source = shards.Count == 1 ? shards[0] : $"{shards[0]} and {shards.Count - 1} more shard{(shards.Count > 2 ? "s" : "")}";
+        return new CifarDataset(images, labels, source);
+    }
+
+    /// <summary>
+    /// The first <paramref name="limit"/> rows of the shards as stored: PNG bytes and label, not
+    /// decoded (for <c>data --export</c>, which copies them; its read-back decodes and verifies).
+    /// </summary>
+    public static List<(byte[] Png, long Label)> ReadRawRows(IReadOnlyList<string> shards, int? limit = null)
+    {
+        return ReadAll().GetAwaiter().GetResult();
+
+        async Task<List<(byte[] Png, long Label)>> ReadAll()
+        {
+            var rows = new List<(byte[] Png, long Label)>();
+            foreach (var shard in shards)
+            {
+                int take;
+                await using (var reader = await Open(shard).ConfigureAwait(false))
+                {
+                    FindColumns(reader.Schema, shard);
+                    take = (int)Math.Min(RowCount(reader), (limit ?? long.MaxValue) - rows.Count);
+                }
+
+                await ForEachRowGroup(shard, take, (start, pngs, labels, groupTake) =>
+                {
+                    for (int i = 0; i < groupTake; i++)
+                    {
+                        if (pngs[i] is not { Length: > 0 } png || labels[i] is not long label)
+                        {
+                            throw new UserError($"Row {start + i} of {shard} has no image bytes or no label; this file is not CIFAR-10 (re-download it with `ilgpucnn data` or pass --data with the right folder).");
+                        }
+
+                        rows.Add((png, label));
+                    }
+                }).ConfigureAwait(false);
+                if (limit is int l && rows.Count >= l)
+                {
+                    break;
+                }
+            }
+
+            return rows;
+        }
+    }
+
+    private static long RowCount(ParquetReader reader)
+    {
+        long rows = 0;
         for (int g = 0; g < reader.RowGroupCount; g++)
         {
             using var group = reader.OpenRowGroupReader(g);
-            fileRows += group.RowCount;
+            rows += group.RowCount;
         }
 
-        int rows = (int)Math.Min(fileRows, limit ?? long.MaxValue);
-        var images = new float[(long)rows * CifarDataset.ImageFloats];
-        var labels = new int[rows];
+        return rows;
+    }
 
+    /// <summary>Reads the first <paramref name="rows"/> rows of a file a row group at a time: (first row of the group, PNG bytes, labels, rows of it to use).</summary>
+    private static async Task ForEachRowGroup(string path, int rows, Action<int, byte[]?[], long?[], int> use)
+    {
+        await using var reader = await Open(path).ConfigureAwait(false);
+        var (bytesField, labelField) = FindColumns(reader.Schema, path);
         int start = 0; // first row of the current row group
         for (int g = 0; g < reader.RowGroupCount && start < rows; g++)
         {
@@ -94,15 +166,13 @@ public static class CifarParquetReader
             }
 
             int take = Math.Min(groupRows, rows - start);
-            DecodeGroup(path, start, pngs, groupLabels, take, images, labels);
+            use(start, pngs, groupLabels, take);
             start += take;
         }
-
-        return new CifarDataset(images, labels, path);
     }
 
     /// <summary>Decodes <paramref name="take"/> rows of one row group in parallel; the lowest bad row is reported.</summary>
-    private static void DecodeGroup(string path, int start, byte[]?[] pngs, long?[] groupLabels, int take, float[] images, int[] labels)
+    private static void DecodeGroup(string path, int start, int at, byte[]?[] pngs, long?[] groupLabels, int take, float[] images, int[] labels)
     {
         var errors = new string?[take];
         const int plane = CifarDataset.ImageSize * CifarDataset.ImageSize;
@@ -113,6 +183,7 @@ public static class CifarParquetReader
             (i, _, pixels) =>
             {
                 int row = start + i;
+                int to = at + i;
                 long? label = groupLabels[i];
                 if (label is null)
                 {
@@ -126,8 +197,8 @@ public static class CifarParquetReader
                     return pixels;
                 }
 
-                labels[row] = (int)label.Value;
-                errors[i] = DecodeImage(path, row, pngs[i], pixels, images.AsSpan(row * CifarDataset.ImageFloats, CifarDataset.ImageFloats));
+                labels[to] = (int)label.Value;
+                errors[i] = DecodeImage(path, row, pngs[i], pixels, images.AsSpan(to * CifarDataset.ImageFloats, CifarDataset.ImageFloats));
                 return pixels;
             },
             _ => { });

@@ -76,6 +76,13 @@ public sealed class ComputeDevice : IDisposable
         }
     }
 
+    /// <summary>True when ILGPU sees a CUDA GPU on this machine.</summary>
+    public static bool HasCuda()
+    {
+        using var context = Context.Create(builder => builder.Cuda());
+        return context.GetCudaDevices().Count > 0;
+    }
+
     /// <summary>One line per accelerator ILGPU can see, with memory and compute capability.</summary>
     public static IReadOnlyList<string> Describe()
     {

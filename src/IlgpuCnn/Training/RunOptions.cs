@@ -20,6 +20,9 @@ public sealed record RunOptions
     /// <summary>A checkpoint.safetensors to continue.</summary>
     public string? Resume { get; init; }
 
+    /// <summary>--max-minutes: stop after the epoch in which this many minutes of the run have passed (null: no cap).</summary>
+    public double? MaxMinutes { get; init; }
+
     /// <summary>--overwrite: replace an earlier run in <see cref="OutputDirectory"/> (otherwise refused).</summary>
     public bool Overwrite { get; init; }
 

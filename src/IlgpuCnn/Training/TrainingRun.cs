@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using IlgpuCnn.Data;
 using IlgpuCnn.Device;
 using IlgpuCnn.Models;
+using IlgpuCnn.Training.Callbacks;
 using IlgpuCnn.Training.Onnx;
 using IlgpuCnn.Training.Reports;
 
@@ -17,10 +18,15 @@ namespace IlgpuCnn.Training;
 /// </summary>
 public static class TrainingRun
 {
-    /// <summary>Runs and returns the run folder; an interrupted run leaves a resumable checkpoint there.</summary>
-    public static RunOutcome Execute(RunOptions run, ITrainingReporter reporter, CancellationToken cancel = default, Action<string, long, long?>? downloadProgress = null)
+    /// <summary>
+    /// Runs and returns the run folder; an interrupted run leaves a resumable checkpoint there.
+    /// <paramref name="checkDevice"/> runs on the opened device before training (the CLI's
+    /// self-test on CUDA) and throws to stop the run.
+    /// </summary>
+    public static RunOutcome Execute(RunOptions run, ITrainingReporter reporter, CancellationToken cancel = default, Action<string, long, long?>? downloadProgress = null, Action<ComputeDevice>? checkDevice = null)
     {
         run.Validate();
+        var timeCap = run.MaxMinutes is double minutes ? new TimeCap(minutes, reporter.Message) : null;
         var (location, train, test) = ReadData(run, reporter, downloadProgress, cancel);
         string outDir = run.OutputDirectory ?? RunFiles.DefaultDirectory();
         RunFolder.Prepare(outDir, resuming: run.Resume is not null, run.Overwrite);
@@ -29,9 +35,16 @@ public static class TrainingRun
         var o = run.Training;
         MemoryEstimate.Require(device, MemoryEstimate.TrainingBytes(o.Width, o.BatchSize, train.Count), $"Training at --width {o.Width.ToString(CultureInfo.InvariantCulture)} with --batch-size {o.BatchSize} on {train.Count:N0} rows", "lower --batch-size or --width (or --train-limit)");
         reporter.Message($"Device: {device.Name}. Data: {location.Directory} ({train.Count:N0} training rows, {test.Count:N0} test rows). Run folder: {outDir}");
+        checkDevice?.Invoke(device);
         using var model = VggModel.Create(device, run.Training.Width, run.Training.Seed);
         string checkpointPath = Path.Combine(outDir, RunFiles.Checkpoint);
-        using var trainer = new Trainer(device, model, run.Training, train, [new CheckpointCallback(checkpointPath, run)], run.Callbacks);
+        List<ICallback> extra = [new CheckpointCallback(checkpointPath, run)];
+        if (timeCap is not null)
+        {
+            extra.Add(timeCap); // after the checkpoint writer: the capped epoch's checkpoint resumes with the next epoch
+        }
+
+        using var trainer = new Trainer(device, model, run.Training, train, extra, run.Callbacks);
         if (run.Resume is not null)
         {
             Checkpoint.LoadTraining(run.Resume, trainer);
@@ -55,7 +68,8 @@ public static class TrainingRun
 
         try
         {
-            return new RunOutcome(outDir, fit, WriteResults(outDir, trainer, fit, test, reporter, cancel), null);
+            string stoppedBy = timeCap?.StoppedEpoch > 0 ? "max_minutes" : trainer.EarlyStopping.StoppedEpoch > 0 ? "early_stopping" : "epochs";
+            return new RunOutcome(outDir, fit, WriteResults(outDir, trainer, fit, test, reporter, (stoppedBy, run.MaxMinutes), cancel), null);
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
@@ -75,11 +89,11 @@ public static class TrainingRun
         reporter.PhaseChanged(TrainingPhase.Download);
         CifarFiles.Ensure(location, downloadProgress, cancel: cancel);
         reporter.PhaseChanged(TrainingPhase.Preparing);
-        var train = CifarParquetReader.Read(location.TrainFile, run.Data.TrainLimit);
-        var test = CifarParquetReader.Read(location.TestFile, run.Data.TestLimit);
+        var train = CifarParquetReader.ReadSplit(location.TrainFiles, run.Data.TrainLimit);
+        var test = CifarParquetReader.ReadSplit(location.TestFiles, run.Data.TestLimit);
         if (train.Count < 2)
         {
-            throw new UserError($"'{location.TrainFile}' has {train.Count} rows; training needs at least 2.");
+            throw new UserError($"'{train.Source}' has {train.Count} rows; training needs at least 2.");
         }
 
         return (location, train, test);
@@ -107,9 +121,10 @@ public static class TrainingRun
 
     /// <summary>
     /// The model, history files, curves, then the test-set evaluation (which <paramref name="cancel"/>
-    /// stops between batches), metrics and model.onnx of a finished run.
+    /// stops between batches), metrics (with what stopped the run: "epochs", "early_stopping" or
+    /// "max_minutes") and model.onnx of a finished run.
     /// </summary>
-    private static EvaluationResult WriteResults(string outDir, Trainer trainer, FitResult fit, CifarDataset test, ITrainingReporter reporter, CancellationToken cancel)
+    private static EvaluationResult WriteResults(string outDir, Trainer trainer, FitResult fit, CifarDataset test, ITrainingReporter reporter, (string By, double? MaxMinutes) stopped, CancellationToken cancel)
     {
         var model = trainer.Model;
         Checkpoint.SaveModel(Path.Combine(outDir, RunFiles.Model), model);
@@ -127,6 +142,8 @@ public static class TrainingRun
             ["epochs_run"] = fit.EpochsRun,
             ["seconds_per_epoch"] = Math.Round(fit.SecondsPerEpoch, 3),
             ["device"] = model.Device.Name,
+            ["stopped_by"] = stopped.By,
+            ["max_minutes"] = stopped.MaxMinutes,
             ["train_rows"] = trainer.Split.TrainCount,
             ["validation_rows"] = trainer.Split.ValidationCount,
             ["test_rows"] = test.Count,

@@ -9,6 +9,9 @@ namespace IlgpuCnn.Tests.Data;
 /// </summary>
 public static class RealData
 {
+    /// <summary>Test classes that decode the whole real dataset share this collection, so they run one after another.</summary>
+    public const string CollectionName = "real-data";
+
     private static readonly Lazy<string?> Folder = new(Find);
     private static readonly Lazy<CifarDataset> Train = new(() => CifarParquetReader.Read(Path.Combine(Directory!, DataLocator.TrainFileName)));
     private static readonly Lazy<CifarDataset> Test = new(() => CifarParquetReader.Read(Path.Combine(Directory!, DataLocator.TestFileName)));

@@ -6,6 +6,7 @@ using Parquet.Schema;
 namespace IlgpuCnn.Tests.Data;
 
 /// <summary>Checks the reader on the real CIFAR-10 files (returns early when they are absent).</summary>
+[Collection(RealData.CollectionName)] // one real-data test at a time: the decode-time check must not share the cores with another full decode
 public sealed class RealDataTests(ITestOutputHelper output)
 {
     [Fact]

@@ -43,8 +43,10 @@ public sealed class DataCommandTests(ITestOutputHelper log) : IDisposable
         string export = Path.Combine(_dir, "export");
         string blocked = Path.Combine(export, DataLocator.TrainFileName);
         Directory.CreateDirectory(Path.Combine(blocked, "x"));
+        CifarParquetWriter.Write(Train, rows);
+        CifarParquetWriter.Write(Test, rows);
         var location = new DataLocation(_dir, DataOrigin.Flag);
-        var e = Assert.Throws<UserError>(() => IlgpuCnn.Cli.Commands.DataCommand.Export(location, rows, rows, export, null, null, TextWriter.Null));
+        var e = Assert.Throws<UserError>(() => IlgpuCnn.Cli.Commands.DataCommand.Export(location, rows, rows, export, null, null, null, TextWriter.Null));
         Assert.StartsWith($"Could not write {blocked} (", e.Message);
         Assert.Contains("free disk space or pass another --export folder", e.Message);
         Assert.DoesNotContain(".tmp", e.Message);

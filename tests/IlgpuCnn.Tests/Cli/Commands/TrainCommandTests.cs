@@ -88,6 +88,41 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void MaxMinutesStopsAfterTheEpochWritesEveryFileAndResumes()
+    {
+        string data = DataDir();
+        string run = Path.Combine(_dir, "capped");
+        var (code, output, error) = CliRunner.Run("train", "--device", "cpu", "--data", data, "--out", run, "--width", "0.125", "--epochs", "3", "--batch-size", "8", "--max-minutes", "0.0001");
+        Assert.True(code == 0, $"train exited {code}: {error}");
+        Assert.Contains("Epoch 1/3", output);
+        Assert.DoesNotContain("Epoch 2/3", output);
+        Assert.Contains("Epoch 1: stopped by --max-minutes 0.0001", output);
+        foreach (var file in RunFiles.All)
+        {
+            Assert.True(File.Exists(Path.Combine(run, file)), $"the capped run folder lacks {file}");
+        }
+
+        var metrics = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(run, RunFiles.Metrics)))!;
+        Assert.Equal("max_minutes", (string?)metrics["stopped_by"]);
+        Assert.Equal(1, (int)metrics["epochs_run"]!);
+        Assert.Equal(0.0001, (double)metrics["max_minutes"]!);
+
+        var resumed = CliRunner.Run("train", "--device", "cpu", "--data", data, "--out", run, "--width", "0.125", "--epochs", "3", "--batch-size", "8", "--resume", Path.Combine(run, RunFiles.Checkpoint));
+        Assert.True(resumed.Code == 0, resumed.Err);
+        Assert.Contains("Resuming", resumed.Out);
+        Assert.Contains("Epoch 2/3", resumed.Out);
+        Assert.Contains("Epoch 3/3", resumed.Out);
+        Assert.Equal(4, File.ReadAllLines(Path.Combine(run, RunFiles.HistoryCsv)).Length);
+        var after = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(run, RunFiles.Metrics)))!;
+        Assert.Equal("epochs", (string?)after["stopped_by"]);
+        Assert.Equal(3, (int)after["epochs_run"]!);
+
+        var bad = CliRunner.Run("train", "--device", "cpu", "--data", data, "--max-minutes", "0");
+        Assert.Equal(1, bad.Code);
+        Assert.Contains("--max-minutes must be a positive number", bad.Err);
+    }
+
+    [Fact]
     public void ResumingWithAnotherSeedIsRefusedInOneSentenceNamingBothSeeds()
     {
         string data = DataDir();

@@ -1,0 +1,93 @@
+using System.CommandLine;
+using IlgpuCnn.Device;
+using IlgpuCnn.Diagnostics;
+using IlgpuCnn.Kernels;
+
+namespace IlgpuCnn.Cli.Commands;
+
+/// <summary>
+/// <c>ilgpucnn selftest [--device auto|cuda|cpu] [--quick]</c>: every kernel variant training
+/// uses, run on the device and on the CPU reference from the same random inputs, compared output
+/// by output; prints the table and exits 1 naming the first kernel that disagrees. With
+/// <c>--device cpu</c> (or auto without a GPU) the device under test is the GPU-shaped CPU
+/// accelerator, so the tiled (CUDA) variants are checked against the simple ones there.
+/// </summary>
+public static class SelfTestCommand
+{
+    public static Command Create()
+    {
+        var device = new Option<string>("--device") { Description = "auto (CUDA when present, else the GPU-shaped CPU accelerator), cuda, or cpu.", DefaultValueFactory = _ => "auto" };
+        var quick = new Option<bool>("--quick") { Description = "One seed and one model step (the form train runs before its first epoch)." };
+        var only = new Option<string[]>("--only") { Description = "Run only the checks whose kernel name starts with one of these (e.g. conv2d model-step).", AllowMultipleArgumentsPerToken = true };
+        var cmd = new Command("selftest", "Check that the device computes what the CPU reference computes: every kernel variant and a few model steps, from the same random inputs.")
+        {
+            device, quick, only,
+        };
+        cmd.SetAction(parse => Cli.Guard(parse, () =>
+        {
+            var kind = SharedOptions.DeviceKindOf(parse.GetValue(device)!);
+            var options = SelfTestOptions.For(simulator: kind == DeviceKind.Cpu || (kind == DeviceKind.Auto && !ComputeDevice.HasCuda()), parse.GetValue(quick));
+            var names = parse.GetValue(only) ?? [];
+            var checks = SelfTest.DefaultChecks(options).Where(c => names.Length == 0 || names.Any(n => c.Kernel.StartsWith(n, StringComparison.OrdinalIgnoreCase))).ToList();
+            if (checks.Count == 0)
+            {
+                throw new UserError($"--only {string.Join(' ', names)} matches no check; the kernels are {string.Join(", ", SelfTest.DefaultChecks(options).Select(c => c.Kernel).Distinct())}.");
+            }
+
+            return Run(kind, options, checks, Console.Out, Console.Error);
+        }));
+        return cmd;
+    }
+
+    /// <summary>Runs <paramref name="checks"/>, printing each row as it is done; returns 0, or 1 after one sentence on <paramref name="error"/>.</summary>
+    public static int Run(DeviceKind kind, SelfTestOptions options, IEnumerable<SelfTestCheck> checks, TextWriter output, TextWriter error)
+    {
+        using var device = Open(kind);
+        using var reference = ComputeDevice.Create(DeviceKind.Cpu);
+        if (!device.IsCuda)
+        {
+            // On the CPU the simple variants ARE the reference: only the GPU variants are worth the simulator's time.
+            checks = checks.Where(c => c.Variant != KernelVariant.Simple);
+        }
+
+        output.WriteLine($"Self-test: {device.Name}{(device.IsCuda ? "" : " (GPU-shaped)")} against the CPU accelerator's simple kernels; seeds {string.Join(", ", options.Seeds)}; {options.ModelSteps} model step(s) of width {ModelStepCheck.Width}, batch {options.ModelBatch} of {options.ModelImageSize}×{options.ModelImageSize}");
+        bool header = false;
+        var report = SelfTest.Run(device, reference, checks, options, row =>
+        {
+            var lines = new SelfTestReport("", "", [row], TimeSpan.Zero).Table().ToList();
+            if (!header)
+            {
+                output.WriteLine(lines[0]);
+                header = true;
+            }
+
+            output.WriteLine(lines[1]);
+        });
+        output.WriteLine($"{report.Rows.Count(r => r.Passed)} of {report.Rows.Count} outputs agree ({report.Elapsed.TotalSeconds:F1} s).");
+        if (!report.Passed)
+        {
+            error.WriteLine($"error: {report.FailureSentence}; do not trust training on this device until it agrees (report it with this table).");
+            return 1;
+        }
+
+        return 0;
+    }
+
+    /// <summary>CUDA when asked (or found, for auto), else the GPU-shaped CPU accelerator.</summary>
+    private static ComputeDevice Open(DeviceKind kind)
+    {
+        if (kind == DeviceKind.Cpu)
+        {
+            return ComputeDevice.Create(DeviceKind.Cpu, gpuShapedCpu: true);
+        }
+
+        var device = ComputeDevice.Create(kind);
+        if (device.IsCuda)
+        {
+            return device;
+        }
+
+        device.Dispose();
+        return ComputeDevice.Create(DeviceKind.Cpu, gpuShapedCpu: true);
+    }
+}

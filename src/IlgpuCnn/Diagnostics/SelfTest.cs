@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using IlgpuCnn.Device;
+using IlgpuCnn.Kernels;
+
+namespace IlgpuCnn.Diagnostics;
+
+/// <summary>
+/// Checks that a device computes what the CPU reference computes: every kernel variant that
+/// training uses (conv2d and dense in each <see cref="KernelVariant"/>, batch norm, pooling,
+/// dropout, ReLU, loss, AdamW, the batch gather and augmentation) and a few steps of the
+/// width-0.25 model, each from the same random inputs on the device under test and on the CPU
+/// accelerator with the simple kernels, compared output by output (forward values and gradients)
+/// by <see cref="RelativeError"/>. On a CPU-only machine the device under test is the GPU-shaped
+/// CPU accelerator, so the tiled (CUDA) code paths are checked there too.
+/// </summary>
+public static class SelfTest
+{
+    /// <summary>
+    /// Every check, in the order run. Conv2d, dense and the model step run once per kernel variant
+    /// (every value of <see cref="KernelVariant"/> but Auto), so a new variant is checked as soon as it exists.
+    /// </summary>
+    public static List<SelfTestCheck> DefaultChecks(SelfTestOptions options)
+    {
+        var variants = Enum.GetValues<KernelVariant>().Where(v => v != KernelVariant.Auto).ToList();
+        var checks = new List<SelfTestCheck>();
+        checks.AddRange(variants.Select(v => new Conv2dCheck(v)));
+        checks.AddRange(variants.Select(v => new DenseCheck(v)));
+        checks.Add(new BatchNormCheck(fuseRelu: false));
+        checks.Add(new BatchNormCheck(fuseRelu: true));
+        checks.Add(new MaxPoolCheck(0f));
+        checks.Add(new MaxPoolCheck(0.3f));
+        checks.AddRange(ElementwiseCheck.Ops.Select(op => new ElementwiseCheck(op)));
+        checks.Add(new SoftmaxCrossEntropyCheck());
+        checks.Add(new AdamWCheck());
+        checks.Add(new InputPipelineCheck());
+        checks.AddRange(variants.Select(v => new ModelStepCheck(v, options.ModelSteps, options.ModelBatch, options.ModelImageSize)));
+        return checks;
+    }
+
+    /// <summary>
+    /// Runs each check on <paramref name="device"/> and on <paramref name="reference"/> (simple
+    /// kernels) for every seed; <paramref name="progress"/> sees each row as it is done.
+    /// </summary>
+    public static SelfTestReport Run(ComputeDevice device, ComputeDevice reference, IEnumerable<SelfTestCheck> checks, SelfTestOptions options, Action<SelfTestRow>? progress = null)
+    {
+        var total = Stopwatch.StartNew();
+        var rows = new List<SelfTestRow>();
+        foreach (var check in checks)
+        {
+            var worst = new Dictionary<string, (double Error, int Seed)>();
+            var order = new List<string>();
+            var time = TimeSpan.Zero;
+            foreach (int seed in options.Seeds)
+            {
+                var watch = Stopwatch.StartNew();
+                var actual = check.Run(device, check.Variant, seed);
+                device.Synchronize();
+                time += watch.Elapsed;
+                var expected = check.Run(reference, KernelVariant.Simple, seed);
+                for (int i = 0; i < expected.Count; i++)
+                {
+                    string name = expected[i].Name;
+                    double error = i < actual.Count && actual[i].Name == name ? RelativeError(expected[i].Values, actual[i].Values) : double.PositiveInfinity;
+                    if (!worst.TryGetValue(name, out var w))
+                    {
+                        order.Add(name);
+                        worst[name] = (error, seed);
+                    }
+                    else if (!(error <= w.Error))
+                    {
+                        worst[name] = (error, seed);
+                    }
+                }
+            }
+
+            foreach (var name in order)
+            {
+                var row = new SelfTestRow($"{check.Kernel} {name}", check.Variant, worst[name].Error, check.Tolerance, time, worst[name].Seed);
+                rows.Add(row);
+                progress?.Invoke(row);
+            }
+        }
+
+        return new SelfTestReport(device.Name + (device.IsCuda ? "" : " (GPU-shaped)"), "CPU accelerator's simple kernels", rows, total.Elapsed);
+    }
+
+    /// <summary>
+    /// The quick form <c>train</c> runs on CUDA before its first epoch (about a second there): a
+    /// UserError naming the first kernel that disagrees, else one line through <paramref name="message"/>.
+    /// </summary>
+    public static void Gate(ComputeDevice device, Action<string> message)
+    {
+        if (!device.IsCuda)
+        {
+            return;
+        }
+
+        var options = SelfTestOptions.For(simulator: false, quick: true);
+        using var reference = ComputeDevice.Create(DeviceKind.Cpu);
+        var report = Run(device, reference, DefaultChecks(options), options);
+        if (!report.Passed)
+        {
+            throw new UserError($"{report.FailureSentence}, so training stopped before its first epoch: run `ilgpucnn selftest --device cuda` for the whole table, or train with --device cpu (--no-selftest trains anyway).");
+        }
+
+        message($"Self-test: {report.Rows.Count} kernel outputs on {device.Name} agree with the CPU reference ({report.Elapsed.TotalSeconds:F1} s; --no-selftest skips it).");
+    }
+
+    /// <summary>
+    /// max_i |a_i − r_i| / (|r_i| + 0.1·max(1, max|r|)): at most 1e-4 exactly when the tests'
+    /// criterion |a − r| ≤ 1e-5·max(1, scale) + 1e-4·|r| holds; NaN, infinity or a length
+    /// mismatch is +∞.
+    /// </summary>
+    public static double RelativeError(IReadOnlyList<float> expected, IReadOnlyList<float> actual)
+    {
+        if (expected.Count != actual.Count)
+        {
+            return double.PositiveInfinity;
+        }
+
+        double scale = 1;
+        foreach (float r in expected)
+        {
+            scale = Math.Max(scale, Math.Abs((double)r));
+        }
+
+        double worst = 0;
+        for (int i = 0; i < expected.Count; i++)
+        {
+            double r = expected[i], a = actual[i];
+            double e = Math.Abs(a - r) / (Math.Abs(r) + (0.1 * scale));
+            if (!double.IsFinite(a) || !double.IsFinite(r) || !double.IsFinite(e))
+            {
+                return double.PositiveInfinity;
+            }
+
+            worst = Math.Max(worst, e);
+        }
+
+        return worst;
+    }
+}

@@ -1,0 +1,108 @@
+using IlgpuCnn.Cli.Commands;
+using IlgpuCnn.Device;
+using IlgpuCnn.Diagnostics;
+using IlgpuCnn.Kernels;
+using IlgpuCnn.Tests.Cli.Commands;
+
+namespace IlgpuCnn.Tests.Diagnostics;
+
+/// <summary>
+/// The self-test: its kernel checks agree on the GPU-shaped CPU accelerator, a wrong kernel result
+/// (injected by wrapping one of its checks) is named with exit code 1, and the comparison itself.
+/// </summary>
+[Collection(ConsoleCollection.Name)]
+public sealed class SelfTestTests
+{
+    /// <summary>A check whose device-under-test outputs (the run with its own variant, not the reference's Simple) have one value changed.</summary>
+    private sealed class Perturbed(SelfTestCheck inner, string output) : SelfTestCheck(inner.Kernel, inner.Variant)
+    {
+        public override IReadOnlyList<CheckOutput> Run(ComputeDevice device, KernelVariant variant, int seed)
+        {
+            var outputs = inner.Run(device, variant, seed);
+            if (variant == Variant)
+            {
+                var values = outputs.Single(o => o.Name == output).Values;
+                values[values.Length / 2] += 0.01f * (1 + Math.Abs(values[values.Length / 2]));
+            }
+
+            return outputs;
+        }
+    }
+
+    private static readonly SelfTestOptions Quick = SelfTestOptions.For(simulator: true, quick: true);
+
+    [Fact]
+    public void EveryKernelCheckAgreesOnTheGpuShapedCpu()
+    {
+        // The model step (about a minute on the simulator) is left to `ilgpucnn selftest --device cpu`.
+        var checks = SelfTest.DefaultChecks(Quick).Where(c => c is not ModelStepCheck && c.Variant != KernelVariant.Simple).ToList();
+        using var target = ComputeDevice.Create(DeviceKind.Cpu, gpuShapedCpu: true);
+        using var reference = ComputeDevice.Create(DeviceKind.Cpu);
+        var report = SelfTest.Run(target, reference, checks, Quick);
+        Assert.True(report.Passed, report.FailureSentence);
+        Assert.Contains(report.Rows, r => r.Kernel == "conv2d backward-weights" && r.Variant == KernelVariant.Tiled);
+        Assert.Contains(report.Rows, r => r.Kernel == "batchnorm+relu backward-data");
+        Assert.All(report.Rows, r => Assert.InRange(r.MaxError, 0, r.Tolerance));
+    }
+
+    [Fact]
+    public void AWrongKernelResultIsNamedAndExitsOne()
+    {
+        var checks = new SelfTestCheck[]
+        {
+            new ElementwiseCheck("relu"),
+            new Perturbed(new DenseCheck(KernelVariant.Tiled), "backward-weights"),
+            new Perturbed(new ElementwiseCheck("dropout"), "forward"), // a later failure: only the first is named
+        };
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        int code = SelfTestCommand.Run(DeviceKind.Cpu, Quick, checks, output, error);
+        Assert.Equal(1, code);
+        var lines = error.ToString().Trim().Split('\n');
+        Assert.Single(lines);
+        Assert.StartsWith("error: The self-test found that dense backward-weights (Tiled) on ILGPU CPU accelerator (GPU-shaped) disagrees", lines[0]);
+        Assert.Contains("relu forward", output.ToString());
+        Assert.Contains("DIFFERS", output.ToString());
+        Assert.Matches(@"dense forward\s+Tiled\s+\S+\s+1E-004\s+\S+\s+ok", output.ToString());
+    }
+
+    [Fact]
+    public void TheCommandPrintsItsTableAndExitsZero()
+    {
+        var (code, output, error) = CliRunner.Run("selftest", "--device", "cpu", "--quick", "--only", "relu", "adamw");
+        Assert.True(code == 0, error);
+        Assert.Contains("kernel", output);
+        Assert.Contains("relu backward", output);
+        Assert.Contains("adamw moments", output);
+        Assert.Contains("4 of 4 outputs agree", output);
+
+        var none = CliRunner.Run("selftest", "--device", "cpu", "--only", "nothing");
+        Assert.Equal(1, none.Code);
+        Assert.Contains("--only nothing matches no check", none.Err);
+    }
+
+    [Fact]
+    public void EveryVariantOfConvDenseAndTheModelIsChecked()
+    {
+        var variants = Enum.GetValues<KernelVariant>().Where(v => v != KernelVariant.Auto).ToList();
+        var checks = SelfTest.DefaultChecks(SelfTestOptions.For(simulator: false, quick: false));
+        foreach (var kernel in new[] { "conv2d", "dense", "model-step" })
+        {
+            Assert.Equal(variants, checks.Where(c => c.Kernel == kernel).Select(c => c.Variant));
+        }
+
+        Assert.Contains(checks, c => c is InputPipelineCheck);
+        Assert.Equal(3, SelfTestOptions.For(false, false).ModelSteps);
+        Assert.Equal(32, SelfTestOptions.For(false, true).ModelImageSize);
+    }
+
+    [Fact]
+    public void RelativeErrorIsTheTestsCriterion()
+    {
+        Assert.Equal(0, SelfTest.RelativeError([1f, -2f], [1f, -2f]));
+        // |a − r| / (|r| + 0.1·max(1, scale)): 1e-4 at r = 2 (scale 2) is 2.2e-4 apart.
+        Assert.Equal(1e-4, SelfTest.RelativeError([2f, 0.5f], [2f + 2.2e-4f, 0.5f]), 1e-6);
+        Assert.Equal(double.PositiveInfinity, SelfTest.RelativeError([1f], [float.NaN]));
+        Assert.Equal(double.PositiveInfinity, SelfTest.RelativeError([1f, 2f], [1f]));
+    }
+}
