@@ -43,4 +43,25 @@ public sealed record GpuArch(string Name, int RegistersPerSm, int MaxRegistersPe
     /// <summary>Theoretical occupancy: resident warps / maximum warps per SM.</summary>
     public double Occupancy(int registers, int threads, int sharedBytes) =>
         BlocksPerSm(registers, threads, sharedBytes) * ((threads + 31) / 32) / (double)(MaxThreadsPerSm / 32);
+
+    /// <summary>
+    /// The group size CUDA's occupancy calculator (cuOccupancyMaxPotentialBlockSize, which ILGPU's
+    /// auto-grouped launches use) picks: the largest multiple of 32 with the highest occupancy.
+    /// </summary>
+    public int AutoGroupSize(int registers, int sharedBytes)
+    {
+        int best = 32;
+        double bestOcc = -1;
+        for (int t = MaxThreadsPerBlock; t >= 32; t -= 32)
+        {
+            double occ = Occupancy(registers, t, sharedBytes);
+            if (occ > bestOcc + 1e-9)
+            {
+                bestOcc = occ;
+                best = t;
+            }
+        }
+
+        return best;
+    }
 }

@@ -5,15 +5,18 @@ using IlgpuCnn.Tensors;
 namespace IlgpuCnn.Autograd;
 
 /// <summary>
-/// Reverse-mode autograd: ops record themselves (with the tensor they produced) while the forward
-/// pass runs; <see cref="Backward(Tensor)"/> zeroes those outputs' gradients, seeds the loss gradient with
-/// 1 and runs the ops in reverse. Beside the ops it holds the <see cref="ForwardPass"/> they run in
-/// (training or inference, seed and step). The list is reused: recording a step allocates nothing
-/// once its capacity is reached.
+/// Reverse-mode autograd: ops record themselves (with the tensor they read and the tensor they
+/// produced) while the forward pass runs; <see cref="Backward(Tensor)"/> seeds the loss gradient
+/// with 1 and runs the ops in reverse. Every op's backward WRITES (=) its input's gradient, as
+/// llm.c does for activations, so no gradient is zeroed first (no memset per activation); this
+/// needs each recorded tensor to feed at most one recorded op, which <see cref="Record"/> checks.
+/// Parameter gradients accumulate (+=); AdamW's step zeroes them as it consumes them. Beside the
+/// ops the tape holds the <see cref="ForwardPass"/> they run in (training or inference, seed and
+/// step). The list is reused: recording a step allocates nothing once its capacity is reached.
 /// </summary>
 public sealed class GradientTape
 {
-    private readonly List<(IBackward Op, Tensor Output)> _ops = new();
+    private readonly List<(IBackward Op, Tensor Input, Tensor Output)> _ops = new();
     private readonly TensorKernels _kernels;
 
     public GradientTape(ComputeDevice device)
@@ -39,8 +42,12 @@ public sealed class GradientTape
         Pass = pass;
     }
 
-    /// <summary>Records an op and the tensor it wrote (its gradient is zeroed before backward).</summary>
-    public void Record(IBackward op, Tensor output)
+    /// <summary>
+    /// Records an op, the tensor it read and the tensor it wrote. The op's backward overwrites
+    /// <paramref name="input"/>'s gradient, so a tensor that already feeds a recorded op cannot feed
+    /// another (its gradient would need a sum); that is refused.
+    /// </summary>
+    public void Record(IBackward op, Tensor input, Tensor output)
     {
         if (Recording)
         {
@@ -49,7 +56,15 @@ public sealed class GradientTape
                 throw new InvalidOperationException($"op output '{output.Name}' has no gradient buffer but was recorded on the tape");
             }
 
-            _ops.Add((op, output));
+            for (int i = 0; i < _ops.Count; i++)
+            {
+                if (ReferenceEquals(_ops[i].Input, input))
+                {
+                    throw new InvalidOperationException($"tensor '{input.Name}' feeds two recorded ops; backward writes each input's gradient once, so fan-out is not supported");
+                }
+            }
+
+            _ops.Add((op, input, output));
         }
     }
 
@@ -65,7 +80,6 @@ public sealed class GradientTape
         }
 
         CheckLast(loss);
-        ZeroIntermediateGradients();
         _kernels.Fill(loss.Grad, 1f);
         RunBackward();
     }
@@ -77,7 +91,6 @@ public sealed class GradientTape
     public void Backward(Tensor output, float[] gradient)
     {
         CheckLast(output);
-        ZeroIntermediateGradients();
         output.Grad.CopyFromCPU(gradient);
         RunBackward();
     }
@@ -92,14 +105,6 @@ public sealed class GradientTape
         if (!ReferenceEquals(_ops[^1].Output, output))
         {
             throw new InvalidOperationException("Backward() expects the output of the last recorded op");
-        }
-    }
-
-    private void ZeroIntermediateGradients()
-    {
-        for (int i = 0; i < _ops.Count - 1; i++)
-        {
-            _ops[i].Output.Grad.MemSetToZero();
         }
     }
 

@@ -14,6 +14,7 @@ namespace IlgpuCnn.Device;
 public sealed class ComputeDevice : IDisposable
 {
     private readonly Dictionary<Type, object> _caches = new();
+    private long _memSets;
 
     private ComputeDevice(Context context, Accelerator accelerator)
     {
@@ -119,6 +120,17 @@ public sealed class ComputeDevice : IDisposable
 
             return (T)cached;
         }
+    }
+
+    /// <summary>Memsets queued through <see cref="Zero"/> so far (the static profile counts a step's stream operations).</summary>
+    public long MemSets => Interlocked.Read(ref _memSets);
+
+    /// <summary>Queues a memset of <paramref name="view"/> to zero (one stream operation, counted in <see cref="MemSets"/>).</summary>
+    public void Zero<T>(ArrayView<T> view)
+        where T : unmanaged
+    {
+        Interlocked.Increment(ref _memSets);
+        view.MemSetToZero();
     }
 
     /// <summary>Waits for all queued kernels.</summary>

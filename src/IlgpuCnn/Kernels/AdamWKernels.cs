@@ -10,6 +10,8 @@ namespace IlgpuCnn.Kernels;
 //   m = β1·m + (1−β1)·g;  v = β2·v + (1−β2)·g²
 //   w −= α · m / (√v + ε),  α = lr·√(1−β2ᵗ)/(1−β1ᵗ)   (Keras' ε placement: outside the root, unscaled)
 // t is the 1-based step; α and 1−β are computed on the host in double and passed in as floats.
+// The step consumes the gradient: g = 0 afterwards, so the next backward can accumulate
+// without a separate memset of all gradients (one stream operation fewer per step).
 
 /// <summary>The AdamW kernel of one device, loaded once.</summary>
 public sealed class AdamWKernels
@@ -25,7 +27,7 @@ public sealed class AdamWKernels
 
     public static AdamWKernels For(ComputeDevice device) => device.Kernels(d => new AdamWKernels(d));
 
-    /// <summary>One update of every parameter: w, m, v in place.</summary>
+    /// <summary>One update of every parameter: w, m, v in place; g zeroed (consumed).</summary>
     public void Step(AdamWStep s, ArrayView<float> w, ArrayView<float> g, ArrayView<float> m, ArrayView<float> v)
     {
         int threads = Launch.Threads(_device, w.Length);
@@ -38,6 +40,7 @@ public sealed class AdamWKernels
         for (long i = index.X; i < p.W.Length; i += threads)
         {
             float grad = p.G[i];
+            p.G[i] = 0f;
             float wi = p.W[i] - (p.W[i] * s.DecayRate);
             float mi = p.M[i] + ((grad - p.M[i]) * s.OneMinusBeta1);
             float vi = p.V[i] + ((grad * grad - p.V[i]) * s.OneMinusBeta2);

@@ -12,7 +12,7 @@ namespace IlgpuCnn.Kernels;
 // training forward:  mean = Σx/M;  var = Σ(x−mean)²/M;  invstd = 1/√(var+ε);  y = γ·(x−mean)·invstd + β
 // inference forward: the same with moving mean/var
 // backward:          x̂ = (x−mean)·invstd;  dβ += Σdy;  dγ += Σdy·x̂;
-//                    dx += γ·invstd/M · (M·dy − Σdy − x̂·Σdy·x̂)
+//                    dx = γ·invstd/M · (M·dy − Σdy − x̂·Σdy·x̂)
 // forward saves mean and invstd for backward ("cache the statistics for the backward pass").
 // Fused ReLU (dims.Relu = 1): y = max(0, γ·x̂ + β) in the same pass, and backward first masks dy
 // by y > 0 — one kernel instead of two and one read/write of the activation fewer each way.
@@ -25,7 +25,6 @@ public sealed class BatchNormKernels
     private readonly Action<Index1D, BatchNormDims, BatchNormBuffers> _inferenceStats;
     private readonly Action<Index1D, BatchNormDims, BatchNormBuffers> _normalize;
     private readonly Action<KernelConfig, BatchNormDims, BatchNormBuffers> _backwardSums;
-    private readonly Action<Index1D, BatchNormDims, BatchNormBuffers> _backwardData;
 
     private BatchNormKernels(ComputeDevice device)
     {
@@ -35,17 +34,12 @@ public sealed class BatchNormKernels
         _inferenceStats = acc.LoadAutoGroupedStreamKernel<Index1D, BatchNormDims, BatchNormBuffers>(InferenceStatsKernel);
         _normalize = acc.LoadAutoGroupedStreamKernel<Index1D, BatchNormDims, BatchNormBuffers>(NormalizeKernel);
         _backwardSums = acc.LoadStreamKernel<BatchNormDims, BatchNormBuffers>(BackwardSumsKernel);
-        _backwardData = acc.LoadAutoGroupedStreamKernel<Index1D, BatchNormDims, BatchNormBuffers>(BackwardDataKernel);
     }
 
     public static BatchNormKernels For(ComputeDevice device) => device.Kernels(d => new BatchNormKernels(d));
 
-    /// <summary>Training: batch statistics into Mean/InvStd, moving statistics updated, Y normalised.</summary>
-    public void ForwardTraining(BatchNormDims d, BatchNormBuffers p)
-    {
-        _stats(ChannelReduce.Config(_device, d.C), d, p);
-        Normalize(d, p);
-    }
+    /// <summary>Training: batch statistics into Mean/InvStd, moving statistics updated, Y normalised (one launch).</summary>
+    public void ForwardTraining(BatchNormDims d, BatchNormBuffers p) => _stats(ChannelReduce.Config(_device, d.C), d, p);
 
     /// <summary>Inference: moving statistics (copied into Mean/InvStd), Y normalised.</summary>
     public void ForwardInference(BatchNormDims d, BatchNormBuffers p)
@@ -54,15 +48,10 @@ public sealed class BatchNormKernels
         Normalize(d, p);
     }
 
-    /// <summary>dγ, dβ and dx (all accumulated; dx skipped when empty), from the statistics the forward pass saved.</summary>
+    /// <summary>dγ, dβ (accumulated) and dx (overwritten; skipped when empty) in one launch, from the statistics the forward pass saved.</summary>
     public void Backward(BatchNormDims d, BatchNormBuffers p)
     {
         _backwardSums(ChannelReduce.Config(_device, d.C), d, p);
-        if (p.Dx.Length > 0)
-        {
-            int threads = Launch.Threads(_device, d.Length);
-            _backwardData(threads, d.WithThreads(threads), p);
-        }
     }
 
     private void Normalize(BatchNormDims d, BatchNormBuffers p)
@@ -92,12 +81,23 @@ public sealed class BatchNormKernels
         }
 
         double variance = ChannelReduce.GroupSum(shared, sq) / m;
+        float mean = (float)mu;
+        float rs = 1f / XMath.Sqrt((float)variance + d.Epsilon);
         if (Group.IdxX == 0)
         {
-            p.Mean[c] = (float)mu;
-            p.InvStd[c] = 1f / XMath.Sqrt((float)variance + d.Epsilon);
-            p.MovingMean[c] = d.Momentum * p.MovingMean[c] + (1f - d.Momentum) * (float)mu;
+            p.Mean[c] = mean;
+            p.InvStd[c] = rs;
+            p.MovingMean[c] = d.Momentum * p.MovingMean[c] + (1f - d.Momentum) * mean;
             p.MovingVar[c] = d.Momentum * p.MovingVar[c] + (1f - d.Momentum) * (float)variance;
+        }
+
+        // Normalise this channel in the same launch (every thread has the group's totals).
+        float gamma = p.Gamma[c];
+        float beta = p.Beta[c];
+        for (var it = new ChannelCursor(d, c, Group.IdxX, Group.DimX); it.Valid; it.Next())
+        {
+            float v = ((p.X[it.Offset] - mean) * rs * gamma) + beta;
+            p.Y[it.Offset] = d.Relu != 0 && v < 0f ? 0f : v;
         }
     }
 
@@ -120,7 +120,7 @@ public sealed class BatchNormKernels
         }
     }
 
-    /// <summary>Per channel: Σdy and Σdy·x̂ into Sums[c], Sums[C + c]; dβ, dγ accumulated.</summary>
+    /// <summary>Per channel: Σdy and Σdy·x̂ into Sums[c], Sums[C + c]; dβ, dγ accumulated; then dx of the channel.</summary>
     [Kernel(Grouped = true, GroupSize = ChannelReduce.MaxGroup)]
     internal static void BackwardSumsKernel(BatchNormDims d, BatchNormBuffers p)
     {
@@ -140,27 +140,28 @@ public sealed class BatchNormKernels
 
         double totalDy = ChannelReduce.GroupSum(shared, sdy);
         double totalDyX = ChannelReduce.GroupSum(shared, sdyx);
+        float sum0 = (float)totalDy;
+        float sum1 = (float)totalDyX;
         if (Group.IdxX == 0)
         {
-            p.Sums[c] = (float)totalDy;
-            p.Sums[d.C + c] = (float)totalDyX;
-            p.DBeta[c] += (float)totalDy;
-            p.DGamma[c] += (float)totalDyX;
+            p.Sums[c] = sum0;
+            p.Sums[d.C + c] = sum1;
+            p.DBeta[c] += sum0;
+            p.DGamma[c] += sum1;
         }
-    }
 
-    [Kernel]
-    internal static void BackwardDataKernel(Index1D index, BatchNormDims d, BatchNormBuffers p)
-    {
-        float m = d.N * d.HW;
-        int length = (int)d.Length;
-        for (int i = index.X; i < length; i += d.Threads)
+        // dx of this channel in the same launch (overwritten: an activation gradient has one writer).
+        if (p.Dx.Length > 0)
         {
-            int c = d.Channel(i);
-            float rs = p.InvStd[c];
-            float xhat = (p.X[i] - p.Mean[c]) * rs;
-            float g = d.Relu != 0 && p.Y[i] <= 0f ? 0f : p.Dy[i];
-            p.Dx[i] += p.Gamma[c] * rs / m * ((m * g) - p.Sums[c] - (xhat * p.Sums[d.C + c]));
+            float m = d.N * d.HW;
+            float scale = p.Gamma[c] * rs / m;
+            for (var it = new ChannelCursor(d, c, Group.IdxX, Group.DimX); it.Valid; it.Next())
+            {
+                int j = it.Offset;
+                float xhat = (p.X[j] - mu) * rs;
+                float g = d.Relu != 0 && p.Y[j] <= 0f ? 0f : p.Dy[j];
+                p.Dx[j] = scale * ((m * g) - sum0 - (xhat * sum1));
+            }
         }
     }
 }

@@ -6,13 +6,13 @@ namespace IlgpuCnn.Kernels;
 
 /// <summary>
 /// Per-channel reductions over (n, h, w) of an NCHW tensor: one group per channel, each thread
-/// summing a strided share in double, then a shared-memory tree. On a GPU groups are 256
+/// summing a strided share in double, then a shared-memory tree. On a GPU groups are 1024
 /// threads; on the default CPU accelerator 1 (no barrier cost), which makes the same kernel a
 /// plain loop; on a GPU-shaped CPU accelerator (tests) 32, so the tree itself is exercised.
 /// </summary>
 public static class ChannelReduce
 {
-    public const int MaxGroup = 256;
+    public const int MaxGroup = 1024;
 
     /// <summary>Group size for per-channel reductions on this device.</summary>
     public static int GroupSize(ComputeDevice device) =>

@@ -7,7 +7,7 @@ namespace IlgpuCnn.Kernels;
 // Conv2d, NCHW. N = batch, Ci/Co = input/output channels, H×W input, OH×OW output, KH×KW kernel.
 //   x  (N, Ci, H, W)      w  (Co, Ci, KH, KW)      b  (Co)      y  (N, Co, OH, OW)
 // forward:          y[n,co,oh,ow]  = b[co] + Σ_{ci,kh,kw} w[co,ci,kh,kw] · x[n,ci,oh·s−p+kh, ow·s−p+kw]
-// backward-data:    dx[n,ci,ih,iw] += Σ_{co,kh,kw} w[co,ci,kh,kw] · dy[n,co,(ih+p−kh)/s, (iw+p−kw)/s]
+// backward-data:    dx[n,ci,ih,iw] = Σ_{co,kh,kw} w[co,ci,kh,kw] · dy[n,co,(ih+p−kh)/s, (iw+p−kw)/s]
 // backward-weights: dw[co,ci,kh,kw] += Σ_{n,oh,ow} dy[n,co,oh,ow] · x[n,ci,oh·s−p+kh, ow·s−p+kw]
 // bias:             db[co] += Σ_{n,oh,ow} dy[n,co,oh,ow]
 // Two variants of each pass: Tiled (implicit GEMM through TiledGemm, for CUDA) and Simple (one
@@ -28,6 +28,9 @@ public sealed class Conv2dKernels
     private readonly Action<KernelConfig, ConvGeometry, int, ConvBackwardDataBuffers> _backwardDataTiled;
     private readonly Action<KernelConfig, ConvGeometry, int, ConvBackwardWeightsBuffers> _backwardWeightsTiled;
     private readonly Action<KernelConfig, int, int, int, ArrayView<float>, ArrayView<float>> _biasGrad;
+    private readonly Action<KernelConfig, ConvGeometry, ConvForwardBuffers> _forwardBlocked;
+    private readonly Action<KernelConfig, ConvGeometry, int, GemmStoreMode, ConvBackwardDataBuffers> _backwardDataBlocked;
+    private readonly Action<KernelConfig, ConvGeometry, int, GemmStoreMode, ConvBackwardWeightsBuffers, ArrayView<float>> _backwardWeightsBlocked;
 
     private Conv2dKernels(ComputeDevice device)
     {
@@ -40,6 +43,9 @@ public sealed class Conv2dKernels
         _backwardDataTiled = acc.LoadStreamKernel<ConvGeometry, int, ConvBackwardDataBuffers>(BackwardDataTiledKernel);
         _backwardWeightsTiled = acc.LoadStreamKernel<ConvGeometry, int, ConvBackwardWeightsBuffers>(BackwardWeightsTiledKernel);
         _biasGrad = acc.LoadStreamKernel<int, int, int, ArrayView<float>, ArrayView<float>>(BiasGradKernel);
+        _forwardBlocked = acc.LoadStreamKernel<ConvGeometry, ConvForwardBuffers>(ForwardBlockedKernel);
+        _backwardDataBlocked = acc.LoadStreamKernel<ConvGeometry, int, GemmStoreMode, ConvBackwardDataBuffers>(BackwardDataBlockedKernel);
+        _backwardWeightsBlocked = acc.LoadStreamKernel<ConvGeometry, int, GemmStoreMode, ConvBackwardWeightsBuffers, ArrayView<float>>(BackwardWeightsBlockedKernel);
     }
 
     public static Conv2dKernels For(ComputeDevice device) => device.Kernels(d => new Conv2dKernels(d));
@@ -48,7 +54,12 @@ public sealed class Conv2dKernels
     public void Forward(ConvGeometry g, ArrayView<float> x, ArrayView<float> w, ArrayView<float> b, ArrayView<float> y, KernelVariant variant = KernelVariant.Auto)
     {
         var buffers = new ConvForwardBuffers(x, w, b, y);
-        if (variant.On(_device) == KernelVariant.Tiled)
+        var v = variant.On(_device);
+        if (v == KernelVariant.Blocked)
+        {
+            _forwardBlocked(BlockedGemm.Config(g.N * g.OH * g.OW, g.Co, 1), g, buffers);
+        }
+        else if (v == KernelVariant.Tiled)
         {
             int m = g.N * g.OH * g.OW;
             int k = g.Ci * g.KH * g.KW;
@@ -60,11 +71,24 @@ public sealed class Conv2dKernels
         }
     }
 
-    /// <summary>dx += conv_transpose(dy, w).</summary>
+    /// <summary>dx = conv_transpose(dy, w) (overwritten: an activation gradient has one writer; split-K zeroes it first).</summary>
     public void BackwardData(ConvGeometry g, ArrayView<float> dy, ArrayView<float> w, ArrayView<float> dx, KernelVariant variant = KernelVariant.Auto)
     {
         var buffers = new ConvBackwardDataBuffers(dy, w, dx);
-        if (variant.On(_device) == KernelVariant.Tiled)
+        var v = variant.On(_device);
+        if (v == KernelVariant.Blocked && g.Stride == 1)
+        {
+            int m = g.N * g.H * g.W;
+            int k = g.Co * g.KH * g.KW;
+            int splits = SplitsToFill(BlockedGemm.Tiles(m, g.Ci), k);
+            if (splits > 1)
+            {
+                _device.Zero(dx);
+            }
+
+            _backwardDataBlocked(BlockedGemm.Config(m, g.Ci, splits), g, BlockedGemm.SliceLength(k, splits), splits > 1 ? GemmStoreMode.AtomicAdd : GemmStoreMode.Write, buffers);
+        }
+        else if (v is KernelVariant.Tiled or KernelVariant.Blocked)
         {
             int m = g.N * g.H * g.W;
             int k = g.Co * g.KH * g.KW;
@@ -80,7 +104,18 @@ public sealed class Conv2dKernels
     public void BackwardWeights(ConvGeometry g, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> dw, ArrayView<float> db, KernelVariant variant = KernelVariant.Auto)
     {
         var buffers = new ConvBackwardWeightsBuffers(x, dy, dw);
-        if (variant.On(_device) == KernelVariant.Tiled)
+        var v = variant.On(_device);
+        if (v == KernelVariant.Blocked)
+        {
+            // One extra GEMM column of ones folds the bias gradient db = Σ dy into this launch.
+            int n = (g.Ci * g.KH * g.KW) + (db.Length > 0 ? 1 : 0);
+            int k = g.N * g.OH * g.OW;
+            int splits = SplitsToFill(BlockedGemm.Tiles(g.Co, n), k);
+            _backwardWeightsBlocked(BlockedGemm.Config(g.Co, n, splits), g, BlockedGemm.SliceLength(k, splits), splits > 1 ? GemmStoreMode.AtomicAdd : GemmStoreMode.Add, buffers, db);
+            return;
+        }
+
+        if (v == KernelVariant.Tiled)
         {
             int n = g.Ci * g.KH * g.KW;
             int k = g.N * g.OH * g.OW;
@@ -100,6 +135,12 @@ public sealed class Conv2dKernels
     }
 
     private static int Blocks(int channels) => (channels + ChannelBlock - 1) / ChannelBlock;
+
+    /// <summary>
+    /// Split-K slices for a blocked GEMM of <paramref name="tiles"/> groups: enough for about two
+    /// groups per SM of a 132-SM GPU, each slice keeping at least 8 K steps.
+    /// </summary>
+    internal static int SplitsToFill(int tiles, int k) => Math.Clamp((2 * 132) / tiles, 1, Math.Max(1, k / (8 * BlockedGemm.TileK)));
 
     /// <summary>One thread per (n, block of 4 output channels): the whole output planes, accumulated in registers.</summary>
     [Kernel]
@@ -200,7 +241,7 @@ public sealed class Conv2dKernels
                     }
                 }
 
-                acc.AddTo(p.Dx, ih * g.W + iw, inputs);
+                acc.Write(p.Dx, ih * g.W + iw, inputs);
             }
         }
     }
@@ -303,7 +344,7 @@ public sealed class Conv2dKernels
         TiledGemm.Run(
             new ConvOutputGradGather(p.Dy, g),
             new ConvWeightsByOutput(p.W, g),
-            new NchwOut(p.Dx, default, g.Ci, g.H * g.W, GemmStoreMode.Add),
+            new NchwOut(p.Dx, default, g.Ci, g.H * g.W, GemmStoreMode.Write),
             g.N * g.H * g.W,
             g.Ci,
             g.Co * g.KH * g.KW,
@@ -324,6 +365,62 @@ public sealed class Conv2dKernels
             new MatrixOut(p.Dw, default, n, GemmStoreMode.AtomicAdd),
             g.Co,
             n,
+            g.N * g.OH * g.OW,
+            slice,
+            sa,
+            sb);
+    }
+
+    /// <summary>Forward as a blocked GEMM: C[(n,oh,ow), co] = Σ_k patches · w, written with the bias.</summary>
+    [Kernel(Grouped = true, GroupSize = BlockedGemm.GroupSize)]
+    internal static void ForwardBlockedKernel(ConvGeometry g, ConvForwardBuffers p)
+    {
+        var sa = SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s);
+        var sb = SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s);
+        int k = g.Ci * g.KH * g.KW;
+        BlockedGemm.Run(
+            new ConvPatchCursor(p.X, g),
+            new StridedCursor(p.W, k, 1),
+            new NchwOut(p.Y, p.B, g.Co, g.OH * g.OW, GemmStoreMode.Write),
+            g.N * g.OH * g.OW,
+            g.Co,
+            k,
+            k,
+            sa,
+            sb);
+    }
+
+    /// <summary>Backward-data at stride 1 as a blocked GEMM: C[(n,ih,iw), ci] = Σ_{co,kh,kw} dy · w.</summary>
+    [Kernel(Grouped = true, GroupSize = BlockedGemm.GroupSize)]
+    internal static void BackwardDataBlockedKernel(ConvGeometry g, int slice, GemmStoreMode mode, ConvBackwardDataBuffers p)
+    {
+        var sa = SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s);
+        var sb = SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s);
+        BlockedGemm.Run(
+            new ConvGradGatherCursor(p.Dy, g),
+            new ConvWeightsByOutputCursor(p.W, g),
+            new NchwOut(p.Dx, default, g.Ci, g.H * g.W, mode),
+            g.N * g.H * g.W,
+            g.Ci,
+            g.Co * g.KH * g.KW,
+            slice,
+            sa,
+            sb);
+    }
+
+    /// <summary>Backward-weights (and bias, as the extra column when db is not empty) as a blocked GEMM: C[co, (ci,kh,kw)] = Σ_{n,oh,ow} dy · patches.</summary>
+    [Kernel(Grouped = true, GroupSize = BlockedGemm.GroupSize)]
+    internal static void BackwardWeightsBlockedKernel(ConvGeometry g, int slice, GemmStoreMode mode, ConvBackwardWeightsBuffers p, ArrayView<float> db)
+    {
+        var sa = SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s);
+        var sb = SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s);
+        int cols = g.Ci * g.KH * g.KW;
+        BlockedGemm.Run(
+            new ChannelGradCursor(p.Dy, g),
+            new ConvPatchColumnCursor(p.X, g),
+            new GradWithBiasOut(p.Dw, db, g.Co, cols, mode),
+            g.Co,
+            cols + (db.Length > 0 ? 1 : 0),
             g.N * g.OH * g.OW,
             slice,
             sa,

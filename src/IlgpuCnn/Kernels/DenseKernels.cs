@@ -21,6 +21,8 @@ public sealed class DenseKernels
     private readonly Action<Index1D, int, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>> _backwardDataSimple;
     private readonly Action<Index1D, int, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>> _backwardWeightsSimple;
     private readonly Action<KernelConfig, int, int, int, int, StridedMatrix, StridedMatrix, MatrixOut> _gemmTiled;
+    private readonly Action<KernelConfig, int, int, int, int, StridedCursor, StridedCursor, MatrixOut> _gemmBlocked;
+    private readonly Action<KernelConfig, int, int, int, int, StridedCursor, StridedCursor, GradWithBiasOut> _gradGemmBlocked;
     private readonly Action<Index1D, int, int, ArrayView<float>, ArrayView<float>> _biasGrad;
 
     private DenseKernels(ComputeDevice device)
@@ -31,6 +33,8 @@ public sealed class DenseKernels
         _backwardDataSimple = acc.LoadAutoGroupedStreamKernel<Index1D, int, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>>(BackwardDataSimpleKernel);
         _backwardWeightsSimple = acc.LoadAutoGroupedStreamKernel<Index1D, int, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>(BackwardWeightsSimpleKernel);
         _gemmTiled = acc.LoadStreamKernel<int, int, int, int, StridedMatrix, StridedMatrix, MatrixOut>(GemmTiledKernel);
+        _gemmBlocked = acc.LoadStreamKernel<int, int, int, int, StridedCursor, StridedCursor, MatrixOut>(GemmBlockedKernel);
+        _gradGemmBlocked = acc.LoadStreamKernel<int, int, int, int, StridedCursor, StridedCursor, GradWithBiasOut>(GradGemmBlockedKernel);
         _biasGrad = acc.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>>(BiasGradKernel);
     }
 
@@ -39,7 +43,12 @@ public sealed class DenseKernels
     /// <summary>y = x·w + b (y overwritten).</summary>
     public void Forward(int n, int inF, int outF, ArrayView<float> x, ArrayView<float> w, ArrayView<float> b, ArrayView<float> y, KernelVariant variant = KernelVariant.Auto)
     {
-        if (variant.On(_device) == KernelVariant.Tiled)
+        var v = variant.On(_device);
+        if (v == KernelVariant.Blocked)
+        {
+            _gemmBlocked(BlockedGemm.Config(n, outF, 1), n, outF, inF, inF, new StridedCursor(x, inF, 1), new StridedCursor(w, 1, outF), new MatrixOut(y, b, outF, GemmStoreMode.Write));
+        }
+        else if (v == KernelVariant.Tiled)
         {
             Gemm(n, outF, inF, new StridedMatrix(x, inF, 1), new StridedMatrix(w, outF, 1), new MatrixOut(y, b, outF, GemmStoreMode.Write), 1);
         }
@@ -49,12 +58,17 @@ public sealed class DenseKernels
         }
     }
 
-    /// <summary>dx += dy·wᵀ.</summary>
+    /// <summary>dx = dy·wᵀ (overwritten: an activation gradient has one writer).</summary>
     public void BackwardData(int n, int inF, int outF, ArrayView<float> dy, ArrayView<float> w, ArrayView<float> dx, KernelVariant variant = KernelVariant.Auto)
     {
-        if (variant.On(_device) == KernelVariant.Tiled)
+        var v = variant.On(_device);
+        if (v == KernelVariant.Blocked)
         {
-            Gemm(n, inF, outF, new StridedMatrix(dy, outF, 1), new StridedMatrix(w, 1, outF), new MatrixOut(dx, default, inF, GemmStoreMode.Add), 1);
+            _gemmBlocked(BlockedGemm.Config(n, inF, 1), n, inF, outF, outF, new StridedCursor(dy, outF, 1), new StridedCursor(w, outF, 1), new MatrixOut(dx, default, inF, GemmStoreMode.Write));
+        }
+        else if (v == KernelVariant.Tiled)
+        {
+            Gemm(n, inF, outF, new StridedMatrix(dy, outF, 1), new StridedMatrix(w, 1, outF), new MatrixOut(dx, default, inF, GemmStoreMode.Write), 1);
         }
         else
         {
@@ -65,7 +79,16 @@ public sealed class DenseKernels
     /// <summary>dw += xᵀ·dy; db += Σ_n dy.</summary>
     public void BackwardWeights(int n, int inF, int outF, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> dw, ArrayView<float> db, KernelVariant variant = KernelVariant.Auto)
     {
-        if (variant.On(_device) == KernelVariant.Tiled)
+        var v = variant.On(_device);
+        if (v == KernelVariant.Blocked)
+        {
+            // One extra GEMM row of ones folds the bias gradient db = Σ_n dy into this launch.
+            int m = inF + (db.Length > 0 ? 1 : 0);
+            int splits = Conv2dKernels.SplitsToFill(BlockedGemm.Tiles(m, outF), n);
+            var mode = splits > 1 ? GemmStoreMode.AtomicAdd : GemmStoreMode.Add;
+            _gradGemmBlocked(BlockedGemm.Config(m, outF, splits), m, outF, n, BlockedGemm.SliceLength(n, splits), new StridedCursor(x, 1, inF, inF), new StridedCursor(dy, 1, outF), new GradWithBiasOut(dw, db, inF, outF, mode));
+        }
+        else if (v == KernelVariant.Tiled)
         {
             int tiles = ((inF + TiledGemm.TileM - 1) / TiledGemm.TileM) * ((outF + TiledGemm.TileN - 1) / TiledGemm.TileN);
             int splits = Math.Clamp(256 / tiles, 1, Math.Max(1, n / 64));
@@ -76,6 +99,24 @@ public sealed class DenseKernels
         {
             _backwardWeightsSimple(inF, n, inF, outF, x, dy, dw, db);
         }
+    }
+
+    /// <summary>Blocked GEMM over strided operands (dense forward and backward-data).</summary>
+    [Kernel(Grouped = true, GroupSize = BlockedGemm.GroupSize)]
+    internal static void GemmBlockedKernel(int m, int n, int k, int slice, StridedCursor a, StridedCursor b, MatrixOut c)
+    {
+        var sa = SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s);
+        var sb = SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s);
+        BlockedGemm.Run(a, b, c, m, n, k, slice, sa, sb);
+    }
+
+    /// <summary>Blocked GEMM of a weight gradient with its bias gradient as one extra row (dense backward-weights).</summary>
+    [Kernel(Grouped = true, GroupSize = BlockedGemm.GroupSize)]
+    internal static void GradGemmBlockedKernel(int m, int n, int k, int slice, StridedCursor a, StridedCursor b, GradWithBiasOut c)
+    {
+        var sa = SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s);
+        var sb = SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s);
+        BlockedGemm.Run(a, b, c, m, n, k, slice, sa, sb);
     }
 
     private void Gemm(int m, int n, int k, StridedMatrix a, StridedMatrix b, MatrixOut c, int splits) =>
@@ -125,7 +166,7 @@ public sealed class DenseKernels
                 acc += dy[yBase + o] * w[wBase + o];
             }
 
-            dx[xBase + i] += acc;
+            dx[xBase + i] = acc;
         }
     }
 

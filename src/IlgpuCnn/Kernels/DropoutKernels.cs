@@ -8,7 +8,7 @@ namespace IlgpuCnn.Kernels;
 // CounterRng and key = Hash(seed, layer, step): no mask is stored, backward draws the same one,
 // and the CPU accelerator and a GPU drop the same elements.
 // forward:  y = keep ? x / (1 − rate) : 0
-// backward: dx += keep ? dy / (1 − rate) : 0
+// backward: dx = keep ? dy / (1 − rate) : 0
 
 /// <summary>The dropout kernels of one device, loaded once.</summary>
 public sealed class DropoutKernels
@@ -69,10 +69,7 @@ public sealed class DropoutKernels
         float scale = 1f / (1f - rate);
         for (long i = index.X; i < dy.Length; i += threads)
         {
-            if (Keep(key, i, rate))
-            {
-                dx[i] += dy[i] * scale;
-            }
+            dx[i] = Keep(key, i, rate) ? dy[i] * scale : 0f;
         }
     }
 }

@@ -6,7 +6,7 @@ namespace IlgpuCnn.Kernels;
 
 // Global average pooling: x (N, C, H, W) → y (N, C), HW = H·W.
 // forward:  y[n,c] = Σ_hw x[n,c,hw] / HW      (one thread per plane)
-// backward: dx[n,c,hw] += dy[n,c] / HW
+// backward: dx[n,c,hw] = dy[n,c] / HW
 
 /// <summary>The global-average-pool kernels of one device, loaded once.</summary>
 public sealed class GlobalAvgPoolKernels
@@ -51,7 +51,7 @@ public sealed class GlobalAvgPoolKernels
         float inv = 1f / hw;
         for (long i = index.X; i < dx.Length; i += threads)
         {
-            dx[i] += dy[i / hw] * inv;
+            dx[i] = dy[i / hw] * inv;
         }
     }
 }

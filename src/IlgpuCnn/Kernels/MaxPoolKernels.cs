@@ -7,7 +7,7 @@ namespace IlgpuCnn.Kernels;
 // Max pooling 2×2, stride 2 ("valid": OH = H/2, OW = W/2, a trailing odd row/column is dropped).
 //   x (N, C, H, W)    y (N, C, OH, OW)    argmax (N, C, OH, OW): 0..3 = which of the window
 // forward:  y = max of the window; argmax = the first position holding it (row-major), as TF does
-// backward: dx[argmax] += dy (windows do not overlap, so there are no races)
+// backward: dx[argmax] = dy, the window's other 3 inputs 0 (windows do not overlap: no races; an odd last row/column is zeroed by the layer)
 // Fused dropout (rate > 0): the pooled value is kept with DropoutKernels' mask for (key, output
 // index) and scaled by 1/(1 − rate) — exactly Dropout applied to the pooled tensor, in the same pass.
 
@@ -35,7 +35,7 @@ public sealed class MaxPoolKernels
         _forward(threads, d.WithThreads(threads), key, rate, x, y, argmax);
     }
 
-    /// <summary>dx[argmax] += dy (through the same dropout mask when <paramref name="rate"/> &gt; 0).</summary>
+    /// <summary>dx[argmax] = dy, 0 at the window's other inputs (through the same dropout mask when <paramref name="rate"/> &gt; 0).</summary>
     public void Backward(int nc, int h, int w, ArrayView<float> dy, ArrayView<int> argmax, ArrayView<float> dx, uint key = 0, float rate = 0f)
     {
         var d = new PoolDims(nc, h, w, 0);
@@ -86,8 +86,11 @@ public sealed class MaxPoolKernels
         {
             float g = rate <= 0f ? dy[o] : DropoutKernels.Keep(key, o, rate) ? dy[o] * scale : 0f;
             int a = argmax[o];
-            long i = d.FirstInput(o) + ((a >> 1) * d.W) + (a & 1);
-            dx[i] += g;
+            long i = d.FirstInput(o);
+            dx[i] = a == 0 ? g : 0f;
+            dx[i + 1] = a == 1 ? g : 0f;
+            dx[i + d.W] = a == 2 ? g : 0f;
+            dx[i + d.W + 1] = a == 3 ? g : 0f;
         }
     }
 }

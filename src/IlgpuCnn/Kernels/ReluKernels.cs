@@ -6,7 +6,7 @@ namespace IlgpuCnn.Kernels;
 
 // ReLU, element-wise over any shape.
 // forward:  y = max(x, 0)
-// backward: dx += y > 0 ? dy : 0   (reads the output, so x need not be kept)
+// backward: dx = y > 0 ? dy : 0   (reads the output, so x need not be kept)
 
 /// <summary>The ReLU kernels of one device, loaded once.</summary>
 public sealed class ReluKernels
@@ -51,10 +51,7 @@ public sealed class ReluKernels
     {
         for (long i = index.X; i < y.Length; i += threads)
         {
-            if (y[i] > 0f)
-            {
-                dx[i] += dy[i];
-            }
+            dx[i] = y[i] > 0f ? dy[i] : 0f;
         }
     }
 }

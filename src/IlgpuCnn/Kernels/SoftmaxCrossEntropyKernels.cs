@@ -12,7 +12,7 @@ namespace IlgpuCnn.Kernels;
 //           metrics[2] += 1 while metrics[0] is still finite (the batches before a loss became NaN/∞)
 // The sums are added by one thread, in row order, without atomics: deterministic, and nothing can
 // spin on a NaN (a float atomic on ILGPU's CPU accelerator does, see FloatAtomic).
-// backward: dz[n,k] += dloss · (p[n,k] − [k = label_n]) / N
+// backward: dz[n,k] = dloss · (p[n,k] − [k = label_n]) / N
 
 /// <summary>The fused softmax-cross-entropy kernels of one device, loaded once.</summary>
 public sealed class SoftmaxCrossEntropyKernels
@@ -118,7 +118,7 @@ public sealed class SoftmaxCrossEntropyKernels
             int row = (int)(i / k);
             int j = (int)(i - (long)row * k);
             float target = labels[row] == j ? 1f : 0f;
-            dlogits[i] += (probs[i] - target) * scale;
+            dlogits[i] = (probs[i] - target) * scale;
         }
     }
 }

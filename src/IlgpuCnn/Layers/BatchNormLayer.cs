@@ -91,7 +91,7 @@ public abstract class BatchNormLayer : ILayer, IDisposable
             _kernels.ForwardInference(_dims, Buffers(x));
         }
 
-        tape.Record(this, _y);
+        tape.Record(this, x, _y);
         return _y;
     }
 

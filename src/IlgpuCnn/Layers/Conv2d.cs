@@ -74,7 +74,7 @@ public sealed class Conv2d : ILayer, IDisposable
         _y.EnsureShape(OutputShape(x.Shape));
         _kernels.Forward(_g, x.View, _kernel.Tensor.View, _bias.Tensor.View, _y.View, Variant);
         _x = x;
-        tape.Record(this, _y);
+        tape.Record(this, x, _y);
         return _y;
     }
 

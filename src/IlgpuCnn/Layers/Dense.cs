@@ -59,7 +59,7 @@ public sealed class Dense : ILayer, IDisposable
         _y.EnsureShape(OutputShape(x.Shape));
         _kernels.Forward(x.Shape.N, InFeatures, OutFeatures, x.View, _kernel.Tensor.View, _bias.Tensor.View, _y.View, Variant);
         _x = x;
-        tape.Record(this, _y);
+        tape.Record(this, x, _y);
         return _y;
     }
 

@@ -47,7 +47,7 @@ public sealed class Dropout : ILayer, IDisposable
         _key = DropoutKernels.MaskKey(tape.Pass.Seed, _layerId, tape.Pass.Step);
         _kernels.Forward(_key, Rate, x.View, _y.View);
         _x = x;
-        tape.Record(this, _y);
+        tape.Record(this, x, _y);
         return _y;
     }
 

@@ -30,7 +30,7 @@ public sealed class GlobalAvgPool : ILayer, IDisposable
         _y.EnsureShape(OutputShape(x.Shape));
         _kernels.Forward(x.Shape.N * x.Shape.C, x.Shape.H * x.Shape.W, x.View, _y.View);
         _x = x;
-        tape.Record(this, _y);
+        tape.Record(this, x, _y);
         return _y;
     }
 

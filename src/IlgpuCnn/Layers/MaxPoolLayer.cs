@@ -66,7 +66,7 @@ public abstract class MaxPoolLayer : ILayer, IDisposable
         _key = _activeRate > 0f ? DropoutKernels.MaskKey(tape.Pass.Seed, _dropoutId, tape.Pass.Step) : 0u;
         _kernels.Forward(x.Shape.N * x.Shape.C, x.Shape.H, x.Shape.W, x.View, _y.View, Argmax, _key, _activeRate);
         _x = x;
-        tape.Record(this, _y);
+        tape.Record(this, x, _y);
         return _y;
     }
 
@@ -75,6 +75,12 @@ public abstract class MaxPoolLayer : ILayer, IDisposable
         var x = _x!;
         if (x.RequiresGrad)
         {
+            if (x.Shape.H % 2 != 0 || x.Shape.W % 2 != 0)
+            {
+                // The kernel writes every input of every window; an odd last row/column is in none.
+                _device.Zero(x.Grad);
+            }
+
             _kernels.Backward(x.Shape.N * x.Shape.C, x.Shape.H, x.Shape.W, _y.Grad, Argmax, x.Grad, _key, _activeRate);
         }
     }

@@ -30,7 +30,7 @@ public sealed class Relu : ILayer, IDisposable
         _y.EnsureShape(x.Shape);
         _kernels.Forward(x.View, _y.View);
         _x = x;
-        tape.Record(this, _y);
+        tape.Record(this, x, _y);
         return _y;
     }
 

@@ -57,7 +57,7 @@ public sealed class SoftmaxCrossEntropy : IBackward, IDisposable
         _kernels.Forward(n, Classes, logits.View, labels.SubView(0, n), _probs.View, _sampleLoss.View, _sampleCorrect.View, _loss.View, _metrics.View);
         _logits = logits;
         _labels = labels;
-        tape.Record(this, _loss);
+        tape.Record(this, logits, _loss);
         return _loss;
     }
 

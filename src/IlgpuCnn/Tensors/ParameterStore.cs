@@ -14,6 +14,7 @@ namespace IlgpuCnn.Tensors;
 public sealed class ParameterStore : IDisposable
 {
     private readonly List<Parameter> _all = new();
+    private ComputeDevice? _device;
     private MemoryBuffer1D<float, Stride1D.Dense>? _values;
     private MemoryBuffer1D<float, Stride1D.Dense>? _grads;
     private MemoryBuffer1D<float, Stride1D.Dense>? _m;
@@ -74,6 +75,7 @@ public sealed class ParameterStore : IDisposable
     public void Materialize(ComputeDevice device, uint seed)
     {
         var acc = device.Accelerator;
+        _device = device;
         _values = acc.Allocate1D<float>(Math.Max(1, TrainableCount));
         _grads = acc.Allocate1D<float>(Math.Max(1, TrainableCount));
         _m = acc.Allocate1D<float>(Math.Max(1, TrainableCount));
@@ -152,7 +154,7 @@ public sealed class ParameterStore : IDisposable
     }
 
     /// <summary>Sets all gradients to zero: one memset.</summary>
-    public void ZeroGrad() => Grads.MemSetToZero();
+    public void ZeroGrad() => (_device ?? throw new InvalidOperationException("ZeroGrad() before Materialize()")).Zero(Grads);
 
     public void Dispose()
     {

@@ -142,8 +142,7 @@ public sealed class Trainer : ITrainingControl, IDisposable
 
         _tape.Begin(ForwardPass.Training(_options.Seed, _optimizer.Iterations));
         var loss = _model.ForwardLoss(input, _labels.View, _tape);
-        _model.Store.ZeroGrad();
-        _tape.Backward(loss);
+        _tape.Backward(loss); // gradients are zero: the previous AdamW step consumed them
         _optimizer.Step();
     }
 

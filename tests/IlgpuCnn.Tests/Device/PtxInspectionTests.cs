@@ -24,10 +24,14 @@ public sealed partial class PtxInspectionTests
         { $"{typeof(Conv2dKernels).FullName}.BackwardWeightsTiledKernel", true },
         { $"{typeof(Conv2dKernels).FullName}.BiasGradKernel", true },
         { $"{typeof(DenseKernels).FullName}.GemmTiledKernel", true },
+        { $"{typeof(Conv2dKernels).FullName}.ForwardBlockedKernel", true },
+        { $"{typeof(Conv2dKernels).FullName}.BackwardDataBlockedKernel", true },
+        { $"{typeof(Conv2dKernels).FullName}.BackwardWeightsBlockedKernel", true },
+        { $"{typeof(DenseKernels).FullName}.GemmBlockedKernel", true },
+        { $"{typeof(DenseKernels).FullName}.GradGemmBlockedKernel", true },
         { $"{typeof(BatchNormKernels).FullName}.StatsKernel", true },
         { $"{typeof(BatchNormKernels).FullName}.BackwardSumsKernel", true },
         { $"{typeof(BatchNormKernels).FullName}.NormalizeKernel", false },
-        { $"{typeof(BatchNormKernels).FullName}.BackwardDataKernel", false },
         { $"{typeof(ReluKernels).FullName}.ForwardKernel", false },
         { $"{typeof(MaxPoolKernels).FullName}.ForwardKernel", false },
         { $"{typeof(DropoutKernels).FullName}.ForwardKernel", false },
@@ -60,6 +64,22 @@ public sealed partial class PtxInspectionTests
         {
             Assert.DoesNotContain("bar.sync", ptx);
         }
+    }
+
+    /// <summary>The blocked GEMMs read their register operands as 16-byte shared loads (SASS LDS.128).</summary>
+    [Theory]
+    [InlineData("ForwardBlockedKernel")]
+    [InlineData("BackwardDataBlockedKernel")]
+    [InlineData("BackwardWeightsBlockedKernel")]
+    [InlineData("GemmBlockedKernel")]
+    [InlineData("GradGemmBlockedKernel")]
+    public void BlockedKernelsUse128BitSharedLoads(string kernel)
+    {
+        var method = PtxCompilationTests.Kernels().Single(m => m.Name == kernel);
+        string ptx = PtxCompilationTests.Compile(method);
+        int v4 = Regex.Count(ptx, @"\bld\.shared\.v4\.f32\b");
+        _out.WriteLine($"{kernel}: ld.shared.v4.f32 x{v4}, ld.shared.f32 x{Regex.Count(ptx, @"\bld\.shared\.f32\b")}");
+        Assert.True(v4 >= 3, $"{kernel} should read its 8x4 register block's operands with ld.shared.v4.f32 (found {v4})");
     }
 
     [GeneratedRegex(@"\.shared\s+\.align\s+\d+\s+\.b8\s+\w+\[(\d+)\]")]

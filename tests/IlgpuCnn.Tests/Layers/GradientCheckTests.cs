@@ -22,18 +22,21 @@ public sealed class GradientCheckTests
     [InlineData(KernelVariant.Simple, 1)]
     [InlineData(KernelVariant.Simple, 2)]
     [InlineData(KernelVariant.Tiled, 1)]
+    [InlineData(KernelVariant.Blocked, 1)]
+    [InlineData(KernelVariant.Blocked, 2)]
     public void Conv2d(KernelVariant variant, int stride)
     {
-        var device = variant == KernelVariant.Tiled ? _fx.GpuShaped : _fx.Device;
+        var device = variant is KernelVariant.Tiled or KernelVariant.Blocked ? _fx.GpuShaped : _fx.Device;
         Check(device, store => new Conv2d(device, store, "conv", 3, 4, 3, stride) { Variant = variant }, new Shape(2, 3, 5, 6));
     }
 
     [Theory]
     [InlineData(KernelVariant.Simple)]
     [InlineData(KernelVariant.Tiled)]
+    [InlineData(KernelVariant.Blocked)]
     public void Dense(KernelVariant variant)
     {
-        var device = variant == KernelVariant.Tiled ? _fx.GpuShaped : _fx.Device;
+        var device = variant is KernelVariant.Tiled or KernelVariant.Blocked ? _fx.GpuShaped : _fx.Device;
         Check(device, store => new Dense(device, store, "dense", 7, 5) { Variant = variant }, new Shape(3, 7, 1, 1));
     }
 

@@ -1,0 +1,249 @@
+using IlgpuCnn.Data;
+using IlgpuCnn.Kernels;
+using IlgpuCnn.Layers;
+using IlgpuCnn.Models;
+using IlgpuCnn.Tensors;
+
+namespace IlgpuCnn.Benchmarks.Static;
+
+/// <summary>
+/// One stream operation of the step as it runs on CUDA: which kernel (or a memset), its grid,
+/// and the work it does. <see cref="Iterations"/> is the per-thread trip count of the kernel's
+/// work loop (K steps per group for a tiled GEMM).
+/// </summary>
+internal sealed record ModelLaunch(string Layer, string Pass, string Kernel, long Blocks, int Threads, double Flops, double Bytes, double Iterations)
+{
+    public bool IsMemSet => Kernel == StepModel.MemSet;
+}
+
+/// <summary>
+/// The launches of a training step (and of a validation batch) of the VGG model on CUDA, derived
+/// from the layers' shapes with the same launch helpers the kernels use (<see cref="TiledGemm"/>,
+/// <see cref="ChannelReduce"/>, grid-stride thread counts). The launch COUNTS are checked against
+/// a real step counted on the CPU accelerator; grids, FLOPs and bytes come from here.
+/// </summary>
+internal sealed class StepModel
+{
+    public const string MemSet = "memset";
+    private const int F = sizeof(float);
+    private readonly Func<string, KernelProfile> _kernel;
+    private readonly List<ModelLaunch> _launches = new();
+    private string _layer = string.Empty;
+    private string _pass = string.Empty;
+
+    private StepModel(Func<string, KernelProfile> kernel) => _kernel = kernel;
+
+    /// <summary>Launches of one training step: gather, augmentation, forward, loss, backward, AdamW (which zeroes the gradients it consumed).</summary>
+    public static List<ModelLaunch> TrainingStep(VggModel model, int batch, Func<string, KernelProfile> kernel)
+    {
+        var m = new StepModel(kernel);
+        m.Input(batch, augment: true);
+        var shapes = m.Forward(model, batch, training: true);
+        m.Backward(model, shapes);
+        m.At("adamw", "step");
+        long p = model.Store.TrainableCount;
+        m.GridStride("AdamWKernels.StepKernel", p, 8.0 * p * F, 12.0 * p);
+        return m._launches;
+    }
+
+    /// <summary>Launches of one validation batch: gather and the inference forward with the loss.</summary>
+    public static List<ModelLaunch> ValidationBatch(VggModel model, int batch, Func<string, KernelProfile> kernel)
+    {
+        var m = new StepModel(kernel);
+        m.Input(batch, augment: false);
+        m.Forward(model, batch, training: false);
+        return m._launches;
+    }
+
+    private void At(string layer, string pass)
+    {
+        _layer = layer;
+        _pass = pass;
+    }
+
+    private void Add(string kernel, long blocks, int threads, double flops, double bytes, double iterations) =>
+        _launches.Add(new ModelLaunch(_layer, _pass, kernel, blocks, threads, flops, bytes, iterations));
+
+    /// <summary>An auto-grouped grid-stride kernel over <paramref name="n"/> items (one thread each, up to 2^20 threads).</summary>
+    private void GridStride(string kernel, long n, double bytes, double flops = 0)
+    {
+        long threads = Math.Max(1, Math.Min(n, 1L << 20));
+        int group = _kernel(kernel).GroupSize;
+        Add(kernel, (threads + group - 1) / group, group, flops, bytes, Math.Ceiling((double)n / threads));
+    }
+
+    /// <summary>An auto-grouped kernel with one thread per item, each looping <paramref name="iterations"/> times.</summary>
+    private void PerItem(string kernel, long items, double iterations, double bytes, double flops = 0)
+    {
+        int group = _kernel(kernel).GroupSize;
+        Add(kernel, (items + group - 1) / group, group, flops, bytes, iterations);
+    }
+
+    private void Gemm(string kernel, int m, int n, int k, int splits, double bytes)
+    {
+        bool blocked = kernel.Contains("Blocked", StringComparison.Ordinal);
+        var cfg = blocked ? BlockedGemm.Config(m, n, splits) : TiledGemm.Config(m, n, splits);
+        int slice = blocked ? BlockedGemm.SliceLength(k, splits) : TiledGemm.SliceLength(k, splits);
+        long blocks = (long)cfg.GridDim.X * cfg.GridDim.Y * cfg.GridDim.Z;
+        Add(kernel, blocks, cfg.GroupDim.X, 2.0 * m * n * k, bytes, Math.Ceiling(Math.Min(slice, k) / (double)(blocked ? BlockedGemm.TileK : TiledGemm.TileK)));
+    }
+
+    private void ChannelReduction(string kernel, int channels, long perChannel, int passes, double bytes) =>
+        Add(kernel, channels, ChannelReduce.MaxGroup, 0, bytes, passes * Math.Ceiling(perChannel / (double)ChannelReduce.MaxGroup));
+
+    private void Memset(long floats) => Add(MemSet, 0, 0, 0, floats * F, 0);
+
+    private void Input(int batch, bool augment)
+    {
+        long floats = (long)batch * CifarDataset.ImageFloats;
+        At("input", "gather");
+        GridStride("BatchGather.GatherKernel", floats, 2.0 * floats * F);
+        if (augment)
+        {
+            At("input", "augment");
+            PerItem("Augmentation.RandomKernel", (long)batch * CifarDataset.ImageSize, CifarDataset.ImageSize, 2.0 * floats * F);
+        }
+    }
+
+    private List<(ILayer Layer, Shape In, Shape Out)> Forward(VggModel model, int batch, bool training)
+    {
+        var shapes = new List<(ILayer, Shape, Shape)>();
+        var s = VggModel.InputShape(batch);
+        foreach (var layer in model.Network.Layers)
+        {
+            var o = layer.OutputShape(s);
+            At(layer.Name, "forward");
+            long inLen = s.Length, outLen = o.Length;
+            switch (layer)
+            {
+                case Conv2d c:
+                {
+                    var g = Geometry(c, s);
+                    int k = g.Ci * g.KH * g.KW;
+                    Gemm("Conv2dKernels.ForwardBlockedKernel", g.N * g.OH * g.OW, g.Co, k, 1, (inLen + outLen + ((long)k * g.Co) + g.Co) * F);
+                    break;
+                }
+
+                case BatchNorm bn:
+                {
+                    long per = inLen / bn.Channels;
+                    if (training)
+                    {
+                        // statistics (two passes) and the normalised output (a third) in one launch
+                        ChannelReduction("BatchNormKernels.StatsKernel", bn.Channels, per, 3, 4.0 * inLen * F);
+                    }
+                    else
+                    {
+                        PerItem("BatchNormKernels.InferenceStatsKernel", bn.Channels, 1, 4.0 * bn.Channels * F);
+                        GridStride("BatchNormKernels.NormalizeKernel", inLen, 2.0 * inLen * F, 3.0 * inLen);
+                    }
+                    break;
+                }
+
+                case MaxPool2d:
+                    GridStride("MaxPoolKernels.ForwardKernel", outLen, (inLen + (2.0 * outLen)) * F, 4.0 * outLen);
+                    break;
+                case GlobalAvgPool:
+                    PerItem("GlobalAvgPoolKernels.ForwardKernel", outLen, s.H * s.W, (inLen + outLen) * F, inLen);
+                    break;
+                case Dense d:
+                    Gemm("DenseKernels.GemmBlockedKernel", s.N, d.OutFeatures, d.InFeatures, 1, (inLen + outLen + ((long)d.InFeatures * d.OutFeatures)) * F);
+                    break;
+                case IlgpuCnn.Layers.Dropout:
+                    if (training)
+                    {
+                        GridStride("DropoutKernels.ForwardKernel", inLen, 2.0 * inLen * F, inLen);
+                    }
+
+                    break;
+                default:
+                    throw new InvalidOperationException($"the static profile has no launch model for layer {layer.Name} ({layer.GetType().Name})");
+            }
+
+            shapes.Add((layer, s, o));
+            s = o;
+        }
+
+        At("loss", "forward");
+        PerItem("SoftmaxCrossEntropyKernels.ForwardKernel", batch, model.Classes, 3.0 * batch * model.Classes * F);
+        PerItem("SoftmaxCrossEntropyKernels.MeanKernel", 1, batch, batch * F);
+        return shapes;
+    }
+
+    private void Backward(VggModel model, List<(ILayer Layer, Shape In, Shape Out)> shapes)
+    {
+        At("tape", "seed"); // parameter gradients were zeroed by the last AdamW step; activation gradients are written (=) by their one consumer: no memsets
+        GridStride("TensorKernels.FillKernel", 1, F);
+        int n = shapes[0].In.N;
+        At("loss", "backward");
+        GridStride("SoftmaxCrossEntropyKernels.BackwardKernel", (long)n * model.Classes, 3.0 * n * model.Classes * F);
+        for (int i = shapes.Count - 1; i >= 0; i--)
+        {
+            var (layer, s, o) = shapes[i];
+            bool dx = i > 0;
+            long inLen = s.Length, outLen = o.Length;
+            At(layer.Name, "backward");
+            switch (layer)
+            {
+                case Conv2d c:
+                {
+                    var g = Geometry(c, s);
+                    long w = (long)g.Co * g.Ci * g.KH * g.KW;
+                    if (dx)
+                    {
+                        int m = g.N * g.H * g.W, kd = g.Co * g.KH * g.KW;
+                        if (g.Stride == 1)
+                        {
+                            int splits = Conv2dKernels.SplitsToFill(BlockedGemm.Tiles(m, g.Ci), kd);
+                            if (splits > 1)
+                            {
+                                Memset(inLen); // split-K adds atomically into a zeroed dx
+                            }
+
+                            Gemm("Conv2dKernels.BackwardDataBlockedKernel", m, g.Ci, kd, splits, (outLen + w + (2.0 * inLen)) * F);
+                        }
+                        else
+                        {
+                            Gemm("Conv2dKernels.BackwardDataTiledKernel", m, g.Ci, kd, 1, (outLen + w + (2.0 * inLen)) * F);
+                        }
+                    }
+
+                    int cols = (g.Ci * g.KH * g.KW) + 1; // + the bias column
+                    int k = g.N * g.OH * g.OW;
+                    Gemm("Conv2dKernels.BackwardWeightsBlockedKernel", g.Co, cols, k, Conv2dKernels.SplitsToFill(BlockedGemm.Tiles(g.Co, cols), k), (inLen + outLen + (2.0 * w)) * F);
+                    break;
+                }
+
+                case BatchNorm bn:
+                    // sums, then dx of the channel, in one launch
+                    ChannelReduction("BatchNormKernels.BackwardSumsKernel", bn.Channels, inLen / bn.Channels, 2, 7.0 * inLen * F);
+                    break;
+                case MaxPool2d:
+                    GridStride("MaxPoolKernels.BackwardKernel", outLen, (3.0 * outLen + (2.0 * outLen)) * F, outLen);
+                    break;
+                case GlobalAvgPool:
+                    GridStride("GlobalAvgPoolKernels.BackwardKernel", inLen, (outLen + (2.0 * inLen)) * F, inLen);
+                    break;
+                case Dense d:
+                {
+                    long w = (long)d.InFeatures * d.OutFeatures;
+                    if (dx)
+                    {
+                        Gemm("DenseKernels.GemmBlockedKernel", s.N, d.InFeatures, d.OutFeatures, 1, (outLen + w + (2.0 * inLen)) * F);
+                    }
+
+                    int rows = d.InFeatures + 1; // + the bias row
+                    Gemm("DenseKernels.GradGemmBlockedKernel", rows, d.OutFeatures, s.N, Conv2dKernels.SplitsToFill(BlockedGemm.Tiles(rows, d.OutFeatures), s.N), (inLen + outLen + (2.0 * w)) * F);
+                    break;
+                }
+
+                case IlgpuCnn.Layers.Dropout:
+                    GridStride("DropoutKernels.BackwardKernel", inLen, 3.0 * inLen * F, inLen);
+                    break;
+            }
+        }
+    }
+
+    private static ConvGeometry Geometry(Conv2d c, Shape s) =>
+        new(s.N, c.InChannels, s.H, s.W, c.OutChannels, c.KernelSize, c.KernelSize, c.Stride, c.Padding);
+}

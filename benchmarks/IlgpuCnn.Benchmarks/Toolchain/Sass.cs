@@ -1,0 +1,268 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace IlgpuCnn.Benchmarks.Toolchain;
+
+/// <summary>One SASS instruction: its byte address and opcode with modifiers (e.g. "LDS.128").</summary>
+public readonly record struct SassInstruction(int Address, string Opcode, string Operands)
+{
+    /// <summary>The opcode without modifiers ("LDS" for "LDS.U.128").</summary>
+    public string Base => Opcode.Split('.')[0];
+}
+
+/// <summary>A loop in SASS: the instructions from a backward branch's target up to the branch.</summary>
+public sealed record SassLoop(int Start, int End, IReadOnlyList<SassInstruction> Body)
+{
+    public bool Contains(SassLoop other) => other != this && Start <= other.Start && other.End <= End;
+}
+
+/// <summary>
+/// Instruction mix of a stretch of SASS: what the static profile reports for a kernel's hottest
+/// loop. Widths are in bits; an emulated 32-bit integer division (or remainder) is counted by
+/// its <c>I2F.RP</c>/<c>I2F.U32.RP</c> (each software division starts with one).
+/// </summary>
+public sealed record SassMix(
+    int Instructions,
+    int Ffma,
+    int SharedLoads32,
+    int SharedLoads64,
+    int SharedLoads128,
+    int SharedStores,
+    int GlobalLoads32,
+    int GlobalLoadsWide,
+    int GlobalLoadsGeneric,
+    int GlobalStores,
+    int Divisions,
+    int Barriers,
+    int IntegerOps)
+{
+    public int SharedLoads => SharedLoads32 + SharedLoads64 + SharedLoads128;
+
+    public int GlobalLoads => GlobalLoads32 + GlobalLoadsWide;
+
+    /// <summary>Shared-memory wavefronts of one warp executing this once (128 bytes each).</summary>
+    public int SharedWavefronts => SharedLoads32 + (2 * SharedLoads64) + (4 * SharedLoads128) + SharedStores;
+
+    public static SassMix Of(IEnumerable<SassInstruction> code)
+    {
+        int n = 0, ffma = 0, l32 = 0, l64 = 0, l128 = 0, sts = 0, g32 = 0, gw = 0, gen = 0, gst = 0, div = 0, bar = 0, iops = 0;
+        foreach (var i in code)
+        {
+            if (i.Opcode == "NOP")
+            {
+                continue;
+            }
+
+            n++;
+            string b = i.Base;
+            var parts = i.Opcode.Split('.');
+            switch (b)
+            {
+                case "FFMA":
+                    ffma++;
+                    break;
+                case "LDS":
+                    if (parts.Contains("128"))
+                    {
+                        l128++;
+                    }
+                    else if (parts.Contains("64"))
+                    {
+                        l64++;
+                    }
+                    else
+                    {
+                        l32++;
+                    }
+
+                    break;
+                case "STS":
+                    sts++;
+                    break;
+                case "LD" or "LDG":
+                    if (parts.Contains("64") || parts.Contains("128"))
+                    {
+                        gw++;
+                    }
+                    else
+                    {
+                        g32++;
+                    }
+
+                    if (b == "LD")
+                    {
+                        gen++;
+                    }
+
+                    break;
+                case "ST" or "STG" or "RED" or "ATOM" or "REDG":
+                    gst++;
+                    break;
+                case "I2F" when parts.Contains("RP"):
+                    div++;
+                    break;
+                case "BAR":
+                    bar++;
+                    break;
+                case "IMAD" or "IADD3" or "LEA" or "SHF" or "LOP3" or "ISETP" or "IMNMX" or "SEL" or "VIADD" or "IABS" or "IMUL" or "SHL" or "SHR" or "LEA.HI" or "VIMNMX" or "UIADD3" or "UIMAD" or "ULEA" or "USHF" or "ULOP3" or "UISETP":
+                    iops++;
+                    break;
+            }
+        }
+
+        return new SassMix(n, ffma, l32, l64, l128, sts, g32, gw, gen, gst, div, bar, iops);
+    }
+
+    public static SassMix operator +(SassMix a, SassMix b) => new(
+        a.Instructions + b.Instructions, a.Ffma + b.Ffma, a.SharedLoads32 + b.SharedLoads32, a.SharedLoads64 + b.SharedLoads64,
+        a.SharedLoads128 + b.SharedLoads128, a.SharedStores + b.SharedStores, a.GlobalLoads32 + b.GlobalLoads32, a.GlobalLoadsWide + b.GlobalLoadsWide,
+        a.GlobalLoadsGeneric + b.GlobalLoadsGeneric, a.GlobalStores + b.GlobalStores, a.Divisions + b.Divisions, a.Barriers + b.Barriers, a.IntegerOps + b.IntegerOps);
+
+    public SassMix Times(double f) => new(
+        (int)Math.Round(Instructions * f), (int)Math.Round(Ffma * f), (int)Math.Round(SharedLoads32 * f), (int)Math.Round(SharedLoads64 * f),
+        (int)Math.Round(SharedLoads128 * f), (int)Math.Round(SharedStores * f), (int)Math.Round(GlobalLoads32 * f), (int)Math.Round(GlobalLoadsWide * f),
+        (int)Math.Round(GlobalLoadsGeneric * f), (int)Math.Round(GlobalStores * f), (int)Math.Round(Divisions * f), (int)Math.Round(Barriers * f), (int)Math.Round(IntegerOps * f));
+}
+
+/// <summary>SASS of one kernel as printed by <c>cuobjdump -sass</c>, with its loops.</summary>
+public sealed partial class SassListing
+{
+    private SassListing(IReadOnlyList<SassInstruction> code)
+    {
+        Code = code;
+        var loops = new List<SassLoop>();
+        foreach (var i in code)
+        {
+            if (i.Base == "BRA")
+            {
+                var t = Target().Match(i.Operands);
+                if (t.Success)
+                {
+                    int target = int.Parse(t.Groups[1].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+                    if (target <= i.Address)
+                    {
+                        loops.Add(new SassLoop(target, i.Address, code.Where(c => c.Address >= target && c.Address <= i.Address).ToList()));
+                    }
+                }
+            }
+        }
+
+        Loops = loops;
+    }
+
+    public IReadOnlyList<SassInstruction> Code { get; }
+
+    public IReadOnlyList<SassLoop> Loops { get; }
+
+    public static SassListing Parse(string cuobjdump)
+    {
+        var code = new List<SassInstruction>();
+        foreach (Match m in Line().Matches(cuobjdump))
+        {
+            code.Add(new SassInstruction(int.Parse(m.Groups[1].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture), m.Groups[2].Value, m.Groups[3].Value.Trim()));
+        }
+
+        return new SassListing(code);
+    }
+
+    /// <summary>
+    /// The loop where the time goes: the one with the most FFMA (the innermost on a tie), else
+    /// the innermost loop with global loads (else any innermost loop) with the most instructions; null for straight-line code.
+    /// </summary>
+    public SassLoop? HotLoop()
+    {
+        if (Loops.Count == 0)
+        {
+            return null;
+        }
+
+        var withFfma = Loops.Where(l => SassMix.Of(l.Body).Ffma > 0).ToList();
+        if (withFfma.Count > 0)
+        {
+            return withFfma.OrderByDescending(l => SassMix.Of(l.Body).Ffma).ThenBy(l => l.Body.Count).First();
+        }
+
+        var innermost = Loops.Where(l => !Loops.Any(l.Contains)).ToList();
+        var loading = innermost.Where(l => SassMix.Of(l.Body).GlobalLoads > 0).ToList();
+        return (loading.Count > 0 ? loading : innermost).OrderByDescending(l => l.Body.Count).First();
+    }
+
+    /// <summary>The smallest loop strictly containing <paramref name="inner"/> (a tiled GEMM's K loop around its compute loop).</summary>
+    public SassLoop? Enclosing(SassLoop inner) => Loops.Where(l => l.Contains(inner)).OrderBy(l => l.End - l.Start).FirstOrDefault();
+
+    [GeneratedRegex(@"/\*([0-9a-f]{4,})\*/\s+(?:@!?U?P[T0-9]+\s+)?([A-Z][A-Z0-9_.]*)([^;]*);")]
+    private static partial Regex Line();
+
+    [GeneratedRegex(@"0x([0-9a-f]+)")]
+    private static partial Regex Target();
+}
+
+/// <summary>
+/// Serial global-memory round trips in a stretch of SASS: a load's result used (by any later
+/// instruction, e.g. the shared store of a staged tile) fewer than <paramref name="hideDistance"/>
+/// instructions after the earliest outstanding load counts as one exposed round trip (the warp
+/// waits); loads issued earlier and used later overlap with the work in between (a prefetch).
+/// </summary>
+public static partial class RoundTrips
+{
+    public static int Exposed(IReadOnlyList<SassInstruction> code, int hideDistance = 64)
+    {
+        var pending = new HashSet<int>();
+        int firstPending = -1;
+        int exposed = 0;
+        for (int i = 0; i < code.Count; i++)
+        {
+            var ins = code[i];
+            string b = ins.Base;
+            bool isLoad = b is "LD" or "LDG";
+            var regs = Registers(ins.Operands);
+            // Sources: for loads and ALU ops everything after the first operand; for stores everything.
+            var sources = b is "ST" or "STG" or "STS" or "RED" or "ATOM" or "BAR" ? regs : regs.Skip(1).ToList();
+            if (pending.Count > 0 && sources.Any(pending.Contains))
+            {
+                if (i - firstPending < hideDistance)
+                {
+                    exposed++;
+                }
+
+                pending.Clear();
+                firstPending = -1;
+            }
+
+            if (isLoad && regs.Count > 0)
+            {
+                int width = ins.Opcode.Contains(".128", StringComparison.Ordinal) ? 4 : ins.Opcode.Contains(".64", StringComparison.Ordinal) ? 2 : 1;
+                for (int r = 0; r < width; r++)
+                {
+                    pending.Add(regs[0] + r);
+                }
+
+                if (firstPending < 0)
+                {
+                    firstPending = i;
+                }
+            }
+        }
+
+        return exposed;
+    }
+
+    private static List<int> Registers(string operands)
+    {
+        var list = new List<int>();
+        foreach (System.Text.RegularExpressions.Match m in Reg().Matches(operands))
+        {
+            int r = int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            list.Add(r);
+            if (m.Groups[2].Success)
+            {
+                list.Add(r + 1);
+            }
+        }
+
+        return list;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\bR(\d+)(\.64)?")]
+    private static partial System.Text.RegularExpressions.Regex Reg();
+}

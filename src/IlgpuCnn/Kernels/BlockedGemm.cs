@@ -1,0 +1,112 @@
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace IlgpuCnn.Kernels;
+
+/// <summary>
+/// The register-blocked GEMM body (CUDA's default variant): C[M,N] = Σ_k A(m,k)·B(k,n) over this
+/// group's 64×64 tile of C and this grid-z slice of K. 128 threads; each keeps an 8×4 block of C
+/// in registers (rows 8·ty.., columns 4·tx..), so a k step is three 16-byte shared loads
+/// (<c>LDS.128</c>) for 32 FFMA. Staging: threads 0–63 each own one row of A, threads 64–127
+/// one column of B, and read 16 consecutive k per K step through an <see cref="IKCursor"/>
+/// (no integer division in the K loop). The next K step's 16 loads are issued into registers
+/// right after the barrier, before this step's math, and stored to shared memory after it
+/// (register double buffer). Shared tiles are k-major [16][64]: staging stores and the B reads
+/// are conflict-free, A reads are broadcasts.
+/// </summary>
+public static class BlockedGemm
+{
+    public const int TileM = 64;
+    public const int TileN = 64;
+    public const int TileK = 16;
+    public const int GroupSize = 128;
+
+    /// <summary>Float4s per shared tile (16 × 64 floats).</summary>
+    public const int TileFloat4s = TileK * TileM / 4;
+
+    /// <summary>Launch shape for C[M,N] with K split into <paramref name="splits"/> slices.</summary>
+    public static KernelConfig Config(int m, int n, int splits) =>
+        new(new Index3D((n + TileN - 1) / TileN, (m + TileM - 1) / TileM, splits), new Index3D(GroupSize, 1, 1));
+
+    /// <summary>Length of one split-K slice (a multiple of <see cref="TileK"/>).</summary>
+    public static int SliceLength(int k, int splits) => ((k + splits - 1) / splits + TileK - 1) / TileK * TileK;
+
+    /// <summary>Groups of a launch.</summary>
+    public static int Tiles(int m, int n) => ((m + TileM - 1) / TileM) * ((n + TileN - 1) / TileN);
+
+    /// <summary>Runs inside a grouped kernel; <paramref name="sa"/>/<paramref name="sb"/> are <see cref="TileFloat4s"/> Float4s of shared memory each.</summary>
+    public static void Run<TA, TB, TC>(TA a, TB b, TC c, int m, int n, int k, int slice, ArrayView<Float4> sa, ArrayView<Float4> sb)
+        where TA : struct, IKCursor
+        where TB : struct, IKCursor
+        where TC : struct, IGemmOut
+    {
+        int t = Group.IdxX;
+        int m0 = Grid.IdxY * TileM;
+        int n0 = Grid.IdxX * TileN;
+        int kBegin = Grid.IdxZ * slice;
+        int kEnd = kBegin + slice < k ? kBegin + slice : k;
+
+        bool loadsA = t < TileM;
+        int lane = loadsA ? t : t - TileM;
+        bool active = (loadsA ? m0 + lane < m : n0 + lane < n) && kBegin < kEnd;
+        var staged = default(Staged16);
+        if (loadsA)
+        {
+            if (active)
+            {
+                a.Start(m0 + lane, kBegin);
+            }
+
+            staged.Load(ref a, active, kEnd - kBegin);
+        }
+        else
+        {
+            if (active)
+            {
+                b.Start(n0 + lane, kBegin);
+            }
+
+            staged.Load(ref b, active, kEnd - kBegin);
+        }
+
+        int tx = t & 15;
+        int ty = t >> 4;
+        var acc = default(Block8x4);
+        for (int k0 = kBegin; k0 < kEnd; k0 += TileK)
+        {
+            if (loadsA)
+            {
+                staged.Store(sa.Cast<float>(), lane);
+            }
+            else
+            {
+                staged.Store(sb.Cast<float>(), lane);
+            }
+
+            Group.Barrier();
+            int next = kEnd - k0 - TileK;
+            if (next > 0)
+            {
+                if (loadsA)
+                {
+                    staged.Load(ref a, active, next);
+                }
+                else
+                {
+                    staged.Load(ref b, active, next);
+                }
+            }
+
+            int ra = 2 * ty;
+            for (int kl = 0; kl < TileK; kl++)
+            {
+                acc.Fma(sa[ra], sa[ra + 1], sb[(kl * (TileN / 4)) + tx]);
+                ra += TileM / 4;
+            }
+
+            Group.Barrier();
+        }
+
+        acc.Store(ref c, m0 + (8 * ty), n0 + (4 * tx), m, n);
+    }
+}
