@@ -111,21 +111,17 @@ public sealed class CifarShardsTests(ITestOutputHelper log) : IDisposable
     [Fact]
     public void TheFullTrainingSplitAsShardsOfAtMost60MiBReadsBackIdentical()
     {
-        if (RealData.Directory is null)
-        {
-            log.WriteLine(RealData.AbsentReason);
-            return;
-        }
+        RealData.SkipIfAbsent();
 
         const long limit = 60L * 1024 * 1024;
         string target = Path.Combine(_dir, "full");
-        var written = CifarShardExport.Export([Path.Combine(RealData.Directory, DataLocator.TrainFileName)], CifarShards.Train, target, null, limit, RealData.TrainSet);
+        var written = CifarShardExport.Export([Path.Combine(RealData.Directory!, DataLocator.TrainFileName)], CifarShards.Train, target, null, limit, RealData.TrainSet);
         Assert.Equal(2, written.Count);
         Assert.All(written, p => Assert.True(new FileInfo(p).Length <= limit, $"{p} is {new FileInfo(p).Length:N0} bytes"));
         // The export decoded its shards and compared every row's pixels and label with the decoded
         // source (it throws otherwise); here the stored bytes are compared too, row by row, in order.
         Assert.Equal(written, CifarShards.Find(target, CifarShards.Train));
-        var original = CifarParquetReader.ReadRawRows([Path.Combine(RealData.Directory, DataLocator.TrainFileName)]);
+        var original = CifarParquetReader.ReadRawRows([Path.Combine(RealData.Directory!, DataLocator.TrainFileName)]);
         var back = CifarParquetReader.ReadRawRows(written);
         Assert.Equal(50_000, back.Count);
         Assert.Equal(original.Count, back.Count);
