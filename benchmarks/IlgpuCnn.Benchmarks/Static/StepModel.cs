@@ -89,7 +89,7 @@ internal sealed class StepModel
     }
 
     private void ChannelReduction(string kernel, int channels, long perChannel, int passes, double bytes) =>
-        Add(kernel, channels, ChannelReduce.MaxGroup, 0, bytes, passes * Math.Ceiling(perChannel / (double)ChannelReduce.MaxGroup));
+        Add(kernel, channels, ChannelReduce.MaxGroup, 0, bytes, passes * Math.Ceiling(perChannel / (double)(ChannelReduce.MaxGroup * ChannelReduce.ValuesPerTrip)));
 
     private void Memset(long floats) => Add(MemSet, 0, 0, 0, floats * F, 0);
 
