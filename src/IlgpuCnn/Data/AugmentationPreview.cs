@@ -72,25 +72,11 @@ public static class AugmentationPreview
         return image;
     }
 
-    /// <summary>Writes <paramref name="image"/> as PNG to <paramref name="path"/> through a temp file and a rename.</summary>
+    /// <summary>Writes <paramref name="image"/> as PNG to <paramref name="path"/> through <see cref="AtomicFile"/>.</summary>
     public static void Save(Image<Rgb24> image, string path)
     {
-        var full = Path.GetFullPath(path);
-        var directory = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(directory);
-        var temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            image.SaveAsPng(temp);
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
+        ArgumentNullException.ThrowIfNull(image);
+        AtomicFile.Write(path, stream => image.SaveAsPng(stream));
     }
 
     private static byte ToByte(float value)

@@ -9,8 +9,8 @@ namespace IlgpuCnn.Tensors;
 /// little-endian header length N, N bytes of UTF-8 JSON
 /// <c>{"__metadata__": {string: string}, "name": {"dtype": "F32", "shape": [..], "data_offsets": [begin, end]}, ...}</c>
 /// padded with spaces to a multiple of 8, then the tensors' little-endian bytes, contiguous and in
-/// header order, offsets relative to the first byte after the header. Writes are atomic (a unique
-/// temp file beside the target, flushed, then renamed over it); reads check every header number
+/// header order, offsets relative to the first byte after the header. Writes go through
+/// <see cref="AtomicFile"/>; reads check every header number
 /// against the file and report a damaged or foreign file as a <see cref="UserError"/>.
 /// </summary>
 public static class SafeTensors
@@ -27,31 +27,17 @@ public static class SafeTensors
         ArgumentNullException.ThrowIfNull(tensors);
         byte[] header = BuildHeader(tensors, metadata);
 
-        var full = Path.GetFullPath(path);
-        var tmp = $"{full}.{Guid.NewGuid():N}.tmp";
-        try
+        AtomicFile.Write(path, stream =>
         {
-            using (var stream = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            Span<byte> length = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
+            stream.Write(length);
+            stream.Write(header);
+            foreach (var t in tensors)
             {
-                Span<byte> length = stackalloc byte[8];
-                BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
-                stream.Write(length);
-                stream.Write(header);
-                foreach (var t in tensors)
-                {
-                    stream.Write(t.Bytes);
-                }
-
-                stream.Flush(flushToDisk: true);
+                stream.Write(t.Bytes);
             }
-
-            File.Move(tmp, full, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(tmp);
-            throw;
-        }
+        });
     }
 
     /// <summary>Reads and validates a whole safetensors file.</summary>

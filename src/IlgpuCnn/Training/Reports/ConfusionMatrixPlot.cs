@@ -55,6 +55,7 @@ public static class ConfusionMatrixPlot
         plot.Add.ColorBar(heatmap);
         plot.Axes.SetLimits(-0.5, n - 0.5, -0.5, n - 0.5);
         plot.HideGrid();
-        AtomicFile.Write(path, tmp => plot.SavePng(tmp, size + 120, size));
+        using var image = plot.GetImage(size + 120, size);
+        AtomicFile.Write(path, stream => stream.Write(image.GetImageBytes(ImageFormat.Png)));
     }
 }

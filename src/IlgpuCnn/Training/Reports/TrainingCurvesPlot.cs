@@ -17,7 +17,8 @@ public static class TrainingCurvesPlot
         multiplot.AddPlot(Panel(history, "Accuracy", EpochLogs.Accuracy, EpochLogs.ValAccuracy, Alignment.LowerRight));
         multiplot.AddPlot(Panel(history, "Loss", EpochLogs.Loss, EpochLogs.ValLoss, Alignment.UpperRight));
         multiplot.RemovePlot(multiplot.GetPlot(0)); // the empty plot a new Multiplot starts with
-        AtomicFile.Write(path, tmp => multiplot.SavePng(tmp, width, height));
+        using var image = multiplot.Render(width, height);
+        AtomicFile.Write(path, stream => stream.Write(image.GetImageBytes(ImageFormat.Png)));
     }
 
     private static Plot Panel(History history, string title, string train, string validation, Alignment legend)

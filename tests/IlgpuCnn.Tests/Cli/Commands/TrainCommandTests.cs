@@ -44,7 +44,7 @@ public sealed class TrainCommandTests : IDisposable
             Assert.True(File.Exists(Path.Combine(run, file)), $"the run folder lacks {file}");
         }
 
-        Assert.Empty(Directory.GetFiles(run, "*.tmp"));
+        Assert.Empty(AtomicFileTests.Leftovers(run));
         string metrics = File.ReadAllText(Path.Combine(run, RunFiles.Metrics));
         foreach (var key in new[] { "test_accuracy", "test_loss", "best_epoch", "epochs_run", "seconds_per_epoch", "device" })
         {

@@ -24,7 +24,7 @@ public sealed class PlotTests
         var path = Path.Combine(dir, "curves.png");
         TrainingCurvesPlot.Save(path, HistoryFilesTests.ReferenceHistory());
         Assert.Equal((1400, 520), PngSize(path));
-        Assert.DoesNotContain(Directory.GetFiles(dir), f => f.EndsWith(".tmp.png", StringComparison.Ordinal));
+        Assert.Empty(AtomicFileTests.Leftovers(dir));
     }
 
     [Fact]
@@ -36,6 +36,6 @@ public sealed class PlotTests
         var (yTrue, yPred) = ReferenceConfusion.Labels();
         ConfusionMatrixPlot.Save(path, ConfusionMatrix.From(yTrue, yPred, 10), ReferenceConfusion.ClassNames);
         Assert.Equal((1020, 900), PngSize(path));
-        Assert.DoesNotContain(Directory.GetFiles(dir), f => f.EndsWith(".tmp.png", StringComparison.Ordinal));
+        Assert.Empty(AtomicFileTests.Leftovers(dir));
     }
 }
