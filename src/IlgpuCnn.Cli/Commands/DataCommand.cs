@@ -77,13 +77,6 @@ public static class DataCommand
         return 0;
     }
 
-    /// <summary>Runs the command, writing the description to <paramref name="output"/>; returns the exit code.</summary>
-    public static int Run(string? dataOption, TextWriter output)
-    {
-        Describe(dataOption, output);
-        return 0;
-    }
-
     /// <summary>Finds, reads and verifies both splits and describes them; returns them for further use.</summary>
     private static (DataLocation Location, CifarDataset Train, CifarDataset Test) Describe(string? dataOption, TextWriter output)
     {
