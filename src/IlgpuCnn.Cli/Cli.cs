@@ -49,7 +49,6 @@ public static class Cli
     public static string OutOfMemoryAdvice(string command) => command switch
     {
         "train" or "bench" => "The device ran out of memory; lower --batch-size or --width, or free memory on the device.",
-        "summary" => "The machine ran out of memory building the model; lower --width.",
         "evaluate" => "The machine ran out of memory while loading the model or the test split; lower --test-limit, or close other programs.",
         "predict" => "The machine ran out of memory while loading the model or the images; pass fewer images at once, or close other programs.",
         _ => "The machine ran out of memory; close other programs or use a machine with more memory.",

@@ -37,10 +37,7 @@ public static class Throughput
             throw new UserError($"bench needs --batch-size and --steps of at least 1, but got {batchSize} and {steps}.");
         }
 
-        if (!(width > 0 && width <= 16))
-        {
-            throw new UserError($"--width must be in (0, 16], but got {width}.");
-        }
+        TrainingOptions.RequireWidth(width);
 
         MemoryEstimate.Require(device, MemoryEstimate.TrainingBytes(width, batchSize), $"bench at --width {width.ToString(System.Globalization.CultureInfo.InvariantCulture)} with --batch-size {batchSize:N0}", "lower --batch-size or --width");
         using var model = VggModel.Create(device, width, seed);
