@@ -2,6 +2,7 @@ using ILGPU;
 using ILGPU.Runtime;
 using IlgpuCnn.Data;
 using IlgpuCnn.Device;
+using IlgpuCnn.Tests.Reference;
 
 namespace IlgpuCnn.Tests.Data;
 
