@@ -10,16 +10,11 @@ namespace IlgpuCnn.Tests.Training;
 /// uninterrupted run.
 /// </summary>
 [Collection(DeviceCollection.Name)]
-public sealed class TrainerTests(DeviceFixture fx, ITestOutputHelper output) : IDisposable
+public sealed class TrainerTests(DeviceFixture fx, ITestOutputHelper output) : TempFolderTest
 {
     private const double Width = 0.125;
     private readonly DeviceFixture _fx = fx;
     private readonly ITestOutputHelper _out = output;
-    private readonly TempDirectory _temp = new();
-
-    private string Dir => _temp.Path;
-
-    public void Dispose() => _temp.Dispose();
 
     private static CifarDataset Synthetic(int rows, int seed)
     {

@@ -15,16 +15,11 @@ namespace IlgpuCnn.Tests.Training.Onnx;
 /// steps on real CIFAR-10 rows, and a random width-1 model with random batch-norm statistics.
 /// </summary>
 [Collection(DeviceCollection.Name)]
-public sealed class OnnxExportTests(DeviceFixture fx, ITestOutputHelper output) : IDisposable
+public sealed class OnnxExportTests(DeviceFixture fx, ITestOutputHelper output) : TempFolderTest
 {
     private const int Images = 64;
     private readonly DeviceFixture _fx = fx;
     private readonly ITestOutputHelper _out = output;
-    private readonly TempDirectory _temp = new();
-
-    private string Dir => _temp.Path;
-
-    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public void AModelTrainedOnRealRowsRunsTheSameInOnnxRuntime()
