@@ -1,10 +1,13 @@
 using System.CommandLine;
-using IlgpuCnn.Device;
 using IlgpuCnn.Models;
+using IlgpuCnn.Training;
 
 namespace IlgpuCnn.Cli.Commands;
 
-/// <summary><c>ilgpucnn summary</c>: the Keras-style model summary.</summary>
+/// <summary>
+/// <c>ilgpucnn summary</c>: the Keras-style model summary, computed from the architecture alone
+/// (no device, no parameters allocated), so every width the options allow prints at once.
+/// </summary>
 public static class SummaryCommand
 {
     public static Command Create()
@@ -14,15 +17,8 @@ public static class SummaryCommand
         cmd.SetAction(parse => Cli.Guard(parse, () =>
         {
             double w = parse.GetValue(width);
-            if (!(w > 0 && w <= 16))
-            {
-                throw new UserError($"--width must be in (0, 16], but got {w}.");
-            }
-
-            using var device = ComputeDevice.Create(DeviceKind.Cpu);
-            MemoryEstimate.Require(device, MemoryEstimate.ModelBytes(w), $"The model at --width {w.ToString(System.Globalization.CultureInfo.InvariantCulture)}", "lower --width");
-            using var model = VggModel.Create(device, w);
-            Console.Write(ModelSummary.Format(model.Network, VggModel.InputShape(1), model.Store));
+            TrainingOptions.RequireWidth(w);
+            Console.Write(ModelSummary.Format(VggModel.NetworkName, VggModel.Layout(w), VggModel.InputShape(1)));
             return 0;
         }));
         return cmd;

@@ -13,19 +13,7 @@ namespace IlgpuCnn.Models;
 public static class MemoryEstimate
 {
     /// <summary>Trainable and BN-state values of the network at <paramref name="width"/> (exact).</summary>
-    public static long ParameterCount(double width)
-    {
-        var (filters, dense) = VggModel.Sizes(width);
-        long count = 0;
-        long inChannels = 3;
-        foreach (long f in filters)
-        {
-            count += (inChannels * 9 * f + f) + 4 * f + (f * 9 * f + f) + 4 * f;
-            inChannels = f;
-        }
-
-        return count + (inChannels * dense + dense) + 4 * dense + (dense * 10 + 10);
-    }
+    public static long ParameterCount(double width) => VggModel.Layout(width).Sum(l => l.TrainableCount + l.StateCount);
 
     /// <summary>Activation floats of one sample (values only) through the whole network.</summary>
     public static long ActivationFloatsPerSample(double width)

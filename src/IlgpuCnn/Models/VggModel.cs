@@ -48,44 +48,63 @@ public sealed class VggModel : IDisposable
     /// <summary>Input shape of one sample: 3×32×32.</summary>
     public static Shape InputShape(int batch) => new(batch, 3, 32, 32);
 
-    /// <summary>Filters of each block and the dense units at this width (at least 1 each).</summary>
+    /// <summary>Name of the network in the summary.</summary>
+    public const string NetworkName = "vgg";
+
+    /// <summary>
+    /// Filters of each block and the dense units at this width (at least 1 each). The width's
+    /// bound is the options' (<c>TrainingOptions.MaxWidth</c>, checked by every command first);
+    /// here only a width that is not a positive number or whose counts overflow is refused.
+    /// </summary>
     public static (int[] Filters, int Dense) Sizes(double width)
     {
-        if (!(width > 0) || width > 16)
+        double widest = BaseFilters.Max() * width;
+        if (!(width > 0) || widest * widest * 9 > int.MaxValue)
         {
-            throw new UserError($"--width must be a number in (0, 16], but got {width}.");
+            throw new ArgumentOutOfRangeException(nameof(width), width, "the width must be positive and small enough for every layer's parameter count to fit an int");
         }
 
         return (BaseFilters.Select(f => Math.Max(1, (int)Math.Round(f * width))).ToArray(), Math.Max(1, (int)Math.Round(BaseDenseUnits * width)));
     }
 
-    /// <summary>Builds the model and initialises its parameters from <paramref name="seed"/>.</summary>
-    public static VggModel Create(ComputeDevice device, double width = 1.0, uint seed = 0, int classes = 10)
+    /// <summary>
+    /// The layers at <paramref name="width"/>, in order, as data: what <see cref="Create"/> builds,
+    /// and all the shape-only summary and the memory estimate need (nothing is allocated).
+    /// </summary>
+    public static IReadOnlyList<LayerSpec> Layout(double width = 1.0, int classes = 10)
     {
         var (filters, dense) = Sizes(width);
-        var store = new ParameterStore();
-        var layers = new List<ILayer>();
+        var layers = new List<LayerSpec>();
         int inChannels = 3;
         int dropoutId = 0;
         for (int b = 0; b < filters.Length; b++)
         {
             string p = $"block{b + 1}";
             int f = filters[b];
-            layers.Add(new Conv2d(device, store, $"{p}.conv1", inChannels, f));
-            layers.Add(new BatchNormRelu(device, store, $"{p}.bn1", f));
-            layers.Add(new Conv2d(device, store, $"{p}.conv2", f, f));
-            layers.Add(new BatchNormRelu(device, store, $"{p}.bn2", f));
-            layers.Add(new MaxPoolDropout(device, $"{p}.pool", BlockDropout[b], dropoutId++));
+            layers.Add(new LayerSpec($"{p}.conv1", LayerKind.Conv2d, inChannels, f));
+            layers.Add(new LayerSpec($"{p}.bn1", LayerKind.BatchNormRelu, f, f));
+            layers.Add(new LayerSpec($"{p}.conv2", LayerKind.Conv2d, f, f));
+            layers.Add(new LayerSpec($"{p}.bn2", LayerKind.BatchNormRelu, f, f));
+            layers.Add(new LayerSpec($"{p}.pool", LayerKind.MaxPoolDropout, f, f, BlockDropout[b], dropoutId++));
             inChannels = f;
         }
 
-        layers.Add(new GlobalAvgPool(device, "gap"));
-        layers.Add(new Dense(device, store, "head.dense1", inChannels, dense));
-        layers.Add(new BatchNormRelu(device, store, "head.bn", dense));
-        layers.Add(new Dropout(device, "head.dropout", HeadDropout, dropoutId));
-        layers.Add(new Dense(device, store, "head.dense2", dense, classes));
+        layers.Add(new LayerSpec("gap", LayerKind.GlobalAvgPool, inChannels, inChannels));
+        layers.Add(new LayerSpec("head.dense1", LayerKind.Dense, inChannels, dense));
+        layers.Add(new LayerSpec("head.bn", LayerKind.BatchNormRelu, dense, dense));
+        layers.Add(new LayerSpec("head.dropout", LayerKind.Dropout, dense, dense, HeadDropout, dropoutId));
+        layers.Add(new LayerSpec("head.dense2", LayerKind.Dense, dense, classes));
+        return layers;
+    }
+
+    /// <summary>Builds the model of <see cref="Layout"/> and initialises its parameters from <paramref name="seed"/>.</summary>
+    public static VggModel Create(ComputeDevice device, double width = 1.0, uint seed = 0, int classes = 10)
+    {
+        var layout = Layout(width, classes);
+        var store = new ParameterStore();
+        var layers = layout.Select(spec => spec.Build(device, store)).ToList();
         store.Materialize(device, seed);
-        return new VggModel(device, width, classes, store, new Sequential("vgg", layers));
+        return new VggModel(device, width, classes, store, new Sequential(NetworkName, layers));
     }
 
     /// <summary>Logits (N, classes) for an image batch (N, 3, 32, 32).</summary>

@@ -201,7 +201,7 @@ public static class Checkpoint
             throw new UserError($"'{path}' is not an IlgpuCnn {VggModel.Architecture} checkpoint (its architecture is '{arch ?? "unknown"}'); pass a model.safetensors or checkpoint.safetensors written by 'ilgpucnn train'.");
         }
 
-        if (!metadata.TryGetValue(WidthKey, out var w) || !double.TryParse(w, NumberStyles.Float, CultureInfo.InvariantCulture, out double width) || !(width > 0 && width <= 16))
+        if (!metadata.TryGetValue(WidthKey, out var w) || !double.TryParse(w, NumberStyles.Float, CultureInfo.InvariantCulture, out double width) || !(width > 0 && width <= TrainingOptions.MaxWidth))
         {
             throw new UserError($"'{path}' has no valid width in its metadata; the checkpoint is damaged, use another one.");
         }

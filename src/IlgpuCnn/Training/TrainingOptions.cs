@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace IlgpuCnn.Training;
 
 /// <summary>How the model is fit: Keras' <c>fit</c> arguments, the optimizer and the model's width. The defaults are the tutorial's recipe.</summary>
@@ -25,7 +27,12 @@ public sealed record TrainingOptions
 
     public const int MaxBatchSize = 4096;
 
+    /// <summary>The largest width any command accepts (16: about 317 million parameters).</summary>
     public const double MaxWidth = 16;
+
+    /// <summary>Throws an <see cref="OptionException"/> for <see cref="Width"/> when <paramref name="width"/> is not in (0, <see cref="MaxWidth"/>]; the one check of the width every command uses.</summary>
+    public static void RequireWidth(double width) =>
+        OptionException.Require(width > 0 && width <= MaxWidth, nameof(Width), string.Create(CultureInfo.InvariantCulture, $"The width must be in (0, {MaxWidth}], but got {width}."));
 
     /// <summary>Throws an <see cref="OptionException"/> naming the first value out of range.</summary>
     public void Validate()
@@ -33,7 +40,7 @@ public sealed record TrainingOptions
         OptionException.Require(Epochs >= 1, nameof(Epochs), $"The number of epochs must be at least 1, but got {Epochs}.");
         OptionException.Require(BatchSize >= 1 && BatchSize <= MaxBatchSize, nameof(BatchSize), $"The batch size must be between 1 and {MaxBatchSize}, but got {BatchSize}.");
         OptionException.Require(ValidationSplit > 0 && ValidationSplit < 1, nameof(ValidationSplit), $"The validation split must be between 0 and 1 (exclusive), but got {ValidationSplit}.");
-        OptionException.Require(Width > 0 && Width <= MaxWidth, nameof(Width), $"The width must be in (0, {MaxWidth}], but got {Width}.");
+        RequireWidth(Width);
         Optimizer.Validate();
     }
 }

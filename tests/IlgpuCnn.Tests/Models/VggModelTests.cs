@@ -23,6 +23,27 @@ public sealed class VggModelTests
         Assert.Contains("block1.conv1 (Conv2d)", summary);
     }
 
+    [Theory]
+    [InlineData(1.0)]
+    [InlineData(0.25)]
+    [InlineData(0.3)]
+    public void TheShapeOnlySummaryEqualsTheBuiltModelsSummary(double width)
+    {
+        using var model = VggModel.Create(_fx.Device, width);
+        string built = ModelSummary.Format(model.Network, VggModel.InputShape(1), model.Store);
+        string shapeOnly = ModelSummary.Format(VggModel.NetworkName, VggModel.Layout(width), VggModel.InputShape(1));
+        Assert.Equal(built, shapeOnly);
+        Assert.Equal(model.Network.Layers.Select(l => l.Name), VggModel.Layout(width).Select(l => l.Name));
+    }
+
+    [Theory]
+    [InlineData(double.NaN)]
+    [InlineData(0.0)]
+    [InlineData(-1.0)]
+    [InlineData(1e6)]
+    public void ALayoutWhoseCountsCannotExistIsRefused(double width) =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => VggModel.Layout(width));
+
     [Fact]
     public void InitialisationFollowsKeras()
     {

@@ -27,13 +27,7 @@ public sealed class LimitsTests : IDisposable
 
         // The whole predict command, in its own process: its peak resident memory stays small.
         using var child = CliProcess.Start(["predict", "--device", "cpu", "--model", Path.Combine(_dir, "none.safetensors"), bomb]);
-        long peak = 0;
-        while (!child.HasExited && peak < 300L << 20)
-        {
-            peak = Math.Max(peak, PeakResidentBytes(child.Id));
-            Thread.Sleep(10);
-        }
-
+        long peak = PeakWhileRunning(child, 300L << 20);
         int? code = child.WaitForExit(TimeSpan.FromSeconds(60));
         Assert.True(peak < 300L << 20, $"predict on the 30,000×30,000 PNG reached {peak >> 20} MB resident");
         Assert.Equal(1, code);
@@ -61,6 +55,79 @@ public sealed class LimitsTests : IDisposable
         using var device = IlgpuCnn.Device.ComputeDevice.Create(IlgpuCnn.Device.DeviceKind.Cpu);
         using var model = IlgpuCnn.Models.VggModel.Create(device, width);
         Assert.Equal(model.Store.TotalCount, IlgpuCnn.Models.MemoryEstimate.ParameterCount(width));
+    }
+
+    [Fact]
+    public void SummaryAtTheLargestWidthIsComputedWithoutBuildingTheModel()
+    {
+        // The model at --width 16 has ~317 million parameters: building it took 7.2 GB resident
+        // and 46 s here. The summary comes from the architecture alone, in its own process: its
+        // peak resident memory stays that of an idle program.
+        using var child = CliProcess.Start(["summary", "--width", "16"]);
+        long peak = PeakWhileRunning(child, 300L << 20);
+        int? code = child.WaitForExit(TimeSpan.FromSeconds(90));
+        Assert.True(peak < 300L << 20, $"summary --width 16 reached {peak >> 20} MB resident");
+        Assert.Equal(0, code);
+
+        // The printed counts are the architecture's: filters f_b = 32·2^b·16, dense units d = 256·16.
+        long total = 0, state = 0, inChannels = 3;
+        foreach (long f in new long[] { 512, 1024, 2048, 4096 })
+        {
+            total += (inChannels * 9 * f) + f + (f * 9 * f) + f + (2 * 4 * f);
+            state += 2 * 2 * f;
+            inChannels = f;
+        }
+
+        const long d = 4096;
+        total += (inChannels * d) + d + (4 * d) + (d * 10) + 10;
+        state += 2 * d;
+        Assert.Equal(316_559_882, total); // what the allocated model's store counted before
+        string Count(long n) => n.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains($" Total params: {Count(total)} (", child.Out);
+        Assert.Contains($" Trainable params: {Count(total - state)} (", child.Out);
+        Assert.Contains($" Non-trainable params: {Count(state)} (", child.Out);
+        Assert.Matches(@"block4\.conv2 \(Conv2d\) +\(None, 4096, 4, 4\) +150,999,040\n", child.Out);
+    }
+
+    [Fact]
+    public void SummaryAllocatesNoParameters()
+    {
+        // In-process: building the model would allocate its host copy (4 bytes per parameter,
+        // 1.2 GB at --width 16) on this thread.
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var (code, output, _) = CliRunner.Run("summary", "--width", "16");
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, code);
+        Assert.Contains("Total params: 316,559,882", output);
+        Assert.True(allocated < 16L << 20, $"summary --width 16 allocated {allocated >> 20} MB");
+    }
+
+    [Theory]
+    [InlineData("17")]
+    [InlineData("1e300")]
+    [InlineData("NaN")]
+    [InlineData("0")]
+    public void SummaryRefusesAWidthOutOfRangeInOneSentence(string width)
+    {
+        var (code, output, err) = CliRunner.Run("summary", "--width", width);
+        Assert.Equal(1, code);
+        Assert.Equal(string.Empty, output);
+        Assert.StartsWith("error: --width: The width must be in (0, 16], but got ", err);
+        Assert.Single(err.Trim().Split('\n'));
+    }
+
+    /// <summary>Highest VmHWM seen while <paramref name="child"/> runs, polled until it exits, reaches <paramref name="cap"/> or 90 s pass (a hang guard).</summary>
+    private static long PeakWhileRunning(CliProcess child, long cap)
+    {
+        long peak = 0;
+        var clock = Stopwatch.StartNew();
+        while (!child.HasExited && peak < cap && clock.Elapsed < TimeSpan.FromSeconds(90))
+        {
+            peak = Math.Max(peak, PeakResidentBytes(child.Id));
+            Thread.Sleep(10);
+        }
+
+        return peak;
     }
 
     /// <summary>VmHWM of a running process (0 once it is gone).</summary>
