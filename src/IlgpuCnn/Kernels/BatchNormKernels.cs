@@ -66,28 +66,8 @@ public sealed class BatchNormKernels
         var shared = SharedMemory.Allocate<double>(ChannelReduce.MaxGroup);
         int c = Grid.IdxX;
         int m = d.N * d.HW;
-        double sum = 0;
-        for (var q = new ChannelCursor4(d, c, Group.IdxX, Group.DimX); q.Valid; q.Next())
-        {
-            var x = Read(p.X, q);
-            sum += x.X;
-            sum += q.B.Valid ? x.Y : 0.0;
-            sum += q.C.Valid ? x.Z : 0.0;
-            sum += q.D.Valid ? x.W : 0.0;
-        }
-
-        double mu = ChannelReduce.GroupSum(shared, sum) / m;
-        double sq = 0;
-        for (var q = new ChannelCursor4(d, c, Group.IdxX, Group.DimX); q.Valid; q.Next())
-        {
-            var x = Read(p.X, q);
-            sq += Square(x.X - mu);
-            sq += q.B.Valid ? Square(x.Y - mu) : 0.0;
-            sq += q.C.Valid ? Square(x.Z - mu) : 0.0;
-            sq += q.D.Valid ? Square(x.W - mu) : 0.0;
-        }
-
-        double variance = ChannelReduce.GroupSum(shared, sq) / m;
+        double mu = ChannelReduce.GroupSum(shared, Sum(d, c, p.X)) / m;
+        double variance = ChannelReduce.GroupSum(shared, SquaredDeviations(d, c, p.X, mu)) / m;
         float mean = (float)mu;
         float rs = 1f / XMath.Sqrt((float)variance + d.Epsilon);
         if (Group.IdxX == 0)
@@ -109,6 +89,38 @@ public sealed class BatchNormKernels
             Write(p.Y, q.C, Normalized(x.Z, mean, rs, gamma, beta, d.Relu));
             Write(p.Y, q.D, Normalized(x.W, mean, rs, gamma, beta, d.Relu));
         }
+    }
+
+    /// <summary>This thread's share of Σx over channel c (in the plain walk's order).</summary>
+    private static double Sum(BatchNormDims d, int c, ArrayView<float> data)
+    {
+        double sum = 0;
+        for (var q = new ChannelCursor4(d, c, Group.IdxX, Group.DimX); q.Valid; q.Next())
+        {
+            var x = Read(data, q);
+            sum += x.X;
+            sum += q.B.Valid ? x.Y : 0.0;
+            sum += q.C.Valid ? x.Z : 0.0;
+            sum += q.D.Valid ? x.W : 0.0;
+        }
+
+        return sum;
+    }
+
+    /// <summary>This thread's share of Σ(x − μ)² over channel c (in the plain walk's order).</summary>
+    private static double SquaredDeviations(BatchNormDims d, int c, ArrayView<float> data, double mu)
+    {
+        double sq = 0;
+        for (var q = new ChannelCursor4(d, c, Group.IdxX, Group.DimX); q.Valid; q.Next())
+        {
+            var x = Read(data, q);
+            sq += Square(x.X - mu);
+            sq += q.B.Valid ? Square(x.Y - mu) : 0.0;
+            sq += q.C.Valid ? Square(x.Z - mu) : 0.0;
+            sq += q.D.Valid ? Square(x.W - mu) : 0.0;
+        }
+
+        return sq;
     }
 
     /// <summary>The four values of <paramref name="q"/> (0 where a position is past the channel's end), all loads issued before any use.</summary>

@@ -35,20 +35,8 @@ public static class RunGemm
         bool rowA = m0 + lane < m;
         bool colB = n0 + lane < n;
         int kRun = kBegin + row0;
-        if (rowA)
-        {
-            a.Start(m0 + lane, kRun);
-        }
-
-        if (colB)
-        {
-            b.Start(n0 + lane, kRun);
-        }
-
-        var stagedA = default(Staged8);
-        var stagedB = default(Staged8);
-        a.Load(ref stagedA, rowA ? kEnd - kRun : 0);
-        b.Load(ref stagedB, colB ? kEnd - kRun : 0);
+        var stagedA = First(ref a, rowA, m0 + lane, kRun, kEnd);
+        var stagedB = First(ref b, colB, n0 + lane, kRun, kEnd);
 
         int tx = t & 15;
         int ty = t >> 4;
@@ -69,5 +57,19 @@ public static class RunGemm
         }
 
         acc.Store(ref c, m0 + (8 * ty), n0 + (4 * tx), m, n);
+    }
+
+    /// <summary>Starts an operand at its row/column (when inside the matrix) and loads its first run.</summary>
+    private static Staged8 First<T>(ref T operand, bool live, int index, int kRun, int kEnd)
+        where T : struct, IKRun
+    {
+        if (live)
+        {
+            operand.Start(index, kRun);
+        }
+
+        var staged = default(Staged8);
+        operand.Load(ref staged, live ? kEnd - kRun : 0);
+        return staged;
     }
 }
