@@ -101,7 +101,7 @@ internal sealed class StepModel
         if (augment)
         {
             At("input", "augment");
-            PerItem("Augmentation.RandomKernel", (long)batch * CifarDataset.ImageSize, CifarDataset.ImageSize, 2.0 * floats * F);
+            PerItem("Augmentation.RandomKernel", (long)batch * CifarDataset.ImageSize * CifarDataset.ImageSize, 1, 2.0 * floats * F);
         }
     }
 
