@@ -3,6 +3,7 @@
 
 craft.py nan SRC DST       copy of safetensors SRC with every F32 value NaN
 craft.py negiter SRC DST   copy of checkpoint SRC whose training state has iterations = -5
+craft.py sparse SRC DST G  copy of SRC with an extra G GiB tensor 'junk' (a sparse hole: no disk used)
 craft.py png DST SEED      a random 32x32 RGB PNG
 craft.py bomb DST SIDE     a SIDE x SIDE greyscale PNG of zeros (a few MB on disk)
 """
@@ -54,6 +55,15 @@ def negiter(src, dst):
     write_safetensors(dst, header, data)
 
 
+def sparse(src, dst, gib):
+    header, data = read_safetensors(src)
+    size = int(gib) << 30
+    header["junk"] = {"dtype": "F32", "shape": [size // 4], "data_offsets": [len(data), len(data) + size]}
+    write_safetensors(dst, header, data)
+    with open(dst, "r+b") as f:
+        f.truncate(f.seek(0, 2) + size)
+
+
 def chunk(kind, body):
     return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 
@@ -80,4 +90,4 @@ def bomb(dst, side):
 
 
 if __name__ == "__main__":
-    {"nan": nan, "negiter": negiter, "png": small, "bomb": bomb}[sys.argv[1]](*sys.argv[2:])
+    {"nan": nan, "negiter": negiter, "sparse": sparse, "png": small, "bomb": bomb}[sys.argv[1]](*sys.argv[2:])

@@ -9,7 +9,9 @@
 # Real data: $ILGPUCNN_DATA, else ../shared/data/cifar10 beside the repository.
 # Needs: bash, coreutils timeout, /usr/bin/time, python3, openssl (for the stalled-download cases).
 # REPLAY_TIMEOUT (default 60 s) is how long a case may run before it counts as a hang;
-# REPLAY_ONLY="diverge sigterm ..." runs only those cases. Work files go to a temp folder
+# REPLAY_ONLY="diverge sigterm ..." runs only those cases (ids: diverge nan-evaluate nan-predict sigterm
+# stall-headers stall-body sigint-download png-bomb bench-batch summary-width sparse-tensor negiter
+# busy-out sigint-final). Work files go to a temp folder
 # (kept, its path is printed), the table to stdout and to that folder's results.md.
 set -uo pipefail
 set -m # job control: background cases keep SIGINT (a non-interactive shell would ignore it)
@@ -60,6 +62,25 @@ run() {
     wait "$BG" 2>/dev/null
 }
 
+# capped ID V T ARGS...: like run, but the CLI is killed once it holds more than CAP_GB (default 6)
+# GB resident, to spare the shared machine; the .note file says so.
+capped() {
+    local id=$1 v=$2 pid rss cap=$((${CAP_GB:-6} * 1024 * 1024))
+    start "$@"
+    pid=$(cli_pid)
+    while kill -0 "$BG" 2>/dev/null; do
+        rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null)
+        if [ "${rss:-0}" -gt "$cap" ]; then
+            kill -KILL "$pid" 2>/dev/null
+            echo "stopped by this script at ${CAP_GB:-6} GB resident" >"$W/$id.$v.note"
+        fi
+        sleep 0.1
+    done
+    wait "$BG" 2>/dev/null
+}
+
+note() { [ -f "$W/$1.$2.note" ] && echo "; $(cat "$W/$1.$2.note")"; }
+
 # pid of the CLI process of the running case (time -> timeout -> CLI).
 cli_pid() {
     local t d
@@ -84,10 +105,13 @@ wait_for() {
     return 1
 }
 
-# measured ID V: "exit E, T s, M MB" from /usr/bin/time -v (exit 124: killed after the timeout).
+# measured ID V [T]: "exit E, T s, M MB" from /usr/bin/time -v (exit 124: killed by the timeout T;
+# a CLI ended by a signal shows as exit 128 + N: timeout re-raises it, time reports the signal).
 measured() {
-    local f=$W/$1.$2.time code wall rss
+    local f=$W/$1.$2.time code wall rss sig
     code=$(sed -n 's/^\s*Exit status: //p' "$f")
+    sig=$(sed -n 's/^Command terminated by signal //p' "$f")
+    [ -n "$sig" ] && code="$((128 + sig)) (killed by signal $sig)"
     wall=$(sed -n 's/^\s*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$f")
     rss=$(sed -n 's/^\s*Maximum resident set size (kbytes): //p' "$f")
     wall=$(awk -v t="$wall" 'BEGIN { n = split(t, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; printf "%.1f", s }')
@@ -105,12 +129,15 @@ said() {
     [ -n "$line" ] && printf '"%s"' "${line//|/\\|}" || echo "(nothing on stderr)"
 }
 
-# grep_line ID V STREAM TEXT: the first line of the case's STREAM (out|err) containing TEXT, quoted.
+# grep_line ID V TEXT: the first line of the case's stderr, else stdout, containing TEXT, quoted.
 grep_line() {
     local line
-    line=$(tr '\r' '\n' <"$W/$1.$2.$3" | grep -m1 -- "$4" | cut -c1-400)
-    [ -n "$line" ] && printf '"%s"' "${line//|/\\|}" || echo "(no line with '$4')"
+    line=$(cat "$W/$1.$2.err" "$W/$1.$2.out" | tr '\r' '\n' | grep -m1 -- "$3" | cut -c1-400)
+    [ -n "$line" ] && printf '"%s"' "${line//|/\\|}" || echo "(no line with '$3')"
 }
+
+# since ID V: seconds from the signal (the .signalled stamp) to the end of the case.
+since() { awk -v a="$(cat "$W/$1.$2.signalled" 2>/dev/null || echo 0)" -v b="$(cat "$W/$1.$2.ended")" 'BEGIN { printf "%.1f", b - a }'; }
 
 yes_no() { if [ -e "$1" ]; then echo yes; else echo no; fi; }
 
@@ -171,13 +198,14 @@ if wanted sigterm; then
         if wait_for "$W/sigterm.$v.out" "Epoch 1/" 300; then
             sleep 3
             kill -TERM "$pid" 2>/dev/null
+            date +%s.%N >"$W/sigterm.$v.signalled"
         fi
         wait "$BG" 2>/dev/null
-        echo "checkpoint written: $(yes_no "$W/sigterm-$v/checkpoint.safetensors")" >"$W/sigterm.$v.note"
+        date +%s.%N >"$W/sigterm.$v.ended"
     done
     row "SIGTERM 3 s into epoch 1 of 2 (4,096 rows)" \
-        "$(measured sigterm old 600); checkpoint written: $(yes_no "$W/sigterm-old/checkpoint.safetensors")" \
-        "$(measured sigterm new 600); checkpoint written: $(yes_no "$W/sigterm-new/checkpoint.safetensors"); $(grep_line sigterm new err 'Resume with')"
+        "$(measured sigterm old 600), ended $(since sigterm old) s after the signal; checkpoint written: $(yes_no "$W/sigterm-old/checkpoint.safetensors")" \
+        "$(measured sigterm new 600), ended $(since sigterm new) s after the signal; checkpoint written: $(yes_no "$W/sigterm-new/checkpoint.safetensors"); $(grep_line sigterm new 'Resume with')"
 fi
 
 # Stalled downloads. The old CLI has no URL override (the hub URL is a constant; ILGPUCNN_DOWNLOAD_URL
@@ -224,15 +252,17 @@ if wanted stall-headers || wanted stall-body || wanted sigint-download; then
             if wait_for "$W/sigint-download.$v.err" "ownloading" 30; then
                 sleep 2
                 kill -INT "$pid" 2>/dev/null
+                date +%s.%N >"$W/sigint-download.$v.signalled"
             fi
             wait "$BG" 2>/dev/null
+            date +%s.%N >"$W/sigint-download.$v.ended"
         done
         ENVS=()
         kill "$SERVER"
         wait "$SERVER" 2>/dev/null
         row "Ctrl+C (SIGINT) during the download in \`train\` (server stalled mid-body)" \
-            "$(measured sigint-download old); $(grep_line sigint-download old err Interrupted); partial files left: $(parts_in "$W/cache-sigint-download-old")" \
-            "$(measured sigint-download new); $(grep_line sigint-download new err Interrupted); partial files left: $(parts_in "$W/cache-sigint-download-new")"
+            "$(measured sigint-download old), ended $(since sigint-download old) s after the signal; $(grep_line sigint-download old Interrupted); partial files left: $(parts_in "$W/cache-sigint-download-old")" \
+            "$(measured sigint-download new), ended $(since sigint-download new) s after the signal; $(grep_line sigint-download new Interrupted); partial files left: $(parts_in "$W/cache-sigint-download-new")"
     fi
 fi
 
@@ -249,21 +279,31 @@ fi
 # once it holds 6 GB (the machine is shared), whichever comes first.
 if wanted bench-batch; then
     for v in old new; do
-        start bench-batch "$v" 10 bench --device cpu --batch-size 20000 --steps 1
-        pid=$(cli_pid)
-        while kill -0 "$BG" 2>/dev/null; do
-            rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || echo 0)
-            if [ "${rss:-0}" -gt $((6 * 1024 * 1024)) ]; then
-                kill -KILL "$pid" 2>/dev/null
-                echo "stopped at 6 GB resident" >"$W/bench-batch.$v.note"
-            fi
-            sleep 0.1
-        done
-        wait "$BG" 2>/dev/null
+        capped bench-batch "$v" 10 bench --device cpu --batch-size 20000 --steps 1
     done
     row "\`bench --batch-size 20000 --steps 1\` (stopped after 10 s or at 6 GB)" \
-        "$(measured bench-batch old 10)$([ -f "$W/bench-batch.old.note" ] && echo ", $(cat "$W/bench-batch.old.note")")" \
-        "$(measured bench-batch new 10); $(said bench-batch new)"
+        "$(measured bench-batch old 10)$(note bench-batch old)" "$(measured bench-batch new 10); $(said bench-batch new)"
+fi
+
+# summary at the largest width: building the model held 7.2 GB here, so the cap is 8 GB.
+if wanted summary-width; then
+    for v in old new; do
+        CAP_GB=8 capped summary-width "$v" 120 summary --width 16
+    done
+    row "\`summary --width 16\` (317 million parameters)" \
+        "$(measured summary-width old 120)$(note summary-width old); $(grep_line summary-width old 'Total params')" \
+        "$(measured summary-width new 120); $(grep_line summary-width new 'Total params')"
+fi
+
+# A model file with an extra, unknown 2 GiB tensor (a sparse hole in the file: no disk used).
+if wanted sparse-tensor; then
+    for v in old new; do
+        python3 "$HERE/craft.py" sparse "$W/base-$v/model.safetensors" "$W/sparse-$v.safetensors" 2
+        capped sparse-tensor "$v" "$HANG" predict --device cpu --model "$W/sparse-$v.safetensors" "$W/cat1.png"
+        rm -f "$W/sparse-$v.safetensors"
+    done
+    row "\`predict\` with a model file that holds an unknown 2 GiB tensor" \
+        "$(measured sparse-tensor old)$(note sparse-tensor old); $(said sparse-tensor old)" "$(measured sparse-tensor new); $(said sparse-tensor new)"
 fi
 
 if wanted negiter; then
@@ -289,19 +329,20 @@ fi
 
 if wanted sigint-final; then
     for v in old new; do
-        start sigint-final "$v" 600 train --device cpu --data "$DATA" --width 0.125 --batch-size 32 --train-limit 256 --test-limit 10000 --epochs 1 --out "$W/sigint-final-$v"
+        start sigint-final "$v" 600 train --device cpu --data "$DATA" --width 0.125 --batch-size 32 --train-limit 256 --test-limit 3000 --epochs 1 --out "$W/sigint-final-$v"
         pid=$(cli_pid)
+        # The last epoch's line, then 3 s: the test evaluation (~30 s of it) is running.
         if wait_for "$W/sigint-final.$v.out" "learning_rate:" 300; then
+            sleep 3
             kill -INT "$pid" 2>/dev/null
             date +%s.%N >"$W/sigint-final.$v.signalled"
         fi
         wait "$BG" 2>/dev/null
-        after=$(awk -v a="$(cat "$W/sigint-final.$v.signalled" 2>/dev/null || echo 0)" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
-        echo "$after" >"$W/sigint-final.$v.after"
+        date +%s.%N >"$W/sigint-final.$v.ended"
     done
-    row "Ctrl+C (SIGINT) as the final test evaluation (10,000 rows) starts" \
-        "$(measured sigint-final old 600); ended $(cat "$W/sigint-final.old.after") s after the signal; said $(grep_line sigint-final old err Interrupted); test report written: $(yes_no "$W/sigint-final-old/classification_report.txt")" \
-        "$(measured sigint-final new 600); ended $(cat "$W/sigint-final.new.after") s after the signal; said $(grep_line sigint-final new err Interrupted); test report written: $(yes_no "$W/sigint-final-new/classification_report.txt")"
+    row "Ctrl+C (SIGINT) 3 s into the final test evaluation (3,000 rows)" \
+        "$(measured sigint-final old 600); ended $(since sigint-final old) s after the signal; said $(grep_line sigint-final old Interrupted); test report written: $(yes_no "$W/sigint-final-old/classification_report.txt"); $(grep_line sigint-final old 'Test accuracy')" \
+        "$(measured sigint-final new 600); ended $(since sigint-final new) s after the signal; said $(grep_line sigint-final new Interrupted); test report written: $(yes_no "$W/sigint-final-new/classification_report.txt"); $(grep_line sigint-final new 'Stopped')"
 fi
 
 # ---- the table ---------------------------------------------------------------------------------
