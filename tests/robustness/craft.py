@@ -3,7 +3,7 @@
 
 craft.py nan SRC DST       copy of safetensors SRC with every F32 value NaN
 craft.py negiter SRC DST   copy of checkpoint SRC whose training state has iterations = -5
-craft.py sparse SRC DST G  copy of SRC with an extra G GiB tensor 'junk' (a sparse hole: no disk used)
+craft.py sparse SRC DST N  copy of SRC with N extra 1 GiB tensors 'junk.i' (sparse holes: no disk used)
 craft.py png DST SEED      a random 32x32 RGB PNG
 craft.py bomb DST SIDE     a SIDE x SIDE greyscale PNG of zeros (a few MB on disk)
 """
@@ -55,13 +55,15 @@ def negiter(src, dst):
     write_safetensors(dst, header, data)
 
 
-def sparse(src, dst, gib):
+def sparse(src, dst, count):
     header, data = read_safetensors(src)
-    size = int(gib) << 30
-    header["junk"] = {"dtype": "F32", "shape": [size // 4], "data_offsets": [len(data), len(data) + size]}
+    size, end = 1 << 30, len(data)
+    for i in range(int(count)):
+        header[f"junk.{i}"] = {"dtype": "F32", "shape": [size // 4], "data_offsets": [end, end + size]}
+        end += size
     write_safetensors(dst, header, data)
     with open(dst, "r+b") as f:
-        f.truncate(f.seek(0, 2) + size)
+        f.truncate(f.seek(0, 2) + end - len(data))
 
 
 def chunk(kind, body):

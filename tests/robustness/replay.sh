@@ -295,14 +295,14 @@ if wanted summary-width; then
         "$(measured summary-width new 120); $(grep_line summary-width new 'Total params')"
 fi
 
-# A model file with an extra, unknown 2 GiB tensor (a sparse hole in the file: no disk used).
+# A model file with two extra, unknown 1 GiB tensors (sparse holes in the file: no disk used).
 if wanted sparse-tensor; then
     for v in old new; do
         python3 "$HERE/craft.py" sparse "$W/base-$v/model.safetensors" "$W/sparse-$v.safetensors" 2
         capped sparse-tensor "$v" "$HANG" predict --device cpu --model "$W/sparse-$v.safetensors" "$W/cat1.png"
         rm -f "$W/sparse-$v.safetensors"
     done
-    row "\`predict\` with a model file that holds an unknown 2 GiB tensor" \
+    row "\`predict\` with a model file that also holds two unknown 1 GiB tensors" \
         "$(measured sparse-tensor old)$(note sparse-tensor old); $(said sparse-tensor old)" "$(measured sparse-tensor new); $(said sparse-tensor new)"
 fi
 
