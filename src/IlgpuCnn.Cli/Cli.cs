@@ -77,33 +77,27 @@ public static class Cli
         }
         catch (UserError e)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
-            if (parse.GetValue(Verbose))
-            {
-                Console.Error.WriteLine(e);
-            }
-
-            return 1;
+            return Fail(parse, e.Message, e);
         }
         catch (Exception e) when (IsOutOfMemory(e))
         {
-            Console.Error.WriteLine($"error: {OutOfMemoryAdvice(parse.CommandResult.Command.Name)}");
-            if (parse.GetValue(Verbose))
-            {
-                Console.Error.WriteLine(e);
-            }
-
-            return 1;
+            return Fail(parse, OutOfMemoryAdvice(parse.CommandResult.Command.Name), e);
         }
         catch (Exception e)
         {
-            Console.Error.WriteLine($"error: {e.GetType().Name}: {e.Message} (run again with --verbose for the stack trace)");
-            if (parse.GetValue(Verbose))
-            {
-                Console.Error.WriteLine(e);
-            }
-
-            return 1;
+            return Fail(parse, $"{e.GetType().Name}: {e.Message} (run again with --verbose for the stack trace)", e);
         }
+    }
+
+    /// <summary>Prints "error: <paramref name="sentence"/>" (and, with --verbose, the exception); returns exit code 1.</summary>
+    private static int Fail(ParseResult parse, string sentence, Exception e)
+    {
+        Console.Error.WriteLine($"error: {sentence}");
+        if (parse.GetValue(Verbose))
+        {
+            Console.Error.WriteLine(e);
+        }
+
+        return 1;
     }
 }

@@ -58,7 +58,33 @@ public static class PredictCommand
             throw new UserError($"Image '{path}' does not exist; pass the path of a PNG or JPEG file.");
         }
 
-        Image<Rgb24> image;
+        using var image = Decode(path);
+        const int size = CifarDataset.ImageSize;
+        if (image.Width != size || image.Height != size)
+        {
+            image.Mutate(x => x.Resize(size, size, KnownResamplers.Triangle));
+        }
+
+        var result = new float[CifarDataset.ImageFloats];
+        image.ProcessPixelRows(rows =>
+        {
+            for (int y = 0; y < size; y++)
+            {
+                var row = rows.GetRowSpan(y);
+                for (int x = 0; x < size; x++)
+                {
+                    result[(0 * size + y) * size + x] = row[x].R / 255f;
+                    result[(1 * size + y) * size + x] = row[x].G / 255f;
+                    result[(2 * size + y) * size + x] = row[x].B / 255f;
+                }
+            }
+        });
+        return result;
+    }
+
+    /// <summary>Decodes the file as RGB after checking its header's size; an unreadable file is a <see cref="UserError"/>.</summary>
+    private static Image<Rgb24> Decode(string path)
+    {
         try
         {
             // The header first: a small file can declare a huge image (a PNG of zeros compresses ~1000:1).
@@ -68,7 +94,7 @@ public static class PredictCommand
                 throw new UserError($"'{path}' is {info.Width:N0}×{info.Height:N0} pixels, larger than the {MaxSide:N0} pixels per side that predict reads (every image is shrunk to 32×32 anyway); resize it first.");
             }
 
-            image = Image.Load<Rgb24>(path);
+            return Image.Load<Rgb24>(path);
         }
         catch (UnknownImageFormatException e)
         {
@@ -77,31 +103,6 @@ public static class PredictCommand
         catch (Exception e) when (e is InvalidImageContentException or NotSupportedException)
         {
             throw new UserError($"'{path}' is a damaged image ({e.Message.Split('\n')[0].Trim()}); pass a readable PNG or JPEG file.", e);
-        }
-
-        using (image)
-        {
-            const int size = CifarDataset.ImageSize;
-            if (image.Width != size || image.Height != size)
-            {
-                image.Mutate(x => x.Resize(size, size, KnownResamplers.Triangle));
-            }
-
-            var result = new float[CifarDataset.ImageFloats];
-            image.ProcessPixelRows(rows =>
-            {
-                for (int y = 0; y < size; y++)
-                {
-                    var row = rows.GetRowSpan(y);
-                    for (int x = 0; x < size; x++)
-                    {
-                        result[(0 * size + y) * size + x] = row[x].R / 255f;
-                        result[(1 * size + y) * size + x] = row[x].G / 255f;
-                        result[(2 * size + y) * size + x] = row[x].B / 255f;
-                    }
-                }
-            });
-            return result;
         }
     }
 }

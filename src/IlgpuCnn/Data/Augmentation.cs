@@ -36,13 +36,10 @@ public sealed class Augmentation
     private const int Plane = Size * Size;
 
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, uint, int, int> _random;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<AugmentParams>> _given;
 
     private Augmentation(ComputeDevice device)
     {
-        var accelerator = device.Accelerator;
-        _random = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, uint, int, int>(RandomKernel);
-        _given = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<AugmentParams>>(GivenKernel);
+        _random = device.Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, uint, int, int>(RandomKernel);
     }
 
     /// <summary>The device's augmentation kernels, compiled on first use and then reused.</summary>
@@ -59,21 +56,6 @@ public sealed class Augmentation
         if (count > 0)
         {
             _random(count * Size, source, destination, seed, epoch, step);
-        }
-    }
-
-    /// <summary>Augments with explicit per-image parameters (for tests and previews).</summary>
-    public void ApplyWith(ArrayView<float> source, ArrayView<float> destination, int count, ArrayView<AugmentParams> parameters)
-    {
-        Check(source, destination, count);
-        if (parameters.Length < count)
-        {
-            throw new ArgumentException($"expected {count} parameter sets, but got {parameters.Length}.", nameof(parameters));
-        }
-
-        if (count > 0)
-        {
-            _given(count * Size, source, destination, parameters);
         }
     }
 
@@ -108,7 +90,7 @@ public sealed class Augmentation
         return m < n ? m : period - 1 - m;
     }
 
-    private void Check(ArrayView<float> source, ArrayView<float> destination, int count)
+    private static void Check(ArrayView<float> source, ArrayView<float> destination, int count)
     {
         long floats = (long)count * CifarDataset.ImageFloats;
         if (count < 0 || source.Length < floats || destination.Length < floats)
@@ -125,16 +107,8 @@ public sealed class Augmentation
         ResampleRow(source, destination, image, index % Size, Draw(seed, epoch, step, image));
     }
 
-    /// <summary>One thread per (image, output row) with given parameters.</summary>
-    [Kernel]
-    internal static void GivenKernel(Index1D index, ArrayView<float> source, ArrayView<float> destination, ArrayView<AugmentParams> parameters)
-    {
-        int image = index / Size;
-        ResampleRow(source, destination, image, index % Size, parameters[image]);
-    }
-
     /// <summary>Output row y of one image: src = c + F·R·zoom·(p − c), bilinear, reflect fill; 3 channels.</summary>
-    private static void ResampleRow(ArrayView<float> source, ArrayView<float> destination, int image, int y, AugmentParams p)
+    internal static void ResampleRow(ArrayView<float> source, ArrayView<float> destination, int image, int y, AugmentParams p)
     {
         const float c = (Size - 1) * 0.5f;
         float cos = MathF.Cos(p.Angle) * p.Zoom;

@@ -32,38 +32,15 @@ public static class AugmentationPreview
     public static Image<Rgb24> Render(ComputeDevice device, CifarDataset dataset, IReadOnlyList<int> indices, uint seed)
     {
         int count = Math.Min(indices.Count, Grid * Grid);
-        var host = new float[Math.Max(1, count) * CifarDataset.ImageFloats];
-        for (int i = 0; i < count; i++)
-        {
-            dataset.Image(indices[i]).CopyTo(host.AsSpan(i * CifarDataset.ImageFloats));
-        }
-
-        using (var source = device.Accelerator.Allocate1D(host))
-        using (var augmented = device.Accelerator.Allocate1D<float>(host.Length))
-        {
-            Augmentation.For(device).Apply(source.View, augmented.View, count, seed, epoch: 0, step: 0);
-            device.Synchronize();
-            augmented.CopyToCPU(host);
-        }
-
+        var host = Augment(device, dataset, indices, count, seed);
         int width = (Grid * Cell) + ((Grid + 1) * Padding);
         int height = (Grid * (Cell + LabelHeight)) + ((Grid + 1) * Padding);
         var image = new Image<Rgb24>(width, height, new Rgb24(255, 255, 255));
-        const int plane = CifarDataset.ImageSize * CifarDataset.ImageSize;
         for (int i = 0; i < count; i++)
         {
             int left = Padding + ((i % Grid) * (Cell + Padding));
             int top = Padding + ((i / Grid) * (Cell + LabelHeight + Padding));
-            var pixels = host.AsSpan(i * CifarDataset.ImageFloats, CifarDataset.ImageFloats);
-            for (int y = 0; y < Cell; y++)
-            {
-                for (int x = 0; x < Cell; x++)
-                {
-                    int p = ((y / Scale) * CifarDataset.ImageSize) + (x / Scale);
-                    image[left + x, top + y] = new Rgb24(ToByte(pixels[p]), ToByte(pixels[plane + p]), ToByte(pixels[(2 * plane) + p]));
-                }
-            }
-
+            DrawImage(image, host.AsSpan(i * CifarDataset.ImageFloats, CifarDataset.ImageFloats), left, top);
             var name = CifarDataset.ClassNames[dataset.Labels[indices[i]]];
             int textLeft = left + ((Cell - BitmapFont.Measure(name, 2)) / 2);
             BitmapFont.Draw(image, name, textLeft, top + Cell + 3, 2, new Rgb24(20, 20, 20));
@@ -72,25 +49,42 @@ public static class AugmentationPreview
         return image;
     }
 
-    /// <summary>Writes <paramref name="image"/> as PNG to <paramref name="path"/> through a temp file and a rename.</summary>
-    public static void Save(Image<Rgb24> image, string path)
+    /// <summary>The first <paramref name="count"/> images at <paramref name="indices"/>, augmented on the device as step 0 of epoch 0.</summary>
+    private static float[] Augment(ComputeDevice device, CifarDataset dataset, IReadOnlyList<int> indices, int count, uint seed)
     {
-        var full = Path.GetFullPath(path);
-        var directory = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(directory);
-        var temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
+        var host = new float[Math.Max(1, count) * CifarDataset.ImageFloats];
+        for (int i = 0; i < count; i++)
         {
-            image.SaveAsPng(temp);
-            File.Move(temp, full, overwrite: true);
+            dataset.Image(indices[i]).CopyTo(host.AsSpan(i * CifarDataset.ImageFloats));
         }
-        finally
+
+        using var source = device.Accelerator.Allocate1D(host);
+        using var augmented = device.Accelerator.Allocate1D<float>(host.Length);
+        Augmentation.For(device).Apply(source.View, augmented.View, count, seed, epoch: 0, step: 0);
+        device.Synchronize();
+        augmented.CopyToCPU(host);
+        return host;
+    }
+
+    /// <summary>One (3, 32, 32) image scaled up <see cref="Scale"/>× with its top-left corner at (left, top).</summary>
+    private static void DrawImage(Image<Rgb24> image, ReadOnlySpan<float> pixels, int left, int top)
+    {
+        const int plane = CifarDataset.ImageSize * CifarDataset.ImageSize;
+        for (int y = 0; y < Cell; y++)
         {
-            if (File.Exists(temp))
+            for (int x = 0; x < Cell; x++)
             {
-                File.Delete(temp);
+                int p = ((y / Scale) * CifarDataset.ImageSize) + (x / Scale);
+                image[left + x, top + y] = new Rgb24(ToByte(pixels[p]), ToByte(pixels[plane + p]), ToByte(pixels[(2 * plane) + p]));
             }
         }
+    }
+
+    /// <summary>Writes <paramref name="image"/> as PNG to <paramref name="path"/> through <see cref="AtomicFile"/>.</summary>
+    public static void Save(Image<Rgb24> image, string path)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        AtomicFile.Write(path, stream => image.SaveAsPng(stream));
     }
 
     private static byte ToByte(float value)

@@ -62,9 +62,6 @@ public static class BitmapFont
 
     private const string Box = "#####|#...#|#...#|#...#|#...#|#...#|#####";
 
-    /// <summary>True when <paramref name="character"/> has its own glyph (others are drawn as a box).</summary>
-    public static bool Supports(char character) => Glyphs.ContainsKey(char.ToLowerInvariant(character));
-
     /// <summary>Width in pixels of <paramref name="text"/> at <paramref name="scale"/>.</summary>
     public static int Measure(string text, int scale) => text.Length * CellWidth * scale;
 

@@ -69,93 +69,26 @@ public sealed class CifarDownloader : IDisposable
         return downloaded;
     }
 
-    /// <summary>Downloads <c>baseUrl + fileName</c> to <paramref name="target"/> through a temporary file.</summary>
+    /// <summary>Downloads <c>baseUrl + fileName</c> to <paramref name="target"/> through <see cref="AtomicFile"/>.</summary>
     public async Task DownloadAsync(string fileName, string target, Action<long, long?>? progress = null, CancellationToken cancellation = default)
     {
         var url = _baseUrl + fileName;
         var directory = Path.GetDirectoryName(Path.GetFullPath(target))!;
-        try
-        {
-            Directory.CreateDirectory(directory);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UserError($"Could not create the data folder {directory} ({e.Message.TrimEnd('.')}); pass --data with a folder that holds the two Parquet files.", e);
-        }
-
-        RemoveStaleParts(directory, Path.GetFileName(target));
-        var temp = Path.Combine(directory, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.part");
-        long done = 0;
-        long? total = null;
-        bool headers = false;
+        CreateFolder(directory);
+        AtomicFile.RemoveStale(target, StalePartAge);
+        var transfer = new DownloadTransfer(url, directory);
         using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         try
         {
-            stall.CancelAfter(StallTimeout);
-            var (response, published) = await GetFollowingRedirectsAsync(url, stall.Token).ConfigureAwait(false);
-            using var disposeResponse = response;
-            headers = true;
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new UserError($"Could not download {url} (HTTP {(int)response.StatusCode} {response.ReasonPhrase}); put the two Parquet files in {directory} or pass --data DIR.");
-            }
-
-            total = response.Content.Headers.ContentLength ?? published.Size;
-            using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            stall.CancelAfter(StallTimeout);
-            await using (var body = await response.Content.ReadAsStreamAsync(stall.Token).ConfigureAwait(false))
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
-            {
-                var buffer = new byte[1 << 16];
-                int read;
-                while (true)
-                {
-                    stall.CancelAfter(StallTimeout); // restarts the clock: the limit is on silence, not on the whole file
-                    read = await body.ReadAsync(buffer, stall.Token).ConfigureAwait(false);
-                    if (read == 0)
-                    {
-                        break;
-                    }
-
-                    await file.WriteAsync(buffer.AsMemory(0, read), cancellation).ConfigureAwait(false);
-                    sha256.AppendData(buffer, 0, read);
-                    done += read;
-                    progress?.Invoke(done, total);
-                }
-
-                await file.FlushAsync(cancellation).ConfigureAwait(false);
-            }
-
-            if (total is long expected && done != expected)
-            {
-                throw new UserError($"Could not download {url} (the connection closed after {done:N0} of {expected:N0} bytes); run the command again, or put the two Parquet files in {directory} or pass --data DIR.");
-            }
-
-            if (published.Size is long size && done != size)
-            {
-                throw new UserError($"Could not download {url} (got {done:N0} bytes, but the published file has {size:N0}; the partial file was removed); run the command again, or put the two Parquet files in {directory} or pass --data DIR.");
-            }
-
-            string actual = Convert.ToHexStringLower(sha256.GetHashAndReset());
-            if (published.Sha256 is { } wanted && !string.Equals(actual, wanted, StringComparison.OrdinalIgnoreCase))
-            {
-                throw new UserError($"Could not download {url} (its SHA-256 is {actual}, but the published file's is {wanted}; the file was removed); run the command again, or put the two Parquet files in {directory} or pass --data DIR.");
-            }
-
-            File.Move(temp, target, overwrite: false);
+            await AtomicFile.WriteAsync(target, file => FetchAsync(transfer, file, progress, stall, cancellation), overwrite: false).ConfigureAwait(false);
         }
         catch (OperationCanceledException e) when (!cancellation.IsCancellationRequested && stall.IsCancellationRequested)
         {
-            string where = !headers ? "no response headers" : total is long t ? $"no data after {done:N0} of {t:N0} bytes" : $"no data after {done:N0} bytes";
-            throw new UserError($"Could not download {url} (the server sent {where} for {StallTimeout.TotalSeconds:0.#} s, so the download was stopped and its partial file removed); run the command again later, or put the two Parquet files in {directory} or pass --data DIR.", e);
+            throw new UserError($"Could not download {url} (the server sent {transfer.Silence()} for {StallTimeout.TotalSeconds:0.#} s, so the download was stopped and its partial file removed); run the command again later, or {transfer.Advice}.", e);
         }
         catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException && !cancellation.IsCancellationRequested)
         {
-            throw new UserError($"Could not download {url} ({Reason(e)}); put the two Parquet files in {directory} or pass --data DIR.", e);
-        }
-        finally
-        {
-            TryDelete(temp);
+            throw new UserError($"Could not download {url} ({Reason(e)}); {transfer.Advice}.", e);
         }
     }
 
@@ -211,31 +144,52 @@ public sealed class CifarDownloader : IDisposable
         return inner.Message.TrimEnd('.');
     }
 
-    /// <summary>Removes temporary files of earlier downloads of <paramref name="fileName"/> that were killed (nothing has written to them for <see cref="StalePartAge"/>).</summary>
-    private static void RemoveStaleParts(string directory, string fileName)
-    {
-        foreach (var part in Directory.EnumerateFiles(directory, $".{fileName}.*.part"))
-        {
-            if (DateTime.UtcNow - File.GetLastWriteTimeUtc(part) > StalePartAge)
-            {
-                TryDelete(part);
-            }
-        }
-    }
-
-    private static void TryDelete(string path)
+    private static void CreateFolder(string directory)
     {
         try
         {
-            File.Delete(path);
+            Directory.CreateDirectory(directory);
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // Best effort: the name is hidden and unique, and never read as data.
+            throw new UserError($"Could not create the data folder {directory} ({e.Message.TrimEnd('.')}); pass --data with a folder that holds the two Parquet files.", e);
         }
-        catch (UnauthorizedAccessException)
+    }
+
+    /// <summary>GETs the file into <paramref name="file"/>, restarting the stall clock at every read, then checks its size and SHA-256.</summary>
+    private async Task FetchAsync(DownloadTransfer transfer, Stream file, Action<long, long?>? progress, CancellationTokenSource stall, CancellationToken cancellation)
+    {
+        stall.CancelAfter(StallTimeout);
+        var (response, published) = await GetFollowingRedirectsAsync(transfer.Url, stall.Token).ConfigureAwait(false);
+        using var disposeResponse = response;
+        transfer.Headers = true;
+        if (!response.IsSuccessStatusCode)
         {
-            // Same.
+            throw new UserError($"Could not download {transfer.Url} (HTTP {(int)response.StatusCode} {response.ReasonPhrase}); put the two Parquet files in {transfer.Directory} or pass --data DIR.");
         }
+
+        transfer.Total = response.Content.Headers.ContentLength ?? published.Size;
+        using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        stall.CancelAfter(StallTimeout);
+        await using (var body = await response.Content.ReadAsStreamAsync(stall.Token).ConfigureAwait(false))
+        {
+            var buffer = new byte[1 << 16];
+            while (true)
+            {
+                stall.CancelAfter(StallTimeout); // restarts the clock: the limit is on silence, not on the whole file
+                int read = await body.ReadAsync(buffer, stall.Token).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                await file.WriteAsync(buffer.AsMemory(0, read), cancellation).ConfigureAwait(false);
+                sha256.AppendData(buffer, 0, read);
+                transfer.Done += read;
+                progress?.Invoke(transfer.Done, transfer.Total);
+            }
+        }
+
+        transfer.Check(published, Convert.ToHexStringLower(sha256.GetHashAndReset()));
     }
 }

@@ -234,20 +234,9 @@ public static class CifarParquetReader
 
         using (image)
         {
-            if (format is not PngFormat)
+            if (NotCifar(image, format) is { } what)
             {
-                return $"Row {row} of {path} holds a {format.Name} image, but CIFAR-10 images are 32×32 RGB PNGs; {fix}";
-            }
-
-            if (image.Width != CifarDataset.ImageSize || image.Height != CifarDataset.ImageSize)
-            {
-                return $"Row {row} of {path} holds a {image.Width}×{image.Height} image, but CIFAR-10 images are 32×32 RGB; {fix}";
-            }
-
-            var png8 = image.Metadata.GetPngMetadata();
-            if (png8.ColorType is not PngColorType.Rgb || png8.BitDepth is not PngBitDepth.Bit8)
-            {
-                return $"Row {row} of {path} holds a {png8.ColorType} {png8.BitDepth} PNG, but CIFAR-10 images are 8-bit RGB; {fix}";
+                return $"Row {row} of {path} holds {what}; {fix}";
             }
 
             image.CopyPixelDataTo(pixels);
@@ -262,6 +251,25 @@ public static class CifarParquetReader
         }
 
         return null;
+    }
+
+    /// <summary>What makes the image other than a 32×32 8-bit RGB PNG, or null.</summary>
+    private static string? NotCifar(Image<Rgb24> image, SixLabors.ImageSharp.Formats.IImageFormat format)
+    {
+        if (format is not PngFormat)
+        {
+            return $"a {format.Name} image, but CIFAR-10 images are 32×32 RGB PNGs";
+        }
+
+        if (image.Width != CifarDataset.ImageSize || image.Height != CifarDataset.ImageSize)
+        {
+            return $"a {image.Width}×{image.Height} image, but CIFAR-10 images are 32×32 RGB";
+        }
+
+        var png8 = image.Metadata.GetPngMetadata();
+        return png8.ColorType is not PngColorType.Rgb || png8.BitDepth is not PngBitDepth.Bit8
+            ? $"a {png8.ColorType} {png8.BitDepth} PNG, but CIFAR-10 images are 8-bit RGB"
+            : null;
     }
 
     private static async Task<ParquetReader> Open(string path)

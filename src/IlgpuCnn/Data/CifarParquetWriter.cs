@@ -8,27 +8,15 @@ namespace IlgpuCnn.Data;
 
 /// <summary>
 /// Writes Parquet files in the Hugging Face <c>uoft-cs/cifar10</c> layout (img struct {bytes: PNG,
-/// path: null}, label int64, row groups of 100 as <c>datasets</c> writes them), atomically (temp
-/// file, then rename). Used to export a subset of the data (<c>ilgpucnn data --export</c>) and by tests.
+/// path: null}, label int64, row groups of 100 as <c>datasets</c> writes them), through
+/// <see cref="AtomicFile"/>. Used to export a subset of the data (<c>ilgpucnn data --export</c>) and by tests.
 /// </summary>
 public static class CifarParquetWriter
 {
     /// <summary>Writes (PNG bytes, label) rows.</summary>
     public static void Write(string path, IReadOnlyList<(byte[] Png, long Label)> rows, int rowsPerGroup = 100)
     {
-        string tmp = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            WriteAsync(tmp, rows, rowsPerGroup).GetAwaiter().GetResult();
-            File.Move(tmp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(tmp))
-            {
-                File.Delete(tmp);
-            }
-        }
+        AtomicFile.Write(path, stream => WriteAsync(stream, rows, rowsPerGroup).GetAwaiter().GetResult());
     }
 
     /// <summary>Writes a dataset, re-encoding each image as a lossless 8-bit RGB PNG.</summary>
@@ -60,13 +48,12 @@ public static class CifarParquetWriter
 
     private static byte Byte(float v) => (byte)Math.Clamp((int)MathF.Round(v * 255f), 0, 255);
 
-    private static async Task WriteAsync(string path, IReadOnlyList<(byte[] Png, long Label)> rows, int rowsPerGroup)
+    private static async Task WriteAsync(Stream file, IReadOnlyList<(byte[] Png, long Label)> rows, int rowsPerGroup)
     {
         var bytes = new DataField("bytes", typeof(byte[]), isNullable: true);
         var pathField = new DataField("path", typeof(string), isNullable: true);
         var label = new DataField<long?>("label");
         var schema = new ParquetSchema(new StructField("img", bytes, pathField), label);
-        await using var file = File.Create(path);
         await using var writer = await ParquetWriter.CreateAsync(schema, file);
         for (int start = 0; start < rows.Count; start += rowsPerGroup)
         {

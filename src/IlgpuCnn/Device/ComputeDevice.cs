@@ -14,18 +14,17 @@ namespace IlgpuCnn.Device;
 public sealed class ComputeDevice : IDisposable
 {
     private readonly Dictionary<Type, object> _caches = new();
+    private readonly Context _context;
     private long _memSets;
 
     private ComputeDevice(Context context, Accelerator accelerator)
     {
-        Context = context;
+        _context = context;
         Accelerator = accelerator;
     }
 
     /// <summary>ILGPU's optimisation level for every kernel (the PTX and assembler tests compile with it too).</summary>
     public const OptimizationLevel Optimization = OptimizationLevel.O1;
-
-    public Context Context { get; }
 
     public Accelerator Accelerator { get; }
 
@@ -139,6 +138,6 @@ public sealed class ComputeDevice : IDisposable
     public void Dispose()
     {
         Accelerator.Dispose();
-        Context.Dispose();
+        _context.Dispose();
     }
 }

@@ -34,18 +34,7 @@ public sealed class ModelStepCheck(KernelVariant variant, int steps, int batch, 
     {
         var rng = new Random(seed);
         using var model = VggModel.Create(device, Width, (uint)seed);
-        foreach (var layer in model.Network.Layers)
-        {
-            if (layer is Conv2d conv)
-            {
-                conv.Variant = variant;
-            }
-            else if (layer is Dense dense)
-            {
-                dense.Variant = variant;
-            }
-        }
-
+        UseVariant(model, variant);
         var tape = new GradientTape(device);
         var optimizer = new AdamW(device, model.Store);
         var shape = new Shape(Batch, 3, ImageSize, ImageSize);
@@ -77,5 +66,21 @@ public sealed class ModelStepCheck(KernelVariant variant, int steps, int batch, 
         }
 
         return outputs;
+    }
+
+    /// <summary>Runs every conv and dense layer of <paramref name="model"/> on <paramref name="variant"/>.</summary>
+    private static void UseVariant(VggModel model, KernelVariant variant)
+    {
+        foreach (var layer in model.Network.Layers)
+        {
+            if (layer is Conv2d conv)
+            {
+                conv.Variant = variant;
+            }
+            else if (layer is Dense dense)
+            {
+                dense.Variant = variant;
+            }
+        }
     }
 }

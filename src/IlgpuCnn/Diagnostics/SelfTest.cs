@@ -47,41 +47,50 @@ public static class SelfTest
         var rows = new List<SelfTestRow>();
         foreach (var check in checks)
         {
-            var worst = new Dictionary<string, (double Error, int Seed)>();
-            var order = new List<string>();
-            var time = TimeSpan.Zero;
-            foreach (int seed in options.Seeds)
+            var (worst, time) = Worst(device, reference, check, options.Seeds);
+            foreach (var (name, (error, seed)) in worst)
             {
-                var watch = Stopwatch.StartNew();
-                var actual = check.Run(device, check.Variant, seed);
-                device.Synchronize();
-                time += watch.Elapsed;
-                var expected = check.Run(reference, KernelVariant.Simple, seed);
-                for (int i = 0; i < expected.Count; i++)
-                {
-                    string name = expected[i].Name;
-                    double error = i < actual.Count && actual[i].Name == name ? RelativeError(expected[i].Values, actual[i].Values) : double.PositiveInfinity;
-                    if (!worst.TryGetValue(name, out var w))
-                    {
-                        order.Add(name);
-                        worst[name] = (error, seed);
-                    }
-                    else if (!(error <= w.Error))
-                    {
-                        worst[name] = (error, seed);
-                    }
-                }
-            }
-
-            foreach (var name in order)
-            {
-                var row = new SelfTestRow($"{check.Kernel} {name}", check.Variant, worst[name].Error, check.Tolerance, time, worst[name].Seed);
+                var row = new SelfTestRow($"{check.Kernel} {name}", check.Variant, error, check.Tolerance, time, seed);
                 rows.Add(row);
                 progress?.Invoke(row);
             }
         }
 
         return new SelfTestReport(device.Name + (device.IsCuda ? "" : " (GPU-shaped)"), "CPU accelerator's simple kernels", rows, total.Elapsed);
+    }
+
+    /// <summary>
+    /// Each output's largest relative error over the seeds (in the order the check returns its
+    /// outputs) and the seed that gave it, and the device's time for all seeds.
+    /// </summary>
+    private static (List<(string Name, (double Error, int Seed) Worst)> Worst, TimeSpan Time) Worst(ComputeDevice device, ComputeDevice reference, SelfTestCheck check, IEnumerable<int> seeds)
+    {
+        var worst = new List<(string Name, (double Error, int Seed) Worst)>();
+        var time = TimeSpan.Zero;
+        foreach (int seed in seeds)
+        {
+            var watch = Stopwatch.StartNew();
+            var actual = check.Run(device, check.Variant, seed);
+            device.Synchronize();
+            time += watch.Elapsed;
+            var expected = check.Run(reference, KernelVariant.Simple, seed);
+            for (int i = 0; i < expected.Count; i++)
+            {
+                string name = expected[i].Name;
+                double error = i < actual.Count && actual[i].Name == name ? RelativeError(expected[i].Values, actual[i].Values) : double.PositiveInfinity;
+                int at = worst.FindIndex(w => w.Name == name);
+                if (at < 0)
+                {
+                    worst.Add((name, (error, seed)));
+                }
+                else if (!(error <= worst[at].Worst.Error))
+                {
+                    worst[at] = (name, (error, seed));
+                }
+            }
+        }
+
+        return (worst, time);
     }
 
     /// <summary>

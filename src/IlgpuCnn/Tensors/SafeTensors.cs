@@ -9,8 +9,8 @@ namespace IlgpuCnn.Tensors;
 /// little-endian header length N, N bytes of UTF-8 JSON
 /// <c>{"__metadata__": {string: string}, "name": {"dtype": "F32", "shape": [..], "data_offsets": [begin, end]}, ...}</c>
 /// padded with spaces to a multiple of 8, then the tensors' little-endian bytes, contiguous and in
-/// header order, offsets relative to the first byte after the header. Writes are atomic (a unique
-/// temp file beside the target, flushed, then renamed over it); reads check every header number
+/// header order, offsets relative to the first byte after the header. Writes go through
+/// <see cref="AtomicFile"/>; reads check every header number
 /// against the file and report a damaged or foreign file as a <see cref="UserError"/>.
 /// </summary>
 public static class SafeTensors
@@ -27,31 +27,17 @@ public static class SafeTensors
         ArgumentNullException.ThrowIfNull(tensors);
         byte[] header = BuildHeader(tensors, metadata);
 
-        var full = Path.GetFullPath(path);
-        var tmp = $"{full}.{Guid.NewGuid():N}.tmp";
-        try
+        AtomicFile.Write(path, stream =>
         {
-            using (var stream = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            Span<byte> length = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
+            stream.Write(length);
+            stream.Write(header);
+            foreach (var t in tensors)
             {
-                Span<byte> length = stackalloc byte[8];
-                BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
-                stream.Write(length);
-                stream.Write(header);
-                foreach (var t in tensors)
-                {
-                    stream.Write(t.Bytes);
-                }
-
-                stream.Flush(flushToDisk: true);
+                stream.Write(t.Bytes);
             }
-
-            File.Move(tmp, full, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(tmp);
-            throw;
-        }
+        });
     }
 
     /// <summary>Reads and validates a whole safetensors file.</summary>
@@ -106,6 +92,31 @@ public static class SafeTensors
     private static (List<Entry> Entries, Dictionary<string, string> Metadata, long DataStart) ReadHeader(string path, FileStream stream)
     {
         long fileLength = stream.Length;
+        ulong headerLength = ReadHeaderLength(path, stream, fileLength);
+        var header = new byte[headerLength];
+        stream.ReadExactly(header);
+        var entries = ParseHeader(path, header, out var metadata);
+
+        long dataLength = fileLength - 8 - (long)headerLength;
+        long expected = entries.Count == 0 ? 0 : entries[^1].End;
+        if (dataLength < expected)
+        {
+            throw new UserError(
+                $"{path} is truncated: header says {N(expected)} bytes of tensor data but only {N(dataLength)} follow; the checkpoint is damaged, retrain or use another file.");
+        }
+
+        if (dataLength > expected)
+        {
+            throw new UserError(
+                $"{path} is damaged: header says {N(expected)} bytes of tensor data but {N(dataLength)} follow; retrain or use another file.");
+        }
+
+        return (entries, metadata, 8 + (long)headerLength);
+    }
+
+    /// <summary>The header length in the first 8 bytes, checked against the limit and the bytes that follow.</summary>
+    private static ulong ReadHeaderLength(string path, FileStream stream, long fileLength)
+    {
         if (fileLength < 8)
         {
             throw new UserError(
@@ -128,25 +139,7 @@ public static class SafeTensors
                 $"{path} is truncated or not a safetensors file: its header should be {N(headerLength)} bytes but only {N(available)} bytes follow the length; the checkpoint is damaged, retrain or use another file.");
         }
 
-        var header = new byte[headerLength];
-        stream.ReadExactly(header);
-        var entries = ParseHeader(path, header, out var metadata);
-
-        long dataLength = available - (long)headerLength;
-        long expected = entries.Count == 0 ? 0 : entries[^1].End;
-        if (dataLength < expected)
-        {
-            throw new UserError(
-                $"{path} is truncated: header says {N(expected)} bytes of tensor data but only {N(dataLength)} follow; the checkpoint is damaged, retrain or use another file.");
-        }
-
-        if (dataLength > expected)
-        {
-            throw new UserError(
-                $"{path} is damaged: header says {N(expected)} bytes of tensor data but {N(dataLength)} follow; retrain or use another file.");
-        }
-
-        return (entries, metadata, 8 + (long)headerLength);
+        return headerLength;
     }
 
     private sealed record Entry(string Name, SafeTensorsDType DType, long[] Shape, long Begin, long End, int Order);
@@ -178,27 +171,38 @@ public static class SafeTensors
                     throw new ArgumentException($"tensor name '{t.Name}' is reserved or used twice", nameof(tensors));
                 }
 
-                w.WriteStartObject(t.Name);
-                w.WriteString("dtype", t.DType.ToString());
-                w.WriteStartArray("shape");
-                foreach (long d in t.Shape)
-                {
-                    w.WriteNumberValue(d);
-                }
-
-                w.WriteEndArray();
-                w.WriteStartArray("data_offsets");
-                w.WriteNumberValue(offset);
-                offset += t.Bytes.Length;
-                w.WriteNumberValue(offset);
-                w.WriteEndArray();
-                w.WriteEndObject();
+                offset = WriteEntry(w, t, offset);
             }
 
             w.WriteEndObject();
         }
 
-        // Pad with spaces so the data starts 8-byte aligned, as the reference implementation does.
+        return PadToEight(json);
+    }
+
+    /// <summary>Writes <c>"name": {"dtype", "shape", "data_offsets": [offset, end]}</c>; returns the end.</summary>
+    private static long WriteEntry(Utf8JsonWriter w, NamedTensor t, long offset)
+    {
+        w.WriteStartObject(t.Name);
+        w.WriteString("dtype", t.DType.ToString());
+        w.WriteStartArray("shape");
+        foreach (long d in t.Shape)
+        {
+            w.WriteNumberValue(d);
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("data_offsets");
+        w.WriteNumberValue(offset);
+        w.WriteNumberValue(offset + t.Bytes.Length);
+        w.WriteEndArray();
+        w.WriteEndObject();
+        return offset + t.Bytes.Length;
+    }
+
+    /// <summary>The JSON padded with spaces so the data starts 8-byte aligned, as the reference implementation does.</summary>
+    private static byte[] PadToEight(MemoryStream json)
+    {
         int length = (int)json.Length;
         int padded = (length + 7) / 8 * 8;
         var header = new byte[padded];
@@ -207,26 +211,16 @@ public static class SafeTensors
         return header;
     }
 
+    private static string NotSafeTensors(string path, string what) =>
+        $"{path} is not a safetensors file: {what}; pass a .safetensors checkpoint written by this program.";
+
     private static List<Entry> ParseHeader(string path, byte[] header, out Dictionary<string, string> metadata)
     {
-        string NotSafeTensors(string what) =>
-            $"{path} is not a safetensors file: {what}; pass a .safetensors checkpoint written by this program.";
-
-        JsonDocument doc;
-        try
-        {
-            doc = JsonDocument.Parse(header.AsMemory().TrimEnd((byte)' '));
-        }
-        catch (Exception e) when (e is JsonException or ArgumentException)
-        {
-            throw new UserError(NotSafeTensors("its header is not valid JSON"), e);
-        }
-
-        using (doc)
+        using (var doc = ParseJson(path, header))
         {
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
             {
-                throw new UserError(NotSafeTensors($"its header is a JSON {doc.RootElement.ValueKind.ToString().ToLowerInvariant()}, not an object"));
+                throw new UserError(NotSafeTensors(path, $"its header is a JSON {doc.RootElement.ValueKind.ToString().ToLowerInvariant()}, not an object"));
             }
 
             metadata = [];
@@ -236,47 +230,67 @@ public static class SafeTensors
             {
                 if (!seen.Add(property.Name))
                 {
-                    throw new UserError(NotSafeTensors($"its header names '{property.Name}' twice"));
+                    throw new UserError(NotSafeTensors(path, $"its header names '{property.Name}' twice"));
                 }
 
                 if (property.Name == MetadataKey)
                 {
-                    if (property.Value.ValueKind != JsonValueKind.Object)
-                    {
-                        throw new UserError(NotSafeTensors("its __metadata__ is not an object of strings"));
-                    }
-
-                    foreach (var m in property.Value.EnumerateObject())
-                    {
-                        if (m.Value.ValueKind != JsonValueKind.String)
-                        {
-                            throw new UserError(NotSafeTensors($"its __metadata__ value '{m.Name}' is not a string"));
-                        }
-
-                        metadata[m.Name] = m.Value.GetString()!;
-                    }
-
+                    ReadMetadata(path, property.Value, metadata);
                     continue;
                 }
 
                 entries.Add(ParseEntry(path, property, entries.Count));
             }
 
-            // The data must be covered exactly: sorted by offset, each tensor starts where the last ended.
-            entries.Sort((a, b) => a.Begin != b.Begin ? a.Begin.CompareTo(b.Begin) : a.End.CompareTo(b.End));
-            long expectedBegin = 0;
-            foreach (var e in entries)
-            {
-                if (e.Begin != expectedBegin)
-                {
-                    throw new UserError(
-                        $"{path} is damaged: tensor '{e.Name}' starts at byte {N(e.Begin)} of the data but the previous tensor ends at {N(expectedBegin)} (offsets overlap or leave a gap); retrain or use another file.");
-                }
+            CheckContiguous(path, entries);
+            return entries;
+        }
+    }
 
-                expectedBegin = e.End;
+    private static JsonDocument ParseJson(string path, byte[] header)
+    {
+        try
+        {
+            return JsonDocument.Parse(header.AsMemory().TrimEnd((byte)' '));
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException)
+        {
+            throw new UserError(NotSafeTensors(path, "its header is not valid JSON"), e);
+        }
+    }
+
+    private static void ReadMetadata(string path, JsonElement value, Dictionary<string, string> metadata)
+    {
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            throw new UserError(NotSafeTensors(path, "its __metadata__ is not an object of strings"));
+        }
+
+        foreach (var m in value.EnumerateObject())
+        {
+            if (m.Value.ValueKind != JsonValueKind.String)
+            {
+                throw new UserError(NotSafeTensors(path, $"its __metadata__ value '{m.Name}' is not a string"));
             }
 
-            return entries;
+            metadata[m.Name] = m.Value.GetString()!;
+        }
+    }
+
+    /// <summary>Sorts the entries by offset and checks they cover the data exactly: each starts where the last ended.</summary>
+    private static void CheckContiguous(string path, List<Entry> entries)
+    {
+        entries.Sort((a, b) => a.Begin != b.Begin ? a.Begin.CompareTo(b.Begin) : a.End.CompareTo(b.End));
+        long expectedBegin = 0;
+        foreach (var e in entries)
+        {
+            if (e.Begin != expectedBegin)
+            {
+                throw new UserError(
+                    $"{path} is damaged: tensor '{e.Name}' starts at byte {N(e.Begin)} of the data but the previous tensor ends at {N(expectedBegin)} (offsets overlap or leave a gap); retrain or use another file.");
+            }
+
+            expectedBegin = e.End;
         }
     }
 
@@ -293,35 +307,10 @@ public static class SafeTensors
             throw new UserError(Damaged("lacks a string dtype, a shape array or a data_offsets array"));
         }
 
-        string dtypeName = dtypeJson.GetString()!;
-        if (!Enum.TryParse<SafeTensorsDType>(dtypeName, ignoreCase: false, out var dtype) || !Enum.IsDefined(dtype) || dtypeName != dtype.ToString())
-        {
-            throw new UserError(
-                $"{path} holds tensor '{property.Name}' of dtype '{dtypeName}', which this program cannot read (it reads {string.Join(", ", Enum.GetNames<SafeTensorsDType>())}); use a checkpoint written by this program.");
-        }
+        var dtype = ParseDType(path, property.Name, dtypeJson.GetString()!);
 
-        var shape = new List<long>();
-        foreach (var d in shapeJson.EnumerateArray())
-        {
-            if (d.ValueKind != JsonValueKind.Number || !d.TryGetInt64(out long dim) || dim < 0)
-            {
-                throw new UserError(Damaged("has a shape entry that is not a non-negative integer"));
-            }
-
-            shape.Add(dim);
-        }
-
-        var offsets = new List<long>();
-        foreach (var o in offsetsJson.EnumerateArray())
-        {
-            if (o.ValueKind != JsonValueKind.Number || !o.TryGetInt64(out long off) || off < 0)
-            {
-                throw new UserError(Damaged("has a data offset that is not a non-negative integer"));
-            }
-
-            offsets.Add(off);
-        }
-
+        var shape = NonNegativeIntegers(shapeJson, () => Damaged("has a shape entry that is not a non-negative integer"));
+        var offsets = NonNegativeIntegers(offsetsJson, () => Damaged("has a data offset that is not a non-negative integer"));
         if (offsets.Count != 2 || offsets[1] < offsets[0])
         {
             throw new UserError(Damaged("does not have data_offsets [begin, end] with begin <= end"));
@@ -342,6 +331,33 @@ public static class SafeTensors
         }
 
         return new Entry(property.Name, dtype, [.. shape], offsets[0], offsets[1], order);
+    }
+
+    private static SafeTensorsDType ParseDType(string path, string tensor, string name)
+    {
+        if (!Enum.TryParse<SafeTensorsDType>(name, ignoreCase: false, out var dtype) || !Enum.IsDefined(dtype) || name != dtype.ToString())
+        {
+            throw new UserError(
+                $"{path} holds tensor '{tensor}' of dtype '{name}', which this program cannot read (it reads {string.Join(", ", Enum.GetNames<SafeTensorsDType>())}); use a checkpoint written by this program.");
+        }
+
+        return dtype;
+    }
+
+    private static List<long> NonNegativeIntegers(JsonElement array, Func<string> error)
+    {
+        var values = new List<long>();
+        foreach (var d in array.EnumerateArray())
+        {
+            if (d.ValueKind != JsonValueKind.Number || !d.TryGetInt64(out long value) || value < 0)
+            {
+                throw new UserError(error());
+            }
+
+            values.Add(value);
+        }
+
+        return values;
     }
 
     private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ILGPU;
 using ILGPU.Runtime;
 using IlgpuCnn.Autograd;
 using IlgpuCnn.Data;
@@ -38,107 +39,141 @@ public static class Throughput
         }
 
         TrainingOptions.RequireWidth(width);
-
         MemoryEstimate.Require(device, MemoryEstimate.TrainingBytes(width, batchSize), $"bench at --width {width.ToString(System.Globalization.CultureInfo.InvariantCulture)} with --batch-size {batchSize:N0}", "lower --batch-size or --width");
-        using var model = VggModel.Create(device, width, seed);
-        var rng = new Random((int)seed);
-        var host = new float[batchSize * CifarDataset.ImageFloats];
-        for (int i = 0; i < host.Length; i++)
+        using var run = new BenchRun(device, batchSize, width, seed);
+        for (int i = 0; i < Math.Min(3, steps); i++)
         {
-            host[i] = (float)rng.NextDouble();
+            run.TrainStep(i); // warm-up: kernels compiled, buffers touched
         }
 
-        var labelsHost = Enumerable.Range(0, batchSize).Select(i => i % model.Classes).ToArray();
-        using var raw = Tensor.FromHost(device, VggModel.InputShape(batchSize), host);
-        using var input = Tensor.Allocate(device, raw.Shape, false);
-        using var labels = device.Accelerator.Allocate1D(labelsHost);
-        var augmentation = Augmentation.For(device);
-        var tape = new GradientTape(device);
-        var optimizer = new AdamW(device, model.Store);
+        double trainSeconds = Seconds(device, steps, run.TrainStep);
+        double inferSeconds = Seconds(device, steps, _ => run.InferenceStep());
+        var ops = Profile(run, Math.Min(steps, 5));
+        return new ThroughputReport(device.Name, batchSize, width, steps, batchSize * steps / trainSeconds, batchSize * steps / inferSeconds, trainSeconds * 1000 / steps, ops);
+    }
 
-        void Step(int i)
-        {
-            augmentation.Apply(raw.View, input.View, batchSize, seed, 0, i);
-            tape.Begin(ForwardPass.Training(seed, optimizer.Iterations));
-            var loss = model.ForwardLoss(input, labels.View, tape);
-            tape.Backward(loss);
-            optimizer.Step();
-        }
-
-        int warmup = Math.Min(3, steps);
-        for (int i = 0; i < warmup; i++)
-        {
-            Step(i);
-        }
-
+    /// <summary>Seconds for <paramref name="steps"/> calls of <paramref name="step"/>, synchronised only before and after.</summary>
+    private static double Seconds(ComputeDevice device, int steps, Action<int> step)
+    {
         device.Synchronize();
         var clock = Stopwatch.StartNew();
         for (int i = 0; i < steps; i++)
         {
-            Step(i);
+            step(i);
         }
 
         device.Synchronize();
-        double trainSeconds = clock.Elapsed.TotalSeconds;
-
-        clock.Restart();
-        for (int i = 0; i < steps; i++)
-        {
-            tape.Begin(ForwardPass.Inference);
-            model.ForwardLoss(raw, labels.View, tape);
-        }
-
-        device.Synchronize();
-        double inferSeconds = clock.Elapsed.TotalSeconds;
-
-        var ops = Profile(device, model, raw, input, labels.View, augmentation, tape, optimizer, Math.Min(steps, 5), seed);
-        return new ThroughputReport(device.Name, batchSize, width, steps, batchSize * steps / trainSeconds, batchSize * steps / inferSeconds, trainSeconds * 1000 / steps, ops);
+        return clock.Elapsed.TotalSeconds;
     }
 
-    private static List<OpTime> Profile(ComputeDevice device, VggModel model, Tensor raw, Tensor input, ILGPU.ArrayView<int> labels, Augmentation augmentation, GradientTape tape, AdamW optimizer, int steps, uint seed)
+    /// <summary>Milliseconds per step of each op, synchronising around every one.</summary>
+    private static List<OpTime> Profile(BenchRun run, int steps)
     {
+        var device = run.Device;
+        var model = run.Model;
         var forward = new Dictionary<string, double>();
         var timer = new OpTimer(device);
-        tape.Observer = timer;
+        run.Tape.Observer = timer;
         double augmentMs = 0, lossMs = 0, optimizerMs = 0, backwardMs = 0;
-        var clock = new Stopwatch();
-        double Time(Action a)
-        {
-            device.Synchronize();
-            clock.Restart();
-            a();
-            device.Synchronize();
-            return clock.Elapsed.TotalMilliseconds;
-        }
-
         for (int s = 0; s < steps; s++)
         {
-            augmentMs += Time(() => augmentation.Apply(raw.View, input.View, raw.Shape.N, seed, 1, s));
-            tape.Begin(ForwardPass.Training(seed, optimizer.Iterations));
-            var x = input;
+            int step = s;
+            augmentMs += Time(device, () => run.Augment(1, step));
+            run.Tape.Begin(ForwardPass.Training(run.Seed, run.Optimizer.Iterations));
+            var x = run.Input;
             foreach (var layer in model.Network.Layers)
             {
                 var current = x;
-                forward[layer.Name] = forward.GetValueOrDefault(layer.Name) + Time(() => x = layer.Forward(current, tape));
+                forward[layer.Name] = forward.GetValueOrDefault(layer.Name) + Time(device, () => x = layer.Forward(current, run.Tape));
             }
 
             Tensor? loss = null;
-            lossMs += Time(() => loss = model.Loss.Forward(x, labels, tape));
-            backwardMs += Time(() => tape.Backward(loss!));
-            optimizerMs += Time(optimizer.Step);
+            lossMs += Time(device, () => loss = model.Loss.Forward(x, run.Labels.View, run.Tape));
+            backwardMs += Time(device, () => run.Tape.Backward(loss!));
+            optimizerMs += Time(device, run.Optimizer.Step);
         }
 
-        tape.Observer = null;
+        run.Tape.Observer = null;
         var ops = new List<OpTime> { new("augmentation", "Augmentation", augmentMs / steps, 0) };
-        foreach (var layer in model.Network.Layers)
-        {
-            ops.Add(new OpTime(layer.Name, layer.GetType().Name, forward[layer.Name] / steps, timer.Backward.GetValueOrDefault(layer) / steps));
-        }
-
+        ops.AddRange(model.Network.Layers.Select(layer => new OpTime(layer.Name, layer.GetType().Name, forward[layer.Name] / steps, timer.Backward.GetValueOrDefault(layer) / steps)));
         ops.Add(new OpTime("loss", "SoftmaxCrossEntropy", lossMs / steps, timer.Backward.GetValueOrDefault(model.Loss) / steps));
         ops.Add(new OpTime("tape", "GradientTape (seed)", 0, (backwardMs - timer.Total) / steps));
         ops.Add(new OpTime("adamw", "AdamW", optimizerMs / steps, 0));
         return ops;
+    }
+
+    private static double Time(ComputeDevice device, Action action)
+    {
+        device.Synchronize();
+        var clock = Stopwatch.StartNew();
+        action();
+        device.Synchronize();
+        return clock.Elapsed.TotalMilliseconds;
+    }
+
+    /// <summary>A model, its optimizer and one synthetic batch (random pixels, labels 0, 1, 2, ...) on the device.</summary>
+    private sealed class BenchRun : IDisposable
+    {
+        private readonly Tensor _raw;
+        private readonly Augmentation _augmentation;
+
+        public BenchRun(ComputeDevice device, int batchSize, double width, uint seed)
+        {
+            Device = device;
+            Seed = seed;
+            Model = VggModel.Create(device, width, seed);
+            var rng = new Random((int)seed);
+            var pixels = new float[batchSize * CifarDataset.ImageFloats];
+            for (int i = 0; i < pixels.Length; i++)
+            {
+                pixels[i] = (float)rng.NextDouble();
+            }
+
+            _raw = Tensor.FromHost(device, VggModel.InputShape(batchSize), pixels);
+            Input = Tensor.Allocate(device, _raw.Shape, false);
+            Labels = device.Accelerator.Allocate1D(Enumerable.Range(0, batchSize).Select(i => i % Model.Classes).ToArray());
+            _augmentation = Augmentation.For(device);
+            Tape = new GradientTape(device);
+            Optimizer = new AdamW(device, Model.Store);
+        }
+
+        public ComputeDevice Device { get; }
+
+        public uint Seed { get; }
+
+        public VggModel Model { get; }
+
+        public Tensor Input { get; }
+
+        public MemoryBuffer1D<int, Stride1D.Dense> Labels { get; }
+
+        public GradientTape Tape { get; }
+
+        public AdamW Optimizer { get; }
+
+        public void Augment(int epoch, int step) => _augmentation.Apply(_raw.View, Input.View, _raw.Shape.N, Seed, epoch, step);
+
+        public void TrainStep(int step)
+        {
+            Augment(0, step);
+            Tape.Begin(ForwardPass.Training(Seed, Optimizer.Iterations));
+            Tape.Backward(Model.ForwardLoss(Input, Labels.View, Tape));
+            Optimizer.Step();
+        }
+
+        public void InferenceStep()
+        {
+            Tape.Begin(ForwardPass.Inference);
+            Model.ForwardLoss(_raw, Labels.View, Tape);
+        }
+
+        public void Dispose()
+        {
+            Labels.Dispose();
+            Input.Dispose();
+            _raw.Dispose();
+            Model.Dispose();
+        }
     }
 
     private sealed class OpTimer : IBackwardObserver

@@ -36,21 +36,10 @@ public static class TrainingRun
         MemoryEstimate.Require(device, MemoryEstimate.TrainingBytes(o.Width, o.BatchSize, train.Count), $"Training at --width {o.Width.ToString(CultureInfo.InvariantCulture)} with --batch-size {o.BatchSize} on {train.Count:N0} rows", "lower --batch-size or --width (or --train-limit)");
         reporter.Message($"Device: {device.Name}. Data: {location.Directory} ({train.Count:N0} training rows, {test.Count:N0} test rows). Run folder: {outDir}");
         checkDevice?.Invoke(device);
-        using var model = VggModel.Create(device, run.Training.Width, run.Training.Seed);
+        using var model = VggModel.Create(device, o.Width, o.Seed);
         string checkpointPath = Path.Combine(outDir, RunFiles.Checkpoint);
-        List<ICallback> extra = [new CheckpointCallback(checkpointPath, run)];
-        if (timeCap is not null)
-        {
-            extra.Add(timeCap); // after the checkpoint writer: the capped epoch's checkpoint resumes with the next epoch
-        }
-
-        using var trainer = new Trainer(device, model, run.Training, train, extra, run.Callbacks);
-        if (run.Resume is not null)
-        {
-            Checkpoint.LoadTraining(run.Resume, trainer);
-            reporter.Message($"Resuming '{run.Resume}' after epoch {trainer.EpochsCompleted}" + (trainer.BatchesDoneInEpoch > 0 ? $" and {trainer.BatchesDoneInEpoch} steps of epoch {trainer.EpochsCompleted + 1}." : "."));
-        }
-
+        using var trainer = new Trainer(device, model, o, train, ExtraCallbacks(checkpointPath, run, timeCap), run.Callbacks);
+        Resume(run, trainer, reporter);
         if (CpuTimeNote.For(device, o.Width, trainer.Split.TrainCount, trainer.Split.ValidationCount) is { } note)
         {
             reporter.Message(note);
@@ -66,6 +55,27 @@ public static class TrainingRun
             return new RunOutcome(outDir, fit, null, TrainingPhase.Training);
         }
 
+        return Finish(outDir, run, trainer, fit, test, reporter, timeCap, cancel);
+    }
+
+    /// <summary>The checkpoint writer, then the time cap (so the capped epoch's checkpoint resumes with the next epoch).</summary>
+    private static List<ICallback> ExtraCallbacks(string checkpointPath, RunOptions run, TimeCap? timeCap) =>
+        timeCap is null ? [new CheckpointCallback(checkpointPath, run)] : [new CheckpointCallback(checkpointPath, run), timeCap];
+
+    private static void Resume(RunOptions run, Trainer trainer, ITrainingReporter reporter)
+    {
+        if (run.Resume is null)
+        {
+            return;
+        }
+
+        Checkpoint.LoadTraining(run.Resume, trainer);
+        reporter.Message($"Resuming '{run.Resume}' after epoch {trainer.EpochsCompleted}" + (trainer.BatchesDoneInEpoch > 0 ? $" and {trainer.BatchesDoneInEpoch} steps of epoch {trainer.EpochsCompleted + 1}." : "."));
+    }
+
+    /// <summary>The final evaluation and the run's result files, unless Ctrl+C stops them.</summary>
+    private static RunOutcome Finish(string outDir, RunOptions run, Trainer trainer, FitResult fit, CifarDataset test, ITrainingReporter reporter, TimeCap? timeCap, CancellationToken cancel)
+    {
         try
         {
             string stoppedBy = timeCap?.StoppedEpoch > 0 ? "max_minutes" : trainer.EarlyStopping.StoppedEpoch > 0 ? "early_stopping" : "epochs";

@@ -2,6 +2,7 @@ using ILGPU;
 using ILGPU.Runtime;
 using IlgpuCnn.Data;
 using IlgpuCnn.Device;
+using IlgpuCnn.Tests.Reference;
 
 namespace IlgpuCnn.Tests.Data;
 
@@ -17,18 +18,7 @@ public sealed class AugmentationTests(DeviceFixture fixture)
         return Enumerable.Range(0, count * F).Select(_ => random.NextSingle()).ToArray();
     }
 
-    private float[] RunWith(float[] images, params AugmentParams[] parameters)
-    {
-        int count = parameters.Length;
-        var accelerator = _device.Accelerator;
-        using var source = accelerator.Allocate1D(images);
-        using var destination = accelerator.Allocate1D<float>(images.Length);
-        using var given = accelerator.Allocate1D(parameters);
-        destination.MemSetToZero();
-        Augmentation.For(_device).ApplyWith(source.View, destination.View, count, given.View);
-        _device.Synchronize();
-        return destination.GetAsArray1D();
-    }
+    private float[] RunWith(float[] images, params AugmentParams[] parameters) => GivenAugmentation.Run(_device, images, parameters);
 
     private float[] RunRandom(float[] images, int count, uint seed, int epoch, int step)
     {

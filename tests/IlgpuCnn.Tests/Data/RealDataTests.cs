@@ -5,8 +5,9 @@ using Parquet.Schema;
 
 namespace IlgpuCnn.Tests.Data;
 
-/// <summary>Checks the reader on the real CIFAR-10 files (returns early when they are absent).</summary>
-[Collection(RealData.CollectionName)] // one real-data test at a time: the decode-time check must not share the cores with another full decode
+/// <summary>Checks the reader on the real CIFAR-10 files (skipped, visibly, when they are absent).</summary>
+[Collection(RealData.CollectionName)] // one real-data test at a time: two full decodes at once would double the memory
+// The decode speed is not a test: `ilgpucnn data` prints images/s (benchmarks/RESULTS.md records it).
 public sealed class RealDataTests(ITestOutputHelper output)
 {
     [Fact]
@@ -64,19 +65,6 @@ public sealed class RealDataTests(ITestOutputHelper output)
             Assert.Equal(rgb[(p * 3) + 1] / 255f, image[1024 + p]);
             Assert.Equal(rgb[(p * 3) + 2] / 255f, image[2048 + p]);
         }
-    }
-
-    [Fact]
-    public void DecodingAll60000ImagesTakesSeconds()
-    {
-        RealData.SkipIfAbsent();
-
-        var watch = Stopwatch.StartNew();
-        var test = CifarParquetReader.Read(Path.Combine(RealData.Directory!, DataLocator.TestFileName));
-        double testSeconds = watch.Elapsed.TotalSeconds;
-        output.WriteLine($"test split: {test.Count} images in {testSeconds:F2} s ({test.Count / testSeconds:F0} images/s on {Environment.ProcessorCount} cores)");
-        Assert.Equal(10_000, test.Count);
-        Assert.InRange(testSeconds, 0, 30);
     }
 
     private static byte[] FirstPng(string path)

@@ -61,8 +61,8 @@ public sealed class StalledDownloadTests : IDisposable
     {
         string target = Path.Combine(_dir, "cache");
         Directory.CreateDirectory(target);
-        string stale = Path.Combine(target, $".{DataLocator.TrainFileName}.0123456789abcdef.part");
-        string fresh = Path.Combine(target, $".{DataLocator.TrainFileName}.fedcba9876543210.part");
+        string stale = Path.Combine(target, $".{DataLocator.TrainFileName}.0123456789abcdef.tmp");
+        string fresh = Path.Combine(target, $".{DataLocator.TrainFileName}.fedcba9876543210.tmp");
         await File.WriteAllBytesAsync(stale, new byte[100], TestContext.Current.CancellationToken);
         await File.WriteAllBytesAsync(fresh, new byte[100], TestContext.Current.CancellationToken);
         File.SetLastWriteTimeUtc(stale, DateTime.UtcNow - CifarDownloader.StalePartAge - TimeSpan.FromMinutes(1));

@@ -1,3 +1,4 @@
+using IlgpuCnn.Data;
 using Parquet;
 using Parquet.Schema;
 using SixLabors.ImageSharp;
@@ -48,6 +49,16 @@ public static class TestParquet
     }
 
     /// <summary>Writes rows of (PNG, label) to <paramref name="path"/>, <paramref name="rowsPerGroup"/> rows per row group.</summary>
+    /// <summary>A "data" folder under <paramref name="parent"/> with a 40-row training and a 12-row test file of random rows; returns its path.</summary>
+    public static string TinySplits(string parent)
+    {
+        string data = Path.Combine(parent, "data");
+        Directory.CreateDirectory(data);
+        Write(Path.Combine(data, DataLocator.TrainFileName), RandomRows(40), rowsPerGroup: 16);
+        Write(Path.Combine(data, DataLocator.TestFileName), RandomRows(12), rowsPerGroup: 5);
+        return data;
+    }
+
     public static void Write(string path, IReadOnlyList<(byte[] Png, long Label)> rows, int rowsPerGroup = 4) =>
         IlgpuCnn.Data.CifarParquetWriter.Write(path, rows, rowsPerGroup);
 

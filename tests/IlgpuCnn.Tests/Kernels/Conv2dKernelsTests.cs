@@ -1,5 +1,6 @@
 using IlgpuCnn.Kernels;
 using IlgpuCnn.Tensors;
+using IlgpuCnn.Tests.Reference;
 
 namespace IlgpuCnn.Tests.Kernels;
 
@@ -46,8 +47,8 @@ public sealed class Conv2dKernelsTests
         var dw0 = rng.Floats(wt.Length);
         var db0 = rng.Floats(co);
 
-        var expectedY = Reference.ConvForward(x, wt, b, n, ci, h, w, co, k, k, stride, pad, out _, out _);
-        var (rdx, rdw, rdb) = Reference.ConvBackward(x, wt, dy, n, ci, h, w, co, k, k, stride, pad);
+        var expectedY = Conv2dReference.Forward(x, wt, b, n, ci, h, w, co, k, k, stride, pad, out _, out _);
+        var (rdx, rdw, rdb) = Conv2dReference.Backward(x, wt, dy, n, ci, h, w, co, k, k, stride, pad);
 
         using var tx = Tensor.FromHost(device, new Shape(n, ci, h, w), x);
         using var tw = Tensor.FromHost(device, new Shape(co, ci, k, k), wt);

@@ -10,21 +10,11 @@ namespace IlgpuCnn.Tests.Training;
 /// uninterrupted run.
 /// </summary>
 [Collection(DeviceCollection.Name)]
-public sealed class TrainerTests : IDisposable
+public sealed class TrainerTests(DeviceFixture fx, ITestOutputHelper output) : TempFolderTest
 {
     private const double Width = 0.125;
-    private readonly DeviceFixture _fx;
-    private readonly ITestOutputHelper _out;
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "ilgpucnn-trainer-" + Guid.NewGuid().ToString("N"));
-
-    public TrainerTests(DeviceFixture fx, ITestOutputHelper output)
-    {
-        _fx = fx;
-        _out = output;
-        Directory.CreateDirectory(_dir);
-    }
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    private readonly DeviceFixture _fx = fx;
+    private readonly ITestOutputHelper _out = output;
 
     private static CifarDataset Synthetic(int rows, int seed)
     {
@@ -67,7 +57,7 @@ public sealed class TrainerTests : IDisposable
             straightLoss = fit.History["val_loss"].ToList();
         }
 
-        string checkpoint = Path.Combine(_dir, "checkpoint.safetensors");
+        string checkpoint = Path.Combine(Dir, "checkpoint.safetensors");
         using (var model = VggModel.Create(_fx.Device, Width, 3))
         using (var trainer = new Trainer(_fx.Device, model, Options(1), data))
         {
@@ -100,7 +90,7 @@ public sealed class TrainerTests : IDisposable
             straight = model.Store.Download();
         }
 
-        string checkpoint = Path.Combine(_dir, "interrupted.safetensors");
+        string checkpoint = Path.Combine(Dir, "interrupted.safetensors");
         using (var model = VggModel.Create(_fx.Device, Width, 3))
         using (var trainer = new Trainer(_fx.Device, model, Options(1), data))
         {
@@ -185,7 +175,7 @@ public sealed class TrainerTests : IDisposable
     public void ACheckpointOfAnotherWidthIsRefusedWithAClearSentence()
     {
         var data = Synthetic(40, 3);
-        string checkpoint = Path.Combine(_dir, "w.safetensors");
+        string checkpoint = Path.Combine(Dir, "w.safetensors");
         using (var model = VggModel.Create(_fx.Device, Width, 3))
         using (var trainer = new Trainer(_fx.Device, model, Options(1) with { BatchSize = 8 }, data))
         {

@@ -86,12 +86,7 @@ public static class OnnxExport
         var proto = Build(model, facts);
         try
         {
-            AtomicFile.Write(path, tmp =>
-            {
-                using var stream = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
-                proto.WriteTo(stream);
-                stream.Flush(flushToDisk: true);
-            });
+            AtomicFile.Write(path, proto.WriteTo);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

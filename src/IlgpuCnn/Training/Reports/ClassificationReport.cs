@@ -33,33 +33,11 @@ public static class ClassificationReport
 
         ArgumentOutOfRangeException.ThrowIfNegative(digits);
         int n = matrix.Classes;
-        var precision = new double[n];
-        var recall = new double[n];
-        var f1 = new double[n];
-        var support = new double[n];
-        long correct = 0;
-        for (int c = 0; c < n; c++)
-        {
-            long tp = matrix[c, c];
-            long predicted = matrix.ColumnSum(c);
-            long actual = matrix.RowSum(c);
-            correct += tp;
-            precision[c] = predicted == 0 ? 0.0 : (double)tp / predicted;
-            recall[c] = actual == 0 ? 0.0 : (double)tp / actual;
-            long denominator = 2 * tp + (predicted - tp) + (actual - tp);
-            f1[c] = denominator == 0 ? 0.0 : 2.0 * tp / denominator;
-            support[c] = actual;
-        }
-
+        var (precision, recall, f1) = Scores(matrix);
+        var support = Enumerable.Range(0, n).Select(c => (double)matrix.RowSum(c)).ToArray();
         int width = Math.Max(Math.Max(classNames.Max(s => s.Length), "weighted avg".Length), digits);
         var sb = new StringBuilder();
-        sb.Append(string.Empty.PadLeft(width)).Append(' ');
-        foreach (var h in Headers)
-        {
-            sb.Append(' ').Append(h.PadLeft(9));
-        }
-
-        sb.Append("\n\n");
+        sb.Append(string.Empty.PadLeft(width)).Append(' ').AppendJoin(string.Empty, Headers.Select(h => " " + h.PadLeft(9))).Append("\n\n");
         for (int c = 0; c < n; c++)
         {
             Row(sb, classNames[c], precision[c], recall[c], f1[c], matrix.RowSum(c), width, digits);
@@ -67,6 +45,7 @@ public static class ClassificationReport
 
         sb.Append('\n');
         long total = matrix.Total;
+        long correct = Enumerable.Range(0, n).Sum(c => matrix[c, c]);
         double accuracy = total == 0 ? 0.0 : (double)correct / total;
         sb.Append("accuracy".PadLeft(width)).Append(' ')
             .Append(' ').Append(string.Empty.PadLeft(9))
@@ -75,13 +54,30 @@ public static class ClassificationReport
             .Append(' ').Append(total.ToString(CultureInfo.InvariantCulture).PadLeft(9)).Append('\n');
 
         Row(sb, "macro avg", NumpySum.Mean(precision), NumpySum.Mean(recall), NumpySum.Mean(f1), total, width, digits);
-        bool anySupport = total > 0;
-        Row(sb, "weighted avg",
-            anySupport ? NumpySum.WeightedMean(precision, support) : 0.0,
-            anySupport ? NumpySum.WeightedMean(recall, support) : 0.0,
-            anySupport ? NumpySum.WeightedMean(f1, support) : 0.0,
-            total, width, digits);
+        double Weighted(double[] v) => total > 0 ? NumpySum.WeightedMean(v, support) : 0.0;
+        Row(sb, "weighted avg", Weighted(precision), Weighted(recall), Weighted(f1), total, width, digits);
         return sb.ToString();
+    }
+
+    /// <summary>Per-class precision tp/predicted, recall tp/actual and f1 2tp/(2tp+fp+fn), 0 where the denominator is 0 (scikit-learn's zero_division=0).</summary>
+    private static (double[] Precision, double[] Recall, double[] F1) Scores(ConfusionMatrix matrix)
+    {
+        int n = matrix.Classes;
+        var precision = new double[n];
+        var recall = new double[n];
+        var f1 = new double[n];
+        for (int c = 0; c < n; c++)
+        {
+            long tp = matrix[c, c];
+            long predicted = matrix.ColumnSum(c);
+            long actual = matrix.RowSum(c);
+            precision[c] = predicted == 0 ? 0.0 : (double)tp / predicted;
+            recall[c] = actual == 0 ? 0.0 : (double)tp / actual;
+            long denominator = 2 * tp + (predicted - tp) + (actual - tp);
+            f1[c] = denominator == 0 ? 0.0 : 2.0 * tp / denominator;
+        }
+
+        return (precision, recall, f1);
     }
 
     private static void Row(StringBuilder sb, string name, double p, double r, double f, long support, int width, int digits)

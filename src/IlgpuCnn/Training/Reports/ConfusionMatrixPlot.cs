@@ -10,8 +10,16 @@ namespace IlgpuCnn.Training.Reports;
 /// </summary>
 public static class ConfusionMatrixPlot
 {
+    /// <summary>Renders <see cref="Build"/>'s plot at (<paramref name="size"/> + 120)×<paramref name="size"/> and writes it as PNG.</summary>
     public static void Save(string path, ConfusionMatrix matrix, string[] classNames,
         string title = "Confusion matrix (normalised by predicted class)", int size = 900)
+    {
+        using var image = Build(matrix, classNames, title).GetImage(size + 120, size);
+        AtomicFile.Write(path, stream => stream.Write(image.GetImageBytes(ImageFormat.Png)));
+    }
+
+    /// <summary>The heatmap with its cell values, class-name ticks and colour bar, not yet rendered.</summary>
+    public static Plot Build(ConfusionMatrix matrix, string[] classNames, string title)
     {
         ArgumentNullException.ThrowIfNull(matrix);
         ArgumentNullException.ThrowIfNull(classNames);
@@ -29,7 +37,18 @@ public static class ConfusionMatrixPlot
         // The extent gives the outer cells' centres: cell (row i, column j) is centred on
         // (x = j, y = n-1-i), row 0 at the top as in the tutorial's plot.
         heatmap.Extent = new CoordinateRect(0, n - 1, 0, n - 1);
+        AddCellValues(plot, normalized);
+        LabelAxes(plot, classNames, title);
+        plot.Add.ColorBar(heatmap);
+        plot.Axes.SetLimits(-0.5, n - 0.5, -0.5, n - 0.5);
+        plot.HideGrid();
+        return plot;
+    }
 
+    /// <summary>The value of each cell, 2 decimals, white on dark cells and black on light ones.</summary>
+    private static void AddCellValues(Plot plot, double[,] normalized)
+    {
+        int n = normalized.GetLength(0);
         for (int i = 0; i < n; i++)
         {
             for (int j = 0; j < n; j++)
@@ -41,7 +60,12 @@ public static class ConfusionMatrixPlot
                 text.LabelFontColor = v > 0.5 ? Colors.White : Colors.Black;
             }
         }
+    }
 
+    /// <summary>Class names as ticks (predicted across, rotated; true down, row 0 at the top), axis labels and title.</summary>
+    private static void LabelAxes(Plot plot, string[] classNames, string title)
+    {
+        int n = classNames.Length;
         double[] positions = Enumerable.Range(0, n).Select(k => (double)k).ToArray();
         plot.Axes.Bottom.SetTicks(positions, classNames);
         plot.Axes.Bottom.TickLabelStyle.Rotation = -45;
@@ -52,9 +76,5 @@ public static class ConfusionMatrixPlot
         plot.XLabel("Predicted class");
         plot.YLabel("True class");
         plot.Title(title);
-        plot.Add.ColorBar(heatmap);
-        plot.Axes.SetLimits(-0.5, n - 0.5, -0.5, n - 0.5);
-        plot.HideGrid();
-        AtomicFile.Write(path, tmp => plot.SavePng(tmp, size + 120, size));
     }
 }

@@ -21,33 +21,39 @@ internal static class NumpySum
 
         if (a.Length <= 128)
         {
-            Span<double> r = stackalloc double[8];
-            for (int k = 0; k < 8; k++)
-            {
-                r[k] = a[k];
-            }
-
-            int i;
-            for (i = 8; i < a.Length - (a.Length % 8); i += 8)
-            {
-                for (int k = 0; k < 8; k++)
-                {
-                    r[k] += a[i + k];
-                }
-            }
-
-            double res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-            for (; i < a.Length; i++)
-            {
-                res += a[i];
-            }
-
-            return res;
+            return Unrolled8(a);
         }
 
         int half = a.Length / 2;
         half -= half % 8;
         return Sum(a[..half]) + Sum(a[half..]);
+    }
+
+    /// <summary>A block of 8..128: eight running sums, combined pairwise, then the remainder in order.</summary>
+    private static double Unrolled8(ReadOnlySpan<double> a)
+    {
+        Span<double> r = stackalloc double[8];
+        for (int k = 0; k < 8; k++)
+        {
+            r[k] = a[k];
+        }
+
+        int i;
+        for (i = 8; i < a.Length - (a.Length % 8); i += 8)
+        {
+            for (int k = 0; k < 8; k++)
+            {
+                r[k] += a[i + k];
+            }
+        }
+
+        double res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+        for (; i < a.Length; i++)
+        {
+            res += a[i];
+        }
+
+        return res;
     }
 
     /// <summary><c>np.average(values)</c>.</summary>

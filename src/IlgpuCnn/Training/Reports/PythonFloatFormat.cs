@@ -22,29 +22,7 @@ internal static class PythonFloatFormat
         }
 
         bool negative = double.IsNegative(value);
-        long bits = BitConverter.DoubleToInt64Bits(Math.Abs(value));
-        int exponentBits = (int)((bits >> 52) & 0x7FF);
-        long fraction = bits & 0xF_FFFF_FFFF_FFFFL;
-        BigInteger mantissa = exponentBits == 0 ? fraction : fraction | (1L << 52);
-        int exponent = (exponentBits == 0 ? 1 : exponentBits) - 1075; // value = mantissa · 2^exponent
-
-        BigInteger scaled = mantissa * BigInteger.Pow(10, digits);
-        BigInteger rounded;
-        if (exponent >= 0)
-        {
-            rounded = scaled << exponent;
-        }
-        else
-        {
-            BigInteger divisor = BigInteger.One << -exponent;
-            rounded = BigInteger.DivRem(scaled, divisor, out var remainder);
-            int cmp = (remainder * 2).CompareTo(divisor);
-            if (cmp > 0 || (cmp == 0 && !rounded.IsEven))
-            {
-                rounded += 1;
-            }
-        }
-
+        BigInteger rounded = ScaledRoundHalfEven(Math.Abs(value), digits);
         string text = rounded.ToString(CultureInfo.InvariantCulture).PadLeft(digits + 1, '0');
         if (digits > 0)
         {
@@ -52,5 +30,25 @@ internal static class PythonFloatFormat
         }
 
         return negative ? "-" + text : text;
+    }
+
+    /// <summary>value·10^digits rounded half-to-even, computed exactly from the double's bits (value = mantissa·2^exponent).</summary>
+    private static BigInteger ScaledRoundHalfEven(double value, int digits)
+    {
+        long bits = BitConverter.DoubleToInt64Bits(value);
+        int exponentBits = (int)((bits >> 52) & 0x7FF);
+        long fraction = bits & 0xF_FFFF_FFFF_FFFFL;
+        BigInteger mantissa = exponentBits == 0 ? fraction : fraction | (1L << 52);
+        int exponent = (exponentBits == 0 ? 1 : exponentBits) - 1075;
+        BigInteger scaled = mantissa * BigInteger.Pow(10, digits);
+        if (exponent >= 0)
+        {
+            return scaled << exponent;
+        }
+
+        BigInteger divisor = BigInteger.One << -exponent;
+        BigInteger rounded = BigInteger.DivRem(scaled, divisor, out var remainder);
+        int cmp = (remainder * 2).CompareTo(divisor);
+        return cmp > 0 || (cmp == 0 && !rounded.IsEven) ? rounded + 1 : rounded;
     }
 }

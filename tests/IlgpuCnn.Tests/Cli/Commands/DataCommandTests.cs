@@ -50,7 +50,7 @@ public sealed class DataCommandTests(ITestOutputHelper log) : IDisposable
         Assert.StartsWith($"Could not write {blocked} (", e.Message);
         Assert.Contains("free disk space or pass another --export folder", e.Message);
         Assert.DoesNotContain(".tmp", e.Message);
-        Assert.Empty(Directory.GetFiles(export, "*.tmp"));
+        Assert.Empty(AtomicFileTests.Leftovers(export));
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using IlgpuCnn.Data;
 using IlgpuCnn.Tensors;
 using IlgpuCnn.Tests.Data;
 using IlgpuCnn.Training;
@@ -17,14 +16,7 @@ public sealed class DivergenceTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private string DataDir()
-    {
-        string data = Path.Combine(_dir, "data");
-        Directory.CreateDirectory(data);
-        TestParquet.Write(Path.Combine(data, DataLocator.TrainFileName), TestParquet.RandomRows(40), rowsPerGroup: 16);
-        TestParquet.Write(Path.Combine(data, DataLocator.TestFileName), TestParquet.RandomRows(12), rowsPerGroup: 5);
-        return data;
-    }
+    private string DataDir() => TestParquet.TinySplits(_dir);
 
     private static string[] Tiny(string data, string run, params string[] more) =>
         ["train", "--device", "cpu", "--data", data, "--out", run, "--width", "0.125", "--batch-size", "8", .. more];

@@ -65,7 +65,7 @@ public sealed class ExportCommandTests : IDisposable
         var second = CliRunner.Run("export", "--model", model, "--out", elsewhere);
         Assert.True(second.Code == 0, second.Err);
         Assert.Equal(File.ReadAllBytes(onnx), File.ReadAllBytes(elsewhere));
-        Assert.Empty(Directory.GetFiles(_dir, "*.tmp*", SearchOption.AllDirectories));
+        Assert.Empty(AtomicFileTests.Leftovers(_dir));
     }
 
     public static TheoryData<string> ForeignModels => ["missing", "text", "png", "onnx", "other-architecture", "non-finite", "out-is-the-model"];
@@ -144,6 +144,6 @@ public sealed class ExportCommandTests : IDisposable
         Assert.Single(error.Trim().Split('\n'));
         Assert.DoesNotContain("   at ", error);
         Assert.Empty(Directory.GetFiles(_dir, "*.onnx", SearchOption.AllDirectories));
-        Assert.Empty(Directory.GetFiles(_dir, "*.tmp*", SearchOption.AllDirectories));
+        Assert.Empty(AtomicFileTests.Leftovers(_dir));
     }
 }

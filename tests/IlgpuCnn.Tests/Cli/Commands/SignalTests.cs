@@ -94,7 +94,7 @@ public sealed class SignalTests : IDisposable
         using var child = CliProcess.Start(["data"], env);
         Assert.True(child.WaitForError("Downloading", Limit), $"the download did not start: {child.Err}");
         string folder = Path.Combine(cache, "ilgpucnn", "cifar10");
-        Assert.NotEmpty(Directory.GetFiles(folder, "*.part"));
+        Assert.NotEmpty(Directory.GetFiles(folder, "*.tmp"));
         child.Signal("INT");
         var exit = child.WaitForExit(Limit);
         Assert.True(exit == 130, $"exit {exit}: {child.Err}");

@@ -21,14 +21,7 @@ public sealed class TrainCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private string DataDir()
-    {
-        string data = Path.Combine(_dir, "data");
-        Directory.CreateDirectory(data);
-        TestParquet.Write(Path.Combine(data, DataLocator.TrainFileName), TestParquet.RandomRows(40), rowsPerGroup: 16);
-        TestParquet.Write(Path.Combine(data, DataLocator.TestFileName), TestParquet.RandomRows(12), rowsPerGroup: 5);
-        return data;
-    }
+    private string DataDir() => TestParquet.TinySplits(_dir);
 
     [Fact]
     public void ATinyRunWritesEveryFileThenEvaluatesPredictsAndResumes()
@@ -44,7 +37,7 @@ public sealed class TrainCommandTests : IDisposable
             Assert.True(File.Exists(Path.Combine(run, file)), $"the run folder lacks {file}");
         }
 
-        Assert.Empty(Directory.GetFiles(run, "*.tmp"));
+        Assert.Empty(AtomicFileTests.Leftovers(run));
         string metrics = File.ReadAllText(Path.Combine(run, RunFiles.Metrics));
         foreach (var key in new[] { "test_accuracy", "test_loss", "best_epoch", "epochs_run", "seconds_per_epoch", "device" })
         {

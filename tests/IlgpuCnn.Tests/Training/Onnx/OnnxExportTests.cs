@@ -15,21 +15,11 @@ namespace IlgpuCnn.Tests.Training.Onnx;
 /// steps on real CIFAR-10 rows, and a random width-1 model with random batch-norm statistics.
 /// </summary>
 [Collection(DeviceCollection.Name)]
-public sealed class OnnxExportTests : IDisposable
+public sealed class OnnxExportTests(DeviceFixture fx, ITestOutputHelper output) : TempFolderTest
 {
     private const int Images = 64;
-    private readonly DeviceFixture _fx;
-    private readonly ITestOutputHelper _out;
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "ilgpucnn-onnx-" + Guid.NewGuid().ToString("N"));
-
-    public OnnxExportTests(DeviceFixture fx, ITestOutputHelper output)
-    {
-        _fx = fx;
-        _out = output;
-        Directory.CreateDirectory(_dir);
-    }
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    private readonly DeviceFixture _fx = fx;
+    private readonly ITestOutputHelper _out = output;
 
     [Fact]
     public void AModelTrainedOnRealRowsRunsTheSameInOnnxRuntime()
@@ -49,7 +39,7 @@ public sealed class OnnxExportTests : IDisposable
         var movingMean = model.Store.All.First(p => p.Name == "block1.bn1.moving_mean");
         Assert.Contains(model.Store.Download().AsSpan((int)(model.Store.TrainableCount + movingMean.Offset), movingMean.Count).ToArray(), v => v != 0f);
 
-        string path = Path.Combine(_dir, "trained.onnx");
+        string path = Path.Combine(Dir, "trained.onnx");
         OnnxExport.Write(path, model, new OnnxModelFacts(0.125, Images, "abc123"));
         var expected = Evaluator.PredictProbabilities(model, test.Images.AsSpan(0, Images * CifarDataset.ImageFloats).ToArray(), Images);
         using var session = new InferenceSession(path);
@@ -144,17 +134,17 @@ public sealed class OnnxExportTests : IDisposable
     [Fact]
     public void RunFactsComeFromTheRunFolder()
     {
-        string model = Path.Combine(_dir, RunFiles.Model);
-        File.WriteAllText(Path.Combine(_dir, RunFiles.Metrics), """{ "test_accuracy": 0.8612, "test_rows": 10000 }""");
-        File.WriteAllText(Path.Combine(_dir, RunFiles.Config), """{ "environment": { "commit": "0123abcd" } }""");
+        string model = Path.Combine(Dir, RunFiles.Model);
+        File.WriteAllText(Path.Combine(Dir, RunFiles.Metrics), """{ "test_accuracy": 0.8612, "test_rows": 10000 }""");
+        File.WriteAllText(Path.Combine(Dir, RunFiles.Config), """{ "environment": { "commit": "0123abcd" } }""");
         Assert.Equal(new OnnxModelFacts(0.8612, 10000, "0123abcd"), OnnxExport.RunFacts(model));
 
         // A training checkpoint's weights are not the evaluated ones: no accuracy claimed for it.
-        Assert.Equal(new OnnxModelFacts(null, null, "0123abcd"), OnnxExport.RunFacts(Path.Combine(_dir, RunFiles.Checkpoint)));
+        Assert.Equal(new OnnxModelFacts(null, null, "0123abcd"), OnnxExport.RunFacts(Path.Combine(Dir, RunFiles.Checkpoint)));
 
-        File.WriteAllText(Path.Combine(_dir, RunFiles.Metrics), "{ not json");
+        File.WriteAllText(Path.Combine(Dir, RunFiles.Metrics), "{ not json");
         Assert.Equal(new OnnxModelFacts(null, null, "0123abcd"), OnnxExport.RunFacts(model));
-        Assert.Equal(new OnnxModelFacts(null, null, null), OnnxExport.RunFacts(Path.Combine(_dir, "elsewhere", RunFiles.Model)));
+        Assert.Equal(new OnnxModelFacts(null, null, null), OnnxExport.RunFacts(Path.Combine(Dir, "elsewhere", RunFiles.Model)));
     }
 
     /// <summary>γ, β, moving mean and variance drawn at random, so a mix-up of the four would show.</summary>

@@ -1,6 +1,6 @@
 using IlgpuCnn.Data;
 
-namespace IlgpuCnn.Tests.Data;
+namespace IlgpuCnn.Tests.Reference;
 
 /// <summary>
 /// A plain double-precision reference of the recipe's augmentation, written the way Keras and

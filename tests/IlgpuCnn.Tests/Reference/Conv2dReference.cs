@@ -1,9 +1,9 @@
-namespace IlgpuCnn.Tests.Kernels;
+namespace IlgpuCnn.Tests.Reference;
 
-/// <summary>Plain double-precision loop references of every kernel (NCHW), for the tests.</summary>
-public static class Reference
+/// <summary>Conv2d (NCHW, weights [co, ci, kh, kw]) as plain double-precision loops.</summary>
+public static class Conv2dReference
 {
-    public static double[] ConvForward(float[] x, float[] w, float[] b, int n, int ci, int h, int wd, int co, int kh, int kw, int stride, int pad, out int oh, out int ow)
+    public static double[] Forward(float[] x, float[] w, float[] b, int n, int ci, int h, int wd, int co, int kh, int kw, int stride, int pad, out int oh, out int ow)
     {
         int ohh = (h + 2 * pad - kh) / stride + 1;
         int oww = (wd + 2 * pad - kw) / stride + 1;
@@ -34,7 +34,7 @@ public static class Reference
     }
 
     /// <summary>Gradients of L = Σ y·dy for the conv: (dx, dw, db).</summary>
-    public static (double[] Dx, double[] Dw, double[] Db) ConvBackward(float[] x, float[] w, float[] dy, int n, int ci, int h, int wd, int co, int kh, int kw, int stride, int pad)
+    public static (double[] Dx, double[] Dw, double[] Db) Backward(float[] x, float[] w, float[] dy, int n, int ci, int h, int wd, int co, int kh, int kw, int stride, int pad)
     {
         int oh = (h + 2 * pad - kh) / stride + 1;
         int ow = (wd + 2 * pad - kw) / stride + 1;
@@ -64,24 +64,5 @@ public static class Reference
         }
 
         return (dx, dw, db);
-    }
-
-    /// <summary>y[n,o] = b[o] + Σ_i x[n,i]·w[i,o].</summary>
-    public static double[] Dense(float[] x, float[] w, float[] b, int n, int inF, int outF)
-    {
-        var y = new double[n * outF];
-        for (int s = 0; s < n; s++)
-        for (int o = 0; o < outF; o++)
-        {
-            double acc = b[o];
-            for (int i = 0; i < inF; i++)
-            {
-                acc += (double)x[s * inF + i] * w[i * outF + o];
-            }
-
-            y[s * outF + o] = acc;
-        }
-
-        return y;
     }
 }
