@@ -31,6 +31,7 @@ internal static class GpuEstimate
         $"Per stream operation: +{PerOperationMicroseconds} us (launch gap between back-to-back kernels on one stream without CUDA graphs; host enqueue assumed to run ahead).",
         "Groups per SM: the occupancy from ptxas's registers and shared memory (sm_90 limits); groups spread evenly, ceil(blocks / SMs) per SM, in waves of the resident count.",
         "Auto-grouped kernels: the group size CUDA's occupancy calculator picks (largest multiple of 32 with the highest occupancy).",
+        "Tiled GEMMs: one K step = the K loop's SASS with nested loops repeated by their design trip counts; where ptxas unrolled the K loop itself into n K steps (n times the design's FFMA per K step), its counts are divided by n. Both sides of a warp-uniform branch in the K loop count for every warp.",
         "Not modelled: tensor cores (unused), L2 misses beyond compulsory traffic, bank conflicts, barrier stalls, clock throttling, host-side work between steps.",
     ];
 

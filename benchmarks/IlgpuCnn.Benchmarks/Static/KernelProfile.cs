@@ -65,6 +65,15 @@ internal sealed class KernelProfile
                 kStep = SassMix.Of(expanded);
                 trips = Toolchain.RoundTrips.Exposed(expanded);
             }
+            else if (hotMix!.Barriers > 0 && hotMix.Ffma >= designFfmaPerKStep)
+            {
+                // The compute loop is unrolled into the K loop: the hot loop is the K step, or
+                // several of them where ptxas unrolled the K loop too (FFMA counts the steps).
+                int steps = Math.Max(1, hotMix.Ffma / Math.Max(1, designFfmaPerKStep));
+                kStep = hotMix.Per(steps);
+                hotMix = kStep;
+                trips = (Toolchain.RoundTrips.Exposed(hot.Body) + steps - 1) / steps;
+            }
             else
             {
                 trips = Toolchain.RoundTrips.Exposed(hot.Body);

@@ -81,7 +81,7 @@ internal sealed class StepModel
 
     private void Gemm(string kernel, int m, int n, int k, int splits, double bytes)
     {
-        bool blocked = kernel.Contains("Blocked", StringComparison.Ordinal);
+        bool blocked = kernel.Contains("Blocked", StringComparison.Ordinal) || kernel.EndsWith("RunKernel", StringComparison.Ordinal);
         var cfg = blocked ? BlockedGemm.Config(m, n, splits) : TiledGemm.Config(m, n, splits);
         int slice = blocked ? BlockedGemm.SliceLength(k, splits) : TiledGemm.SliceLength(k, splits);
         long blocks = (long)cfg.GridDim.X * cfg.GridDim.Y * cfg.GridDim.Z;
@@ -89,7 +89,7 @@ internal sealed class StepModel
     }
 
     private void ChannelReduction(string kernel, int channels, long perChannel, int passes, double bytes) =>
-        Add(kernel, channels, ChannelReduce.MaxGroup, 0, bytes, passes * Math.Ceiling(perChannel / (double)ChannelReduce.MaxGroup));
+        Add(kernel, channels, ChannelReduce.MaxGroup, 0, bytes, passes * Math.Ceiling(perChannel / (double)(ChannelReduce.MaxGroup * ChannelReduce.ValuesPerTrip)));
 
     private void Memset(long floats) => Add(MemSet, 0, 0, 0, floats * F, 0);
 
@@ -101,7 +101,7 @@ internal sealed class StepModel
         if (augment)
         {
             At("input", "augment");
-            PerItem("Augmentation.RandomKernel", (long)batch * CifarDataset.ImageSize, CifarDataset.ImageSize, 2.0 * floats * F);
+            PerItem("Augmentation.RandomKernel", (long)batch * CifarDataset.ImageSize * CifarDataset.ImageSize, 1, 2.0 * floats * F);
         }
     }
 
@@ -120,11 +120,11 @@ internal sealed class StepModel
                 {
                     var g = Geometry(c, s);
                     int k = g.Ci * g.KH * g.KW;
-                    Gemm("Conv2dKernels.ForwardBlockedKernel", g.N * g.OH * g.OW, g.Co, k, 1, (inLen + outLen + ((long)k * g.Co) + g.Co) * F);
+                    Gemm(Conv2dKernels.RunsFit(g.Ci) ? "Conv2dKernels.ForwardRunKernel" : "Conv2dKernels.ForwardBlockedKernel", g.N * g.OH * g.OW, g.Co, k, 1, (inLen + outLen + ((long)k * g.Co) + g.Co) * F);
                     break;
                 }
 
-                case BatchNorm bn:
+                case BatchNormLayer bn:
                 {
                     long per = inLen / bn.Channels;
                     if (training)
@@ -140,7 +140,7 @@ internal sealed class StepModel
                     break;
                 }
 
-                case MaxPool2d:
+                case MaxPoolLayer:
                     GridStride("MaxPoolKernels.ForwardKernel", outLen, (inLen + (2.0 * outLen)) * F, 4.0 * outLen);
                     break;
                 case GlobalAvgPool:
@@ -200,7 +200,7 @@ internal sealed class StepModel
                                 Memset(inLen); // split-K adds atomically into a zeroed dx
                             }
 
-                            Gemm("Conv2dKernels.BackwardDataBlockedKernel", m, g.Ci, kd, splits, (outLen + w + (2.0 * inLen)) * F);
+                            Gemm(Conv2dKernels.RunsFit(g.Co) ? "Conv2dKernels.BackwardDataRunKernel" : "Conv2dKernels.BackwardDataBlockedKernel", m, g.Ci, kd, splits, (outLen + w + (2.0 * inLen)) * F);
                         }
                         else
                         {
@@ -210,15 +210,15 @@ internal sealed class StepModel
 
                     int cols = (g.Ci * g.KH * g.KW) + 1; // + the bias column
                     int k = g.N * g.OH * g.OW;
-                    Gemm("Conv2dKernels.BackwardWeightsBlockedKernel", g.Co, cols, k, Conv2dKernels.SplitsToFill(BlockedGemm.Tiles(g.Co, cols), k), (inLen + outLen + (2.0 * w)) * F);
+                    Gemm(Conv2dKernels.RunsFit(g.OH * g.OW) ? "Conv2dKernels.BackwardWeightsRunKernel" : "Conv2dKernels.BackwardWeightsBlockedKernel", g.Co, cols, k, Conv2dKernels.SplitsToFill(BlockedGemm.Tiles(g.Co, cols), k), (inLen + outLen + (2.0 * w)) * F);
                     break;
                 }
 
-                case BatchNorm bn:
+                case BatchNormLayer bn:
                     // sums, then dx of the channel, in one launch
                     ChannelReduction("BatchNormKernels.BackwardSumsKernel", bn.Channels, inLen / bn.Channels, 2, 7.0 * inLen * F);
                     break;
-                case MaxPool2d:
+                case MaxPoolLayer:
                     GridStride("MaxPoolKernels.BackwardKernel", outLen, (3.0 * outLen + (2.0 * outLen)) * F, outLen);
                     break;
                 case GlobalAvgPool:

@@ -43,6 +43,20 @@ public sealed record SassMix(
     /// <summary>Shared-memory wavefronts of one warp executing this once (128 bytes each).</summary>
     public int SharedWavefronts => SharedLoads32 + (2 * SharedLoads64) + (4 * SharedLoads128) + SharedStores;
 
+    /// <summary>One of <paramref name="times"/> equal parts (a loop body that ptxas unrolled <paramref name="times"/>-fold, per original iteration; rounded up).</summary>
+    public SassMix Per(int times)
+    {
+        if (times <= 1)
+        {
+            return this;
+        }
+
+        int Up(int count) => (count + times - 1) / times;
+        return new SassMix(
+            Up(Instructions), Up(Ffma), Up(SharedLoads32), Up(SharedLoads64), Up(SharedLoads128), Up(SharedStores),
+            Up(GlobalLoads32), Up(GlobalLoadsWide), Up(GlobalLoadsGeneric), Up(GlobalStores), Up(Divisions), Up(Barriers), Up(IntegerOps));
+    }
+
     public static SassMix Of(IEnumerable<SassInstruction> code)
     {
         int n = 0, ffma = 0, l32 = 0, l64 = 0, l128 = 0, sts = 0, g32 = 0, gw = 0, gen = 0, gst = 0, div = 0, bar = 0, iops = 0;

@@ -55,7 +55,7 @@ public sealed class Augmentation
         Check(source, destination, count);
         if (count > 0)
         {
-            _random(count * Size, source, destination, seed, epoch, step);
+            _random(count * Plane, source, destination, seed, epoch, step);
         }
     }
 
@@ -99,45 +99,43 @@ public sealed class Augmentation
         }
     }
 
-    /// <summary>One thread per (image, output row): draws the image's parameters, then resamples the row.</summary>
+    /// <summary>One thread per (image, output pixel), spread over the whole GPU: draws the image's parameters, then resamples the pixel.</summary>
     [Kernel]
     internal static void RandomKernel(Index1D index, ArrayView<float> source, ArrayView<float> destination, uint seed, int epoch, int step)
     {
-        int image = index / Size;
-        ResampleRow(source, destination, image, index % Size, Draw(seed, epoch, step, image));
+        int image = index / Plane;
+        int pixel = index - (image * Plane);
+        ResamplePixel(source, destination, image, pixel / Size, pixel % Size, Draw(seed, epoch, step, image));
     }
 
-    /// <summary>Output row y of one image: src = c + F·R·zoom·(p − c), bilinear, reflect fill; 3 channels.</summary>
-    internal static void ResampleRow(ArrayView<float> source, ArrayView<float> destination, int image, int y, AugmentParams p)
+    /// <summary>Output pixel (x, y) of one image: src = c + F·R·zoom·(p − c), bilinear, reflect fill; 3 channels.</summary>
+    internal static void ResamplePixel(ArrayView<float> source, ArrayView<float> destination, int image, int y, int x, AugmentParams p)
     {
         const float c = (Size - 1) * 0.5f;
         float cos = MathF.Cos(p.Angle) * p.Zoom;
         float sin = MathF.Sin(p.Angle) * p.Zoom;
         float flip = p.Flip != 0 ? -1f : 1f;
         float dy = y - c;
+        float dx = x - c;
+        float sx = c + (flip * ((cos * dx) - (sin * dy)));
+        float sy = c + ((sin * dx) + (cos * dy));
+        float x0f = MathF.Floor(sx);
+        float y0f = MathF.Floor(sy);
+        float fx = sx - x0f;
+        float fy = sy - y0f;
+        int x0 = (int)x0f;
+        int y0 = (int)y0f;
+        int ix0 = Reflect(x0, Size);
+        int ix1 = Reflect(x0 + 1, Size);
+        int iy0 = Reflect(y0, Size) * Size;
+        int iy1 = Reflect(y0 + 1, Size) * Size;
         long baseIndex = (long)image * CifarDataset.ImageFloats;
-        for (int x = 0; x < Size; x++)
+        for (int ch = 0; ch < CifarDataset.Channels; ch++)
         {
-            float dx = x - c;
-            float sx = c + (flip * ((cos * dx) - (sin * dy)));
-            float sy = c + ((sin * dx) + (cos * dy));
-            float x0f = MathF.Floor(sx);
-            float y0f = MathF.Floor(sy);
-            float fx = sx - x0f;
-            float fy = sy - y0f;
-            int x0 = (int)x0f;
-            int y0 = (int)y0f;
-            int ix0 = Reflect(x0, Size);
-            int ix1 = Reflect(x0 + 1, Size);
-            int iy0 = Reflect(y0, Size) * Size;
-            int iy1 = Reflect(y0 + 1, Size) * Size;
-            for (int ch = 0; ch < CifarDataset.Channels; ch++)
-            {
-                long plane = baseIndex + (ch * Plane);
-                float top = ((1f - fx) * source[plane + iy0 + ix0]) + (fx * source[plane + iy0 + ix1]);
-                float bottom = ((1f - fx) * source[plane + iy1 + ix0]) + (fx * source[plane + iy1 + ix1]);
-                destination[plane + (y * Size) + x] = ((1f - fy) * top) + (fy * bottom);
-            }
+            long plane = baseIndex + (ch * Plane);
+            float top = ((1f - fx) * source[plane + iy0 + ix0]) + (fx * source[plane + iy0 + ix1]);
+            float bottom = ((1f - fx) * source[plane + iy1 + ix0]) + (fx * source[plane + iy1 + ix1]);
+            destination[plane + (y * Size) + x] = ((1f - fy) * top) + (fy * bottom);
         }
     }
 }

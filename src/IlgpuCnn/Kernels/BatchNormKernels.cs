@@ -66,21 +66,8 @@ public sealed class BatchNormKernels
         var shared = SharedMemory.Allocate<double>(ChannelReduce.MaxGroup);
         int c = Grid.IdxX;
         int m = d.N * d.HW;
-        double sum = 0;
-        for (var it = new ChannelCursor(d, c, Group.IdxX, Group.DimX); it.Valid; it.Next())
-        {
-            sum += p.X[it.Offset];
-        }
-
-        double mu = ChannelReduce.GroupSum(shared, sum) / m;
-        double sq = 0;
-        for (var it = new ChannelCursor(d, c, Group.IdxX, Group.DimX); it.Valid; it.Next())
-        {
-            double v = p.X[it.Offset] - mu;
-            sq += v * v;
-        }
-
-        double variance = ChannelReduce.GroupSum(shared, sq) / m;
+        double mu = ChannelReduce.GroupSum(shared, Sum(d, c, p.X)) / m;
+        double variance = ChannelReduce.GroupSum(shared, SquaredDeviations(d, c, p.X, mu)) / m;
         float mean = (float)mu;
         float rs = 1f / XMath.Sqrt((float)variance + d.Epsilon);
         if (Group.IdxX == 0)
@@ -94,11 +81,71 @@ public sealed class BatchNormKernels
         // Normalise this channel in the same launch (every thread has the group's totals).
         float gamma = p.Gamma[c];
         float beta = p.Beta[c];
-        for (var it = new ChannelCursor(d, c, Group.IdxX, Group.DimX); it.Valid; it.Next())
+        for (var q = new ChannelCursor4(d, c, Group.IdxX, Group.DimX); q.Valid; q.Next())
         {
-            float v = ((p.X[it.Offset] - mean) * rs * gamma) + beta;
-            p.Y[it.Offset] = d.Relu != 0 && v < 0f ? 0f : v;
+            var x = Read(p.X, q);
+            p.Y[q.A.Offset] = Normalized(x.X, mean, rs, gamma, beta, d.Relu);
+            Write(p.Y, q.B, Normalized(x.Y, mean, rs, gamma, beta, d.Relu));
+            Write(p.Y, q.C, Normalized(x.Z, mean, rs, gamma, beta, d.Relu));
+            Write(p.Y, q.D, Normalized(x.W, mean, rs, gamma, beta, d.Relu));
         }
+    }
+
+    /// <summary>This thread's share of Σx over channel c (in the plain walk's order).</summary>
+    private static double Sum(BatchNormDims d, int c, ArrayView<float> data)
+    {
+        double sum = 0;
+        for (var q = new ChannelCursor4(d, c, Group.IdxX, Group.DimX); q.Valid; q.Next())
+        {
+            var x = Read(data, q);
+            sum += x.X;
+            sum += q.B.Valid ? x.Y : 0.0;
+            sum += q.C.Valid ? x.Z : 0.0;
+            sum += q.D.Valid ? x.W : 0.0;
+        }
+
+        return sum;
+    }
+
+    /// <summary>This thread's share of Σ(x − μ)² over channel c (in the plain walk's order).</summary>
+    private static double SquaredDeviations(BatchNormDims d, int c, ArrayView<float> data, double mu)
+    {
+        double sq = 0;
+        for (var q = new ChannelCursor4(d, c, Group.IdxX, Group.DimX); q.Valid; q.Next())
+        {
+            var x = Read(data, q);
+            sq += Square(x.X - mu);
+            sq += q.B.Valid ? Square(x.Y - mu) : 0.0;
+            sq += q.C.Valid ? Square(x.Z - mu) : 0.0;
+            sq += q.D.Valid ? Square(x.W - mu) : 0.0;
+        }
+
+        return sq;
+    }
+
+    /// <summary>The four values of <paramref name="q"/> (0 where a position is past the channel's end), all loads issued before any use.</summary>
+    private static Float4 Read(ArrayView<float> data, ChannelCursor4 q) => new()
+    {
+        X = data[q.A.Offset],
+        Y = q.B.Valid ? data[q.B.Offset] : 0f,
+        Z = q.C.Valid ? data[q.C.Offset] : 0f,
+        W = q.D.Valid ? data[q.D.Offset] : 0f,
+    };
+
+    private static void Write(ArrayView<float> data, ChannelCursor at, float value)
+    {
+        if (at.Valid)
+        {
+            data[at.Offset] = value;
+        }
+    }
+
+    private static double Square(double v) => v * v;
+
+    private static float Normalized(float x, float mean, float rs, float gamma, float beta, int relu)
+    {
+        float v = ((x - mean) * rs * gamma) + beta;
+        return relu != 0 && v < 0f ? 0f : v;
     }
 
     [Kernel]
@@ -130,12 +177,18 @@ public sealed class BatchNormKernels
         float rs = p.InvStd[c];
         double sdy = 0;
         double sdyx = 0;
-        for (var it = new ChannelCursor(d, c, Group.IdxX, Group.DimX); it.Valid; it.Next())
+        for (var q = new ChannelCursor4(d, c, Group.IdxX, Group.DimX); q.Valid; q.Next())
         {
-            int j = it.Offset;
-            float g = d.Relu != 0 && p.Y[j] <= 0f ? 0f : p.Dy[j];
-            sdy += g;
-            sdyx += g * (p.X[j] - mu) * rs;
+            var g = MaskedGrad(p, d, q);
+            var x = Read(p.X, q);
+            sdy += g.X;
+            sdyx += g.X * (x.X - mu) * rs;
+            sdy += q.B.Valid ? g.Y : 0.0;
+            sdyx += q.B.Valid ? g.Y * (x.Y - mu) * rs : 0.0;
+            sdy += q.C.Valid ? g.Z : 0.0;
+            sdyx += q.C.Valid ? g.Z * (x.Z - mu) * rs : 0.0;
+            sdy += q.D.Valid ? g.W : 0.0;
+            sdyx += q.D.Valid ? g.W * (x.W - mu) * rs : 0.0;
         }
 
         double totalDy = ChannelReduce.GroupSum(shared, sdy);
@@ -155,13 +208,37 @@ public sealed class BatchNormKernels
         {
             float m = d.N * d.HW;
             float scale = p.Gamma[c] * rs / m;
-            for (var it = new ChannelCursor(d, c, Group.IdxX, Group.DimX); it.Valid; it.Next())
+            for (var q = new ChannelCursor4(d, c, Group.IdxX, Group.DimX); q.Valid; q.Next())
             {
-                int j = it.Offset;
-                float xhat = (p.X[j] - mu) * rs;
-                float g = d.Relu != 0 && p.Y[j] <= 0f ? 0f : p.Dy[j];
-                p.Dx[j] = scale * ((m * g) - sum0 - (xhat * sum1));
+                var g = MaskedGrad(p, d, q);
+                var x = Read(p.X, q);
+                p.Dx[q.A.Offset] = InputGrad(g.X, x.X, mu, rs, scale, m, sum0, sum1);
+                Write(p.Dx, q.B, InputGrad(g.Y, x.Y, mu, rs, scale, m, sum0, sum1));
+                Write(p.Dx, q.C, InputGrad(g.Z, x.Z, mu, rs, scale, m, sum0, sum1));
+                Write(p.Dx, q.D, InputGrad(g.W, x.W, mu, rs, scale, m, sum0, sum1));
             }
         }
+    }
+
+    /// <summary>dy at the four positions, zeroed where the fused ReLU's output was not positive (dy and y both loaded up front).</summary>
+    private static Float4 MaskedGrad(BatchNormBuffers p, BatchNormDims d, ChannelCursor4 q)
+    {
+        var g = Read(p.Dy, q);
+        if (d.Relu != 0)
+        {
+            var y = Read(p.Y, q);
+            g.X = y.X <= 0f ? 0f : g.X;
+            g.Y = y.Y <= 0f ? 0f : g.Y;
+            g.Z = y.Z <= 0f ? 0f : g.Z;
+            g.W = y.W <= 0f ? 0f : g.W;
+        }
+
+        return g;
+    }
+
+    private static float InputGrad(float g, float x, float mu, float rs, float scale, float m, float sum0, float sum1)
+    {
+        float xhat = (x - mu) * rs;
+        return scale * ((m * g) - sum0 - (xhat * sum1));
     }
 }

@@ -97,16 +97,39 @@ public static class BlockedGemm
                 }
             }
 
-            int ra = 2 * ty;
-            for (int kl = 0; kl < TileK; kl++)
-            {
-                acc.Fma(sa[ra], sa[ra + 1], sb[(kl * (TileN / 4)) + tx]);
-                ra += TileM / 4;
-            }
-
+            MultiplyTile(ref acc, sa, sb, ty, tx);
             Group.Barrier();
         }
 
         acc.Store(ref c, m0 + (8 * ty), n0 + (4 * tx), m, n);
+    }
+
+    /// <summary>
+    /// acc += the 16 k of the shared tiles: per k, rows 8·ty.. of A (two 16-byte loads) times
+    /// columns 4·tx.. of B (one). Unrolled by hand (ILGPU keeps counted loops), so every shared
+    /// address is a base register plus a constant and the loop has no counter.
+    /// </summary>
+    internal static void MultiplyTile(ref Block8x4 acc, ArrayView<Float4> sa, ArrayView<Float4> sb, int ty, int tx)
+    {
+        var a = sa.SubView(2 * ty);
+        var b = sb.SubView(tx);
+        const int A = TileM / 4;
+        const int B = TileN / 4;
+        acc.Fma(a[0], a[1], b[0]);
+        acc.Fma(a[A], a[A + 1], b[B]);
+        acc.Fma(a[2 * A], a[(2 * A) + 1], b[2 * B]);
+        acc.Fma(a[3 * A], a[(3 * A) + 1], b[3 * B]);
+        acc.Fma(a[4 * A], a[(4 * A) + 1], b[4 * B]);
+        acc.Fma(a[5 * A], a[(5 * A) + 1], b[5 * B]);
+        acc.Fma(a[6 * A], a[(6 * A) + 1], b[6 * B]);
+        acc.Fma(a[7 * A], a[(7 * A) + 1], b[7 * B]);
+        acc.Fma(a[8 * A], a[(8 * A) + 1], b[8 * B]);
+        acc.Fma(a[9 * A], a[(9 * A) + 1], b[9 * B]);
+        acc.Fma(a[10 * A], a[(10 * A) + 1], b[10 * B]);
+        acc.Fma(a[11 * A], a[(11 * A) + 1], b[11 * B]);
+        acc.Fma(a[12 * A], a[(12 * A) + 1], b[12 * B]);
+        acc.Fma(a[13 * A], a[(13 * A) + 1], b[13 * B]);
+        acc.Fma(a[14 * A], a[(14 * A) + 1], b[14 * B]);
+        acc.Fma(a[15 * A], a[(15 * A) + 1], b[15 * B]);
     }
 }

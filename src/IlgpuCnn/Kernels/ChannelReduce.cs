@@ -14,6 +14,9 @@ public static class ChannelReduce
 {
     public const int MaxGroup = 1024;
 
+    /// <summary>Values each thread reads per loop trip (<see cref="ChannelCursor4"/>).</summary>
+    public const int ValuesPerTrip = 4;
+
     /// <summary>Group size for per-channel reductions on this device.</summary>
     public static int GroupSize(ComputeDevice device) =>
         device.IsCuda ? MaxGroup : device.Accelerator.MaxNumThreadsPerGroup >= MaxGroup ? 32 : 1;

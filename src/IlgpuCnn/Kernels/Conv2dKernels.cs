@@ -31,6 +31,9 @@ public sealed class Conv2dKernels
     private readonly Action<KernelConfig, ConvGeometry, ConvForwardBuffers> _forwardBlocked;
     private readonly Action<KernelConfig, ConvGeometry, int, GemmStoreMode, ConvBackwardDataBuffers> _backwardDataBlocked;
     private readonly Action<KernelConfig, ConvGeometry, int, GemmStoreMode, ConvBackwardWeightsBuffers, ArrayView<float>> _backwardWeightsBlocked;
+    private readonly Action<KernelConfig, ConvGeometry, ConvForwardBuffers> _forwardRun;
+    private readonly Action<KernelConfig, ConvGeometry, int, GemmStoreMode, ConvBackwardDataBuffers> _backwardDataRun;
+    private readonly Action<KernelConfig, ConvGeometry, int, GemmStoreMode, ConvBackwardWeightsBuffers, ArrayView<float>> _backwardWeightsRun;
 
     private Conv2dKernels(ComputeDevice device)
     {
@@ -46,6 +49,9 @@ public sealed class Conv2dKernels
         _forwardBlocked = acc.LoadStreamKernel<ConvGeometry, ConvForwardBuffers>(ForwardBlockedKernel);
         _backwardDataBlocked = acc.LoadStreamKernel<ConvGeometry, int, GemmStoreMode, ConvBackwardDataBuffers>(BackwardDataBlockedKernel);
         _backwardWeightsBlocked = acc.LoadStreamKernel<ConvGeometry, int, GemmStoreMode, ConvBackwardWeightsBuffers, ArrayView<float>>(BackwardWeightsBlockedKernel);
+        _forwardRun = acc.LoadStreamKernel<ConvGeometry, ConvForwardBuffers>(ForwardRunKernel);
+        _backwardDataRun = acc.LoadStreamKernel<ConvGeometry, int, GemmStoreMode, ConvBackwardDataBuffers>(BackwardDataRunKernel);
+        _backwardWeightsRun = acc.LoadStreamKernel<ConvGeometry, int, GemmStoreMode, ConvBackwardWeightsBuffers, ArrayView<float>>(BackwardWeightsRunKernel);
     }
 
     public static Conv2dKernels For(ComputeDevice device) => device.Kernels(d => new Conv2dKernels(d));
@@ -57,7 +63,8 @@ public sealed class Conv2dKernels
         var v = variant.On(_device);
         if (v == KernelVariant.Blocked)
         {
-            _forwardBlocked(BlockedGemm.Config(g.N * g.OH * g.OW, g.Co, 1), g, buffers);
+            var forward = RunsFit(g.Ci, x.Length, y.Length, w.Length) ? _forwardRun : _forwardBlocked;
+            forward(BlockedGemm.Config(g.N * g.OH * g.OW, g.Co, 1), g, buffers);
         }
         else if (v == KernelVariant.Tiled)
         {
@@ -86,7 +93,8 @@ public sealed class Conv2dKernels
                 _device.Zero(dx);
             }
 
-            _backwardDataBlocked(BlockedGemm.Config(m, g.Ci, splits), g, BlockedGemm.SliceLength(k, splits), splits > 1 ? GemmStoreMode.AtomicAdd : GemmStoreMode.Write, buffers);
+            var backwardData = RunsFit(g.Co, dy.Length, dx.Length, w.Length) ? _backwardDataRun : _backwardDataBlocked;
+            backwardData(BlockedGemm.Config(m, g.Ci, splits), g, BlockedGemm.SliceLength(k, splits), splits > 1 ? GemmStoreMode.AtomicAdd : GemmStoreMode.Write, buffers);
         }
         else if (v is KernelVariant.Tiled or KernelVariant.Blocked)
         {
@@ -111,7 +119,8 @@ public sealed class Conv2dKernels
             int n = (g.Ci * g.KH * g.KW) + (db.Length > 0 ? 1 : 0);
             int k = g.N * g.OH * g.OW;
             int splits = SplitsToFill(BlockedGemm.Tiles(g.Co, n), k);
-            _backwardWeightsBlocked(BlockedGemm.Config(g.Co, n, splits), g, BlockedGemm.SliceLength(k, splits), splits > 1 ? GemmStoreMode.AtomicAdd : GemmStoreMode.Add, buffers, db);
+            var backwardWeights = RunsFit(g.OH * g.OW, x.Length, dy.Length, dw.Length) ? _backwardWeightsRun : _backwardWeightsBlocked;
+            backwardWeights(BlockedGemm.Config(g.Co, n, splits), g, BlockedGemm.SliceLength(k, splits), splits > 1 ? GemmStoreMode.AtomicAdd : GemmStoreMode.Add, buffers, db);
             return;
         }
 
@@ -132,6 +141,24 @@ public sealed class Conv2dKernels
         {
             _biasGrad(ChannelReduce.Config(_device, g.Co), g.N, g.Co, g.OH * g.OW, dy, db);
         }
+    }
+
+    /// <summary>
+    /// Whether a conv GEMM can stage runs of 8 k (<see cref="RunGemm"/>): forward needs Ci, backward-data
+    /// Co (channels are the run), backward-weights OH·OW (pixels are the run) a multiple of 8, and
+    /// every tensor fewer than 2³¹ elements (the run operands index in 32 bits).
+    /// </summary>
+    internal static bool RunsFit(int runDimension, params ReadOnlySpan<long> lengths)
+    {
+        foreach (long n in lengths)
+        {
+            if (n > int.MaxValue)
+            {
+                return false;
+            }
+        }
+
+        return runDimension % RunGemm.RunLength == 0;
     }
 
     private static int Blocks(int channels) => (channels + ChannelBlock - 1) / ChannelBlock;
@@ -418,6 +445,62 @@ public sealed class Conv2dKernels
         BlockedGemm.Run(
             new ChannelGradCursor(p.Dy, g),
             new ConvPatchColumnCursor(p.X, g),
+            new GradWithBiasOut(p.Dw, db, g.Co, cols, mode),
+            g.Co,
+            cols + (db.Length > 0 ? 1 : 0),
+            g.N * g.OH * g.OW,
+            slice,
+            sa,
+            sb);
+    }
+
+    /// <summary>Forward with balanced staging (Ci a multiple of 8): C[(n,oh,ow), co] = Σ_{(kh,kw,ci)} patches · w, written with the bias.</summary>
+    [Kernel(Grouped = true, GroupSize = BlockedGemm.GroupSize)]
+    internal static void ForwardRunKernel(ConvGeometry g, ConvForwardBuffers p)
+    {
+        var sa = SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s);
+        var sb = SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s);
+        int k = g.Ci * g.KH * g.KW;
+        RunGemm.Run(
+            ConvTapRun.Forward(p.X, g),
+            ConvTapWeightsRun.Forward(p.W, g),
+            new NchwOut(p.Y, p.B, g.Co, g.OH * g.OW, GemmStoreMode.Write),
+            g.N * g.OH * g.OW,
+            g.Co,
+            k,
+            k,
+            sa,
+            sb);
+    }
+
+    /// <summary>Backward-data at stride 1 with balanced staging (Co a multiple of 8): C[(n,ih,iw), ci] = Σ_{(kh,kw,co)} dy · w.</summary>
+    [Kernel(Grouped = true, GroupSize = BlockedGemm.GroupSize)]
+    internal static void BackwardDataRunKernel(ConvGeometry g, int slice, GemmStoreMode mode, ConvBackwardDataBuffers p)
+    {
+        var sa = SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s);
+        var sb = SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s);
+        RunGemm.Run(
+            ConvTapRun.BackwardData(p.Dy, g),
+            ConvTapWeightsRun.BackwardData(p.W, g),
+            new NchwOut(p.Dx, default, g.Ci, g.H * g.W, mode),
+            g.N * g.H * g.W,
+            g.Ci,
+            g.Co * g.KH * g.KW,
+            slice,
+            sa,
+            sb);
+    }
+
+    /// <summary>Backward-weights (and bias, as the extra column when db is not empty) with balanced staging (OH·OW a multiple of 8).</summary>
+    [Kernel(Grouped = true, GroupSize = BlockedGemm.GroupSize)]
+    internal static void BackwardWeightsRunKernel(ConvGeometry g, int slice, GemmStoreMode mode, ConvBackwardWeightsBuffers p, ArrayView<float> db)
+    {
+        var sa = SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s);
+        var sb = SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s);
+        int cols = g.Ci * g.KH * g.KW;
+        RunGemm.Run(
+            new ChannelGradRun(p.Dy, g),
+            new PatchColumnRun(p.X, g),
             new GradWithBiasOut(p.Dw, db, g.Co, cols, mode),
             g.Co,
             cols + (db.Length > 0 ? 1 : 0),

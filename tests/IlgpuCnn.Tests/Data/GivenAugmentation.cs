@@ -6,7 +6,7 @@ using IlgpuCnn.Device;
 namespace IlgpuCnn.Tests.Data;
 
 /// <summary>
-/// The product's augmentation resampling (<see cref="Augmentation.ResampleRow"/>) with GIVEN
+/// The product's augmentation resampling (<see cref="Augmentation.ResamplePixel"/>) with GIVEN
 /// per-image parameters instead of the drawn ones, so tests can check flips and rotations exactly.
 /// </summary>
 internal sealed class GivenAugmentation
@@ -25,15 +25,17 @@ internal sealed class GivenAugmentation
         using var destination = accelerator.Allocate1D<float>(images.Length);
         using var buffer = accelerator.Allocate1D(parameters);
         destination.MemSetToZero();
-        given._kernel(parameters.Length * CifarDataset.ImageSize, source.View, destination.View, buffer.View);
+        given._kernel(parameters.Length * CifarDataset.ImageSize * CifarDataset.ImageSize, source.View, destination.View, buffer.View);
         device.Synchronize();
         return destination.GetAsArray1D();
     }
 
-    /// <summary>One thread per (image, output row), as the product's kernel.</summary>
+    /// <summary>One thread per (image, output pixel), as the product's kernel.</summary>
     private static void Kernel(Index1D index, ArrayView<float> source, ArrayView<float> destination, ArrayView<AugmentParams> parameters)
     {
-        int image = index / CifarDataset.ImageSize;
-        Augmentation.ResampleRow(source, destination, image, index % CifarDataset.ImageSize, parameters[image]);
+        const int plane = CifarDataset.ImageSize * CifarDataset.ImageSize;
+        int image = index / plane;
+        int pixel = index - (image * plane);
+        Augmentation.ResamplePixel(source, destination, image, pixel / CifarDataset.ImageSize, pixel % CifarDataset.ImageSize, parameters[image]);
     }
 }

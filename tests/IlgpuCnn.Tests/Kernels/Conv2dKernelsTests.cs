@@ -30,6 +30,16 @@ public sealed class Conv2dKernelsTests
         { KernelVariant.Blocked, 1, 3, 5, 4, 2, 1, 1, 0 },
         { KernelVariant.Blocked, 4, 2, 9, 8, 3, 3, 1, 1 },  // split-K backward-weights (K = 288)
         { KernelVariant.Blocked, 1, 3, 5, 4, 30, 3, 1, 1 }, // split-K backward-data (K = 270)
+        // Balanced staging (RunGemm) where channels / pixels come in runs of 8:
+        { KernelVariant.Blocked, 3, 8, 5, 7, 9, 3, 1, 1 },    // forward runs only (Ci = 8)
+        { KernelVariant.Blocked, 3, 16, 4, 6, 24, 3, 1, 1 },  // all three; backward-data K = 216 ends mid K step
+        { KernelVariant.Blocked, 9, 8, 8, 4, 8, 3, 1, 1 },    // split-K backward-weights runs (K = 288), images of 32 pixels
+        { KernelVariant.Blocked, 1, 3, 4, 4, 32, 3, 1, 1 },   // split-K backward-data runs (K = 288), forward falls back (Ci = 3)
+        { KernelVariant.Blocked, 2, 8, 7, 6, 8, 3, 2, 1 },    // stride 2: forward runs, 12-pixel images fall back
+        { KernelVariant.Blocked, 2, 8, 8, 8, 8, 3, 2, 1 },    // stride 2 backward-weights runs (4×4 output)
+        { KernelVariant.Blocked, 2, 8, 4, 4, 8, 1, 1, 0 },    // 1×1 kernel: K = 8, half a K step
+        { KernelVariant.Blocked, 2, 8, 6, 4, 16, 5, 1, 2 },   // 5×5 kernel, padding 2
+        { KernelVariant.Blocked, 1, 24, 3, 8, 70, 3, 1, 1 },  // 70 output channels: two column tiles, the second partial
     };
 
     [Theory]

@@ -30,6 +30,16 @@ public sealed class GradientCheckTests
         Check(device, store => new Conv2d(device, store, "conv", 3, 4, 3, stride) { Variant = variant }, new Shape(2, 3, 5, 6));
     }
 
+    /// <summary>Channels and pixels in runs of 8: the blocked variant's balanced-staging kernels (RunGemm) for all three passes.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Conv2dRuns(int stride)
+    {
+        var device = _fx.GpuShaped;
+        Check(device, store => new Conv2d(device, store, "conv", 8, 8, 3, stride) { Variant = KernelVariant.Blocked }, new Shape(2, 8, 4, 4));
+    }
+
     [Theory]
     [InlineData(KernelVariant.Simple)]
     [InlineData(KernelVariant.Tiled)]

@@ -1,0 +1,21 @@
+namespace IlgpuCnn.Kernels;
+
+/// <summary>
+/// One row of a GEMM's A (or one column of B) staged as runs of <see cref="RunGemm.RunLength"/>
+/// consecutive k: in <see cref="RunGemm"/> every thread loads one run of A and one run of B per
+/// K step (threads 0–63 the first half of the step's 16 k, threads 64–127 the second half), so
+/// an operand decodes its indices once in <see cref="Start"/> (divisions allowed there) and per
+/// K step computes one base address, after which the run's loads differ by a fixed stride.
+/// </summary>
+public interface IKRun
+{
+    /// <summary>Positions the operand at row (or column) <paramref name="index"/>, with its first run at k = <paramref name="k"/>.</summary>
+    void Start(int index, int k);
+
+    /// <summary>
+    /// Reads the current run into <paramref name="s"/> (all zeros when <paramref name="count"/> ≤ 0:
+    /// the row is outside the matrix or the run lies past the end of K), then moves one K step
+    /// (<see cref="RunGemm.TileK"/> k) on.
+    /// </summary>
+    void Load(ref Staged8 s, int count);
+}
