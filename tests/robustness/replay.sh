@@ -1,0 +1,353 @@
+#!/usr/bin/env bash
+# Replays the BAD cases of issue 12 against two builds of the CLI and prints a Markdown table.
+#
+#   tests/robustness/replay.sh OLD_CLI NEW_CLI
+#
+# OLD_CLI / NEW_CLI: an ilgpucnn.dll (run with dotnet) or an executable, already built (this script
+# builds nothing). Every case runs on the CPU device with small shapes under `timeout`, measured
+# by /usr/bin/time -v (wall time, peak resident memory, exit code; 124 = killed by the timeout).
+# Real data: $ILGPUCNN_DATA, else ../shared/data/cifar10 beside the repository.
+# Needs: bash, coreutils timeout, /usr/bin/time, python3, openssl (for the stalled-download cases).
+# REPLAY_TIMEOUT (default 60 s) is how long a case may run before it counts as a hang;
+# REPLAY_ONLY="diverge sigterm ..." runs only those cases (ids: diverge nan-evaluate nan-predict sigterm
+# stall-headers stall-body sigint-download png-bomb bench-batch summary-width sparse-tensor negiter
+# busy-out sigint-final). Work files go to a temp folder
+# (kept, its path is printed), the table to stdout and to that folder's results.md.
+set -uo pipefail
+set -m # job control: background cases keep SIGINT (a non-interactive shell would ignore it)
+
+if [ $# -ne 2 ]; then
+    echo "usage: $0 OLD_CLI NEW_CLI (each an ilgpucnn.dll or an executable)" >&2
+    exit 2
+fi
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+DATA=${ILGPUCNN_DATA:-$REPO/../shared/data/cifar10}
+HANG=${REPLAY_TIMEOUT:-60}
+W=$(mktemp -d /tmp/ilgpucnn-replay.XXXXXX)
+declare -A CLI
+
+command_of() {
+    case "$1" in
+        *.dll) echo "dotnet $(realpath "$1")" ;;
+        *) realpath "$1" ;;
+    esac
+}
+CLI[old]=$(command_of "$1")
+CLI[new]=$(command_of "$2")
+for f in "$DATA/train-00000-of-00001.parquet" "$DATA/test-00000-of-00001.parquet"; do
+    [ -f "$f" ] || { echo "no $f: set ILGPUCNN_DATA to the CIFAR-10 Parquet folder" >&2; exit 2; }
+done
+export -n ILGPUCNN_DATA
+echo "work folder: $W" >&2
+
+# ---- helpers -----------------------------------------------------------------------------------
+
+# start ID V T ARGS...: runs CLI V with ARGS in the background under time and timeout T (s);
+# BG is the job's pid. Environment assignments for the case go in the ENVS array.
+ENVS=()
+start() {
+    local id=$1 v=$2 t=$3
+    shift 3
+    # shellcheck disable=SC2086
+    env "${ENVS[@]}" /usr/bin/time -v -o "$W/$id.$v.time" timeout -k 5 "$t" ${CLI[$v]} "$@" \
+        >"$W/$id.$v.out" 2>"$W/$id.$v.err" &
+    BG=$!
+}
+
+# run ID V T ARGS...: start and wait.
+run() {
+    start "$@"
+    wait "$BG" 2>/dev/null
+}
+
+# capped ID V T ARGS...: like run, but the CLI is killed once it holds more than CAP_GB (default 6)
+# GB resident, to spare the shared machine; the .note file says so.
+capped() {
+    local id=$1 v=$2 pid rss cap=$((${CAP_GB:-6} * 1024 * 1024))
+    start "$@"
+    pid=$(cli_pid)
+    while kill -0 "$BG" 2>/dev/null; do
+        rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null)
+        if [ "${rss:-0}" -gt "$cap" ]; then
+            kill -KILL "$pid" 2>/dev/null
+            echo "stopped by this script at ${CAP_GB:-6} GB resident" >"$W/$id.$v.note"
+        fi
+        sleep 0.1
+    done
+    wait "$BG" 2>/dev/null
+}
+
+note() { [ -f "$W/$1.$2.note" ] && echo "; $(cat "$W/$1.$2.note")"; }
+
+# pid of the CLI process of the running case (time -> timeout -> CLI).
+cli_pid() {
+    local t d
+    for _ in $(seq 100); do
+        t=$(pgrep -P "$BG" | head -1)
+        if [ -n "$t" ]; then
+            d=$(pgrep -P "$t" | head -1)
+            [ -n "$d" ] && { echo "$d"; return; }
+        fi
+        sleep 0.1
+    done
+}
+
+# wait_for FILE TEXT SECONDS: true once FILE contains TEXT, false when the job ends or time is up.
+wait_for() {
+    local end=$((SECONDS + $3))
+    while [ $SECONDS -lt $end ]; do
+        grep -q -- "$2" "$1" 2>/dev/null && return 0
+        kill -0 "$BG" 2>/dev/null || { grep -q -- "$2" "$1" 2>/dev/null; return; }
+        sleep 0.2
+    done
+    return 1
+}
+
+# measured ID V [T]: "exit E, T s, M MB" from /usr/bin/time -v (exit 124: killed by the timeout T;
+# a CLI ended by a signal shows as exit 128 + N: timeout re-raises it, time reports the signal).
+measured() {
+    local f=$W/$1.$2.time code wall rss sig
+    code=$(sed -n 's/^\s*Exit status: //p' "$f")
+    sig=$(sed -n 's/^Command terminated by signal //p' "$f")
+    [ -n "$sig" ] && code="$((128 + sig)) (killed by signal $sig)"
+    wall=$(sed -n 's/^\s*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$f")
+    rss=$(sed -n 's/^\s*Maximum resident set size (kbytes): //p' "$f")
+    wall=$(awk -v t="$wall" 'BEGIN { n = split(t, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; printf "%.1f", s }')
+    if [ "$code" = 124 ] || [ "$code" = 137 ]; then
+        echo "**killed by the ${3:-$HANG} s timeout** (exit $code), ${wall} s, $((rss / 1024)) MB"
+    else
+        echo "exit $code, ${wall} s, $((rss / 1024)) MB"
+    fi
+}
+
+# said ID V: the last non-empty line the case wrote to stderr (progress carriage returns removed), quoted.
+said() {
+    local line
+    line=$(tr '\r' '\n' <"$W/$1.$2.err" | sed 's/\x1b\[[0-9;]*[A-Za-z]//g' | grep -v '^\s*$' | tail -1 | cut -c1-400)
+    [ -n "$line" ] && printf '"%s"' "${line//|/\\|}" || echo "(nothing on stderr)"
+}
+
+# grep_line ID V TEXT: the first line of the case's stderr, else stdout, containing TEXT, quoted.
+grep_line() {
+    local line
+    line=$(cat "$W/$1.$2.err" "$W/$1.$2.out" | tr '\r' '\n' | grep -m1 -- "$3" | cut -c1-400)
+    [ -n "$line" ] && printf '"%s"' "${line//|/\\|}" || echo "(no line with '$3')"
+}
+
+# since ID V: seconds from the signal (the .signalled stamp) to the end of the case.
+since() { awk -v a="$(cat "$W/$1.$2.signalled" 2>/dev/null || echo 0)" -v b="$(cat "$W/$1.$2.ended")" 'BEGIN { printf "%.1f", b - a }'; }
+
+yes_no() { if [ -e "$1" ]; then echo yes; else echo no; fi; }
+
+parts_in() { find "$1" -name '*.part' 2>/dev/null | wc -l; }
+
+ROWS=()
+row() { ROWS+=("| $1 | $2 | $3 |"); printf '%s\n' "| $1 | $2 | $3 |" >&2; }
+
+wanted() { [ -z "${REPLAY_ONLY:-}" ] || [[ " $REPLAY_ONLY " == *" $1 "* ]]; }
+
+SMALL=(--device cpu --data "$DATA" --width 0.125 --batch-size 32 --test-limit 64)
+
+# ---- shared inputs: a small trained run per version, images, the crafted files -----------------
+
+python3 "$HERE/craft.py" png "$W/cat1.png" 1
+python3 "$HERE/craft.py" png "$W/cat2.png" 2
+for v in old new; do
+    run base "$v" 600 train "${SMALL[@]}" --train-limit 256 --epochs 1 --out "$W/base-$v"
+    if [ ! -f "$W/base-$v/model.safetensors" ] || [ ! -f "$W/base-$v/checkpoint.safetensors" ]; then
+        echo "the $v CLI did not train the small base run: $(said base "$v")" >&2
+        exit 1
+    fi
+    python3 "$HERE/craft.py" nan "$W/base-$v/model.safetensors" "$W/nan-$v.safetensors"
+    python3 "$HERE/craft.py" negiter "$W/base-$v/checkpoint.safetensors" "$W/negiter-$v.safetensors"
+done
+row "reference: small train (width 0.125, 256 rows, 1 epoch)" "$(measured base old 600)" "$(measured base new 600)"
+
+# ---- the cases ---------------------------------------------------------------------------------
+
+if wanted diverge; then
+    for v in old new; do
+        run diverge "$v" "$HANG" train --device cpu --data "$DATA" --width 0.25 --train-limit 256 --test-limit 128 --epochs 1 --lr 1e10 --out "$W/diverge-$v"
+    done
+    row "diverging run: \`train --width 0.25 --train-limit 256 --test-limit 128 --epochs 1 --lr 1e10\`" \
+        "$(measured diverge old)" "$(measured diverge new); $(said diverge new)"
+    run diverge-ref old "$HANG" train --device cpu --data "$DATA" --width 0.25 --train-limit 256 --test-limit 128 --epochs 1 --out "$W/diverge-ref-old"
+    row "reference: the same run with the default --lr" "$(measured diverge-ref old)" "(not run)"
+fi
+
+if wanted nan-evaluate; then
+    for v in old new; do
+        run nan-evaluate "$v" "$HANG" evaluate --device cpu --data "$DATA" --test-limit 64 --model "$W/nan-$v.safetensors" --out "$W/nan-evaluate-$v"
+    done
+    row "\`evaluate\` with a NaN-weights model" "$(measured nan-evaluate old)" "$(measured nan-evaluate new); $(said nan-evaluate new)"
+fi
+
+if wanted nan-predict; then
+    for v in old new; do
+        run nan-predict "$v" "$HANG" predict --device cpu --model "$W/nan-$v.safetensors" "$W/cat1.png" "$W/cat2.png"
+    done
+    row "\`predict\` on two images with a NaN-weights model" "$(measured nan-predict old)" "$(measured nan-predict new); $(said nan-predict new)"
+fi
+
+if wanted sigterm; then
+    for v in old new; do
+        start sigterm "$v" 600 train "${SMALL[@]}" --train-limit 4096 --epochs 2 --out "$W/sigterm-$v"
+        pid=$(cli_pid)
+        if wait_for "$W/sigterm.$v.out" "Epoch 1/" 300; then
+            sleep 3
+            kill -TERM "$pid" 2>/dev/null
+            date +%s.%N >"$W/sigterm.$v.signalled"
+        fi
+        wait "$BG" 2>/dev/null
+        date +%s.%N >"$W/sigterm.$v.ended"
+    done
+    row "SIGTERM 3 s into epoch 1 of 2 (4,096 rows)" \
+        "$(measured sigterm old 600), ended $(since sigterm old) s after the signal; checkpoint written: $(yes_no "$W/sigterm-old/checkpoint.safetensors")" \
+        "$(measured sigterm new 600), ended $(since sigterm new) s after the signal; checkpoint written: $(yes_no "$W/sigterm-new/checkpoint.safetensors"); $(grep_line sigterm new 'Resume with')"
+fi
+
+# Stalled downloads. The old CLI has no URL override (the hub URL is a constant; ILGPUCNN_DOWNLOAD_URL
+# came with the fix), so both CLIs download from the real hub URL through a loopback HTTPS proxy
+# (HTTPS_PROXY, which .NET's HttpClient honours) that answers CONNECT and then plays the hub itself
+# with a throw-away certificate the client trusts through SSL_CERT_FILE. The new CLI's stall timeout
+# is set to 5 s (ILGPUCNN_DOWNLOAD_STALL_SECONDS; the old CLI ignores it).
+if wanted stall-headers || wanted stall-body || wanted sigint-download; then
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout "$W/hub.key" -out "$W/hub.pem" -days 2 \
+        -subj /CN=huggingface.co -addext subjectAltName=DNS:huggingface.co 2>/dev/null
+    serve() { # serve MODE: starts the stalling proxy, sets SERVER (pid) and PORT
+        rm -f "$W/port"
+        python3 "$HERE/stall_server.py" "$1" "$W/port" "$W/hub.pem" "$W/hub.key" &
+        SERVER=$!
+        for _ in $(seq 50); do [ -s "$W/port" ] && break; sleep 0.1; done
+        PORT=$(cat "$W/port")
+    }
+    download_env() { # download_env ID V
+        mkdir -p "$W/cache-$1-$2"
+        ENVS=(-u ILGPUCNN_DATA "XDG_CACHE_HOME=$W/cache-$1-$2" "HTTPS_PROXY=http://127.0.0.1:$PORT" "https_proxy=http://127.0.0.1:$PORT"
+            "SSL_CERT_FILE=$W/hub.pem" ILGPUCNN_DOWNLOAD_STALL_SECONDS=5)
+    }
+    for mode in headers body; do
+        wanted "stall-$mode" || continue
+        serve "$mode"
+        for v in old new; do
+            download_env "stall-$mode" "$v"
+            run "stall-$mode" "$v" "$HANG" data
+        done
+        ENVS=()
+        kill "$SERVER"
+        wait "$SERVER" 2>/dev/null
+        what=$([ "$mode" = headers ] && echo "accepts, then sends no headers" || echo "sends headers and 30,000 of 100,000 bytes, then nothing")
+        row "\`data\` download from a server that $what" \
+            "$(measured "stall-$mode" old); partial files left: $(parts_in "$W/cache-stall-$mode-old")" \
+            "$(measured "stall-$mode" new); partial files left: $(parts_in "$W/cache-stall-$mode-new"); $(said "stall-$mode" new)"
+    done
+    if wanted sigint-download; then
+        serve body
+        for v in old new; do
+            download_env sigint-download "$v"
+            start sigint-download "$v" "$HANG" train --device cpu --width 0.125 --epochs 1 --out "$W/sigint-download-$v"
+            pid=$(cli_pid)
+            if wait_for "$W/sigint-download.$v.err" "ownloading" 30; then
+                sleep 2
+                kill -INT "$pid" 2>/dev/null
+                date +%s.%N >"$W/sigint-download.$v.signalled"
+            fi
+            wait "$BG" 2>/dev/null
+            date +%s.%N >"$W/sigint-download.$v.ended"
+        done
+        ENVS=()
+        kill "$SERVER"
+        wait "$SERVER" 2>/dev/null
+        row "Ctrl+C (SIGINT) during the download in \`train\` (server stalled mid-body)" \
+            "$(measured sigint-download old), ended $(since sigint-download old) s after the signal; $(grep_line sigint-download old Interrupted); partial files left: $(parts_in "$W/cache-sigint-download-old")" \
+            "$(measured sigint-download new), ended $(since sigint-download new) s after the signal; $(grep_line sigint-download new Interrupted); partial files left: $(parts_in "$W/cache-sigint-download-new")"
+    fi
+fi
+
+if wanted png-bomb; then
+    python3 "$HERE/craft.py" bomb "$W/bomb.png" 30000
+    size=$(stat -c %s "$W/bomb.png")
+    for v in old new; do
+        run png-bomb "$v" "$HANG" predict --device cpu --model "$W/base-$v/model.safetensors" "$W/bomb.png"
+    done
+    row "\`predict\` on a 30,000×30,000 PNG ($((size / 1024)) KB on disk)" "$(measured png-bomb old); $(said png-bomb old)" "$(measured png-bomb new); $(said png-bomb new)"
+fi
+
+# bench at batch 20,000 needs ~53 GiB by the new estimate; the old CLI is stopped after 10 s or
+# once it holds 6 GB (the machine is shared), whichever comes first.
+if wanted bench-batch; then
+    for v in old new; do
+        capped bench-batch "$v" 10 bench --device cpu --batch-size 20000 --steps 1
+    done
+    row "\`bench --batch-size 20000 --steps 1\` (stopped after 10 s or at 6 GB)" \
+        "$(measured bench-batch old 10)$(note bench-batch old)" "$(measured bench-batch new 10); $(said bench-batch new)"
+fi
+
+# summary at the largest width: building the model held 7.2 GB here, so the cap is 8 GB.
+if wanted summary-width; then
+    for v in old new; do
+        CAP_GB=8 capped summary-width "$v" 120 summary --width 16
+    done
+    row "\`summary --width 16\` (317 million parameters)" \
+        "$(measured summary-width old 120)$(note summary-width old); $(grep_line summary-width old 'Total params')" \
+        "$(measured summary-width new 120); $(grep_line summary-width new 'Total params')"
+fi
+
+# A model file with two extra, unknown 1 GiB tensors (sparse holes in the file: no disk used).
+if wanted sparse-tensor; then
+    for v in old new; do
+        python3 "$HERE/craft.py" sparse "$W/base-$v/model.safetensors" "$W/sparse-$v.safetensors" 2
+        capped sparse-tensor "$v" "$HANG" predict --device cpu --model "$W/sparse-$v.safetensors" "$W/cat1.png"
+        rm -f "$W/sparse-$v.safetensors"
+    done
+    row "\`predict\` with a model file that also holds two unknown 1 GiB tensors" \
+        "$(measured sparse-tensor old)$(note sparse-tensor old); $(said sparse-tensor old)" "$(measured sparse-tensor new); $(said sparse-tensor new)"
+fi
+
+if wanted negiter; then
+    for v in old new; do
+        run negiter "$v" "$HANG" train "${SMALL[@]}" --train-limit 256 --epochs 2 --resume "$W/negiter-$v.safetensors" --out "$W/negiter-run-$v"
+    done
+    row "\`train --resume\` a checkpoint whose training state has iterations = -5" "$(measured negiter old)" "$(measured negiter new); $(said negiter new)"
+fi
+
+if wanted busy-out; then
+    for v in old new; do
+        start busy-a "$v" 600 train "${SMALL[@]}" --train-limit 2048 --epochs 1 --out "$W/busy-$v"
+        a=$BG
+        wait_for "$W/busy-a.$v.out" "Epoch 1/" 300
+        run busy-b "$v" 600 train "${SMALL[@]}" --train-limit 2048 --epochs 1 --out "$W/busy-$v"
+        BG=$a
+        wait "$a" 2>/dev/null
+    done
+    row "a second \`train\` into the --out of a running one" \
+        "first: $(measured busy-a old 600); second: $(measured busy-b old 600)" \
+        "first: $(measured busy-a new 600); second: $(measured busy-b new 600); $(said busy-b new)"
+fi
+
+if wanted sigint-final; then
+    for v in old new; do
+        start sigint-final "$v" 600 train --device cpu --data "$DATA" --width 0.125 --batch-size 32 --train-limit 256 --test-limit 3000 --epochs 1 --out "$W/sigint-final-$v"
+        pid=$(cli_pid)
+        # The last epoch's line, then 3 s: the test evaluation (~30 s of it) is running.
+        if wait_for "$W/sigint-final.$v.out" "learning_rate:" 300; then
+            sleep 3
+            kill -INT "$pid" 2>/dev/null
+            date +%s.%N >"$W/sigint-final.$v.signalled"
+        fi
+        wait "$BG" 2>/dev/null
+        date +%s.%N >"$W/sigint-final.$v.ended"
+    done
+    row "Ctrl+C (SIGINT) 3 s into the final test evaluation (3,000 rows)" \
+        "$(measured sigint-final old 600); ended $(since sigint-final old) s after the signal; said $(grep_line sigint-final old Interrupted); test report written: $(yes_no "$W/sigint-final-old/classification_report.txt"); $(grep_line sigint-final old 'Test accuracy')" \
+        "$(measured sigint-final new 600); ended $(since sigint-final new) s after the signal; said $(grep_line sigint-final new Interrupted); test report written: $(yes_no "$W/sigint-final-new/classification_report.txt"); $(grep_line sigint-final new 'Stopped')"
+fi
+
+# ---- the table ---------------------------------------------------------------------------------
+{
+    echo "| case | old ($1) | new ($2) |"
+    echo "|---|---|---|"
+    printf '%s\n' "${ROWS[@]}"
+} | tee "$W/results.md"
