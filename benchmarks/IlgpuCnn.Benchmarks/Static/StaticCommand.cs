@@ -235,7 +235,9 @@ internal static class StaticCommand
     }
 
     /// <summary>Design trip counts of the tiled GEMM's K step: FFMA and staged shared stores per thread.</summary>
-    private static (int Ffma, int Sts) GemmDesign(string kernel) => kernel.Contains("Blocked", StringComparison.Ordinal) || kernel.EndsWith("RunKernel", StringComparison.Ordinal)
+    private static (int Ffma, int Sts) GemmDesign(string kernel) => kernel.EndsWith("RunNarrowKernel", StringComparison.Ordinal)
+        ? (RunGemm.TileK * RunGemm.TileM * RunGemm.NarrowN / RunGemm.NarrowGroupSize, ((RunGemm.TileK * RunGemm.TileM) + (RunGemm.TileK * RunGemm.NarrowN)) / RunGemm.NarrowGroupSize)
+        : kernel.Contains("Blocked", StringComparison.Ordinal) || kernel.EndsWith("RunKernel", StringComparison.Ordinal)
         ? (BlockedGemm.TileK * BlockedGemm.TileM * BlockedGemm.TileN / BlockedGemm.GroupSize, BlockedGemm.TileK)
         : (TiledGemm.TileK * TiledGemm.TileM * TiledGemm.TileN / TiledGemm.GroupSize, ((TiledGemm.TileK * TiledGemm.TileM) + (TiledGemm.TileK * TiledGemm.TileN)) / TiledGemm.GroupSize);
 

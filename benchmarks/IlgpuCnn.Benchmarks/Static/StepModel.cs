@@ -81,8 +81,9 @@ internal sealed class StepModel
 
     private void Gemm(string kernel, int m, int n, int k, int splits, double bytes)
     {
-        bool blocked = kernel.Contains("Blocked", StringComparison.Ordinal) || kernel.EndsWith("RunKernel", StringComparison.Ordinal);
-        var cfg = blocked ? BlockedGemm.Config(m, n, splits) : TiledGemm.Config(m, n, splits);
+        bool narrow = kernel.EndsWith("RunNarrowKernel", StringComparison.Ordinal);
+        bool blocked = narrow || kernel.Contains("Blocked", StringComparison.Ordinal) || kernel.EndsWith("RunKernel", StringComparison.Ordinal);
+        var cfg = narrow ? RunGemm.NarrowConfig(m, n, splits) : blocked ? BlockedGemm.Config(m, n, splits) : TiledGemm.Config(m, n, splits);
         int slice = blocked ? BlockedGemm.SliceLength(k, splits) : TiledGemm.SliceLength(k, splits);
         long blocks = (long)cfg.GridDim.X * cfg.GridDim.Y * cfg.GridDim.Z;
         Add(kernel, blocks, cfg.GroupDim.X, 2.0 * m * n * k, bytes, Math.Ceiling(Math.Min(slice, k) / (double)(blocked ? BlockedGemm.TileK : TiledGemm.TileK)));
@@ -120,7 +121,7 @@ internal sealed class StepModel
                 {
                     var g = Geometry(c, s);
                     int k = g.Ci * g.KH * g.KW;
-                    Gemm(Conv2dKernels.RunsFit(g.Ci) ? "Conv2dKernels.ForwardRunKernel" : "Conv2dKernels.ForwardBlockedKernel", g.N * g.OH * g.OW, g.Co, k, 1, (inLen + outLen + ((long)k * g.Co) + g.Co) * F);
+                    Gemm(ConvKernel("Forward", Conv2dKernels.RunShape(g.Ci, g.Co)), g.N * g.OH * g.OW, g.Co, k, 1, (inLen + outLen + ((long)k * g.Co) + g.Co) * F);
                     break;
                 }
 
@@ -194,13 +195,14 @@ internal sealed class StepModel
                         int m = g.N * g.H * g.W, kd = g.Co * g.KH * g.KW;
                         if (g.Stride == 1)
                         {
-                            int splits = Conv2dKernels.SplitsToFill(BlockedGemm.Tiles(m, g.Ci), kd);
+                            var shape = Conv2dKernels.RunShape(g.Co, g.Ci);
+                            int splits = Conv2dKernels.SplitsToFill(shape == GemmShape.Narrow ? RunGemm.NarrowTiles(m, g.Ci) : BlockedGemm.Tiles(m, g.Ci), kd);
                             if (splits > 1)
                             {
                                 Memset(inLen); // split-K adds atomically into a zeroed dx
                             }
 
-                            Gemm(Conv2dKernels.RunsFit(g.Co) ? "Conv2dKernels.BackwardDataRunKernel" : "Conv2dKernels.BackwardDataBlockedKernel", m, g.Ci, kd, splits, (outLen + w + (2.0 * inLen)) * F);
+                            Gemm(ConvKernel("BackwardData", shape), m, g.Ci, kd, splits, (outLen + w + (2.0 * inLen)) * F);
                         }
                         else
                         {
@@ -243,6 +245,14 @@ internal sealed class StepModel
             }
         }
     }
+
+    /// <summary>The blocked conv kernel of a pass for a GEMM shape (as <see cref="Conv2dKernels"/> picks it).</summary>
+    private static string ConvKernel(string pass, GemmShape shape) => shape switch
+    {
+        GemmShape.Narrow => $"Conv2dKernels.{pass}RunNarrowKernel",
+        GemmShape.Wide => $"Conv2dKernels.{pass}RunKernel",
+        _ => $"Conv2dKernels.{pass}BlockedKernel",
+    };
 
     private static ConvGeometry Geometry(Conv2d c, Shape s) =>
         new(s.N, c.InChannels, s.H, s.W, c.OutChannels, c.KernelSize, c.KernelSize, c.Stride, c.Padding);

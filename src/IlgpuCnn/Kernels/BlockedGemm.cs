@@ -97,7 +97,7 @@ public static class BlockedGemm
                 }
             }
 
-            MultiplyTile(ref acc, sa, sb, ty, tx);
+            MultiplyTile(ref acc, sa, sb, ty, tx, TileN / 4);
             Group.Barrier();
         }
 
@@ -106,30 +106,30 @@ public static class BlockedGemm
 
     /// <summary>
     /// acc += the 16 k of the shared tiles: per k, rows 8·ty.. of A (two 16-byte loads) times
-    /// columns 4·tx.. of B (one). Unrolled by hand (ILGPU keeps counted loops), so every shared
+    /// columns 4·tx.. of B (one); a row of B is <paramref name="bRow"/> Float4s (16 for a 64-wide
+    /// tile, 8 for <see cref="RunGemm"/>'s 32-wide one). Unrolled by hand (ILGPU keeps counted loops), so every shared
     /// address is a base register plus a constant and the loop has no counter.
     /// </summary>
-    internal static void MultiplyTile(ref Block8x4 acc, ArrayView<Float4> sa, ArrayView<Float4> sb, int ty, int tx)
+    internal static void MultiplyTile(ref Block8x4 acc, ArrayView<Float4> sa, ArrayView<Float4> sb, int ty, int tx, int bRow)
     {
         var a = sa.SubView(2 * ty);
         var b = sb.SubView(tx);
         const int A = TileM / 4;
-        const int B = TileN / 4;
         acc.Fma(a[0], a[1], b[0]);
-        acc.Fma(a[A], a[A + 1], b[B]);
-        acc.Fma(a[2 * A], a[(2 * A) + 1], b[2 * B]);
-        acc.Fma(a[3 * A], a[(3 * A) + 1], b[3 * B]);
-        acc.Fma(a[4 * A], a[(4 * A) + 1], b[4 * B]);
-        acc.Fma(a[5 * A], a[(5 * A) + 1], b[5 * B]);
-        acc.Fma(a[6 * A], a[(6 * A) + 1], b[6 * B]);
-        acc.Fma(a[7 * A], a[(7 * A) + 1], b[7 * B]);
-        acc.Fma(a[8 * A], a[(8 * A) + 1], b[8 * B]);
-        acc.Fma(a[9 * A], a[(9 * A) + 1], b[9 * B]);
-        acc.Fma(a[10 * A], a[(10 * A) + 1], b[10 * B]);
-        acc.Fma(a[11 * A], a[(11 * A) + 1], b[11 * B]);
-        acc.Fma(a[12 * A], a[(12 * A) + 1], b[12 * B]);
-        acc.Fma(a[13 * A], a[(13 * A) + 1], b[13 * B]);
-        acc.Fma(a[14 * A], a[(14 * A) + 1], b[14 * B]);
-        acc.Fma(a[15 * A], a[(15 * A) + 1], b[15 * B]);
+        acc.Fma(a[A], a[A + 1], b[bRow]);
+        acc.Fma(a[2 * A], a[(2 * A) + 1], b[2 * bRow]);
+        acc.Fma(a[3 * A], a[(3 * A) + 1], b[3 * bRow]);
+        acc.Fma(a[4 * A], a[(4 * A) + 1], b[4 * bRow]);
+        acc.Fma(a[5 * A], a[(5 * A) + 1], b[5 * bRow]);
+        acc.Fma(a[6 * A], a[(6 * A) + 1], b[6 * bRow]);
+        acc.Fma(a[7 * A], a[(7 * A) + 1], b[7 * bRow]);
+        acc.Fma(a[8 * A], a[(8 * A) + 1], b[8 * bRow]);
+        acc.Fma(a[9 * A], a[(9 * A) + 1], b[9 * bRow]);
+        acc.Fma(a[10 * A], a[(10 * A) + 1], b[10 * bRow]);
+        acc.Fma(a[11 * A], a[(11 * A) + 1], b[11 * bRow]);
+        acc.Fma(a[12 * A], a[(12 * A) + 1], b[12 * bRow]);
+        acc.Fma(a[13 * A], a[(13 * A) + 1], b[13 * bRow]);
+        acc.Fma(a[14 * A], a[(14 * A) + 1], b[14 * bRow]);
+        acc.Fma(a[15 * A], a[(15 * A) + 1], b[15 * bRow]);
     }
 }

@@ -31,13 +31,13 @@ public struct ChannelGradRun : IKRun
         _at = (((n * _channels) + co) * _plane) + _pix;
     }
 
-    public void Load(ref Staged8 s, int count)
+    public void Load(ref Staged8 s, int count, int advance)
     {
         s.Gather(_dy, _at, 1, count > 0);
 
-        // Next K step: 16 pixels on; with OH·OW ≥ 8 that crosses at most two images.
-        _pix += RunGemm.TileK;
-        _at += RunGemm.TileK;
+        // On by the advance (at most 16 pixels; with OH·OW ≥ 8 that crosses at most two images).
+        _pix += advance;
+        _at += advance;
         if (_pix >= _plane)
         {
             _pix -= _plane;

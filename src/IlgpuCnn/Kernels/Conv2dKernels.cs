@@ -34,6 +34,8 @@ public sealed class Conv2dKernels
     private readonly Lazy<Action<KernelConfig, ConvGeometry, ConvForwardBuffers>> _forwardRun;
     private readonly Lazy<Action<KernelConfig, ConvGeometry, int, GemmStoreMode, ConvBackwardDataBuffers>> _backwardDataRun;
     private readonly Lazy<Action<KernelConfig, ConvGeometry, int, GemmStoreMode, ConvBackwardWeightsBuffers, ArrayView<float>>> _backwardWeightsRun;
+    private readonly Lazy<Action<KernelConfig, ConvGeometry, ConvForwardBuffers>> _forwardRunNarrow;
+    private readonly Lazy<Action<KernelConfig, ConvGeometry, int, GemmStoreMode, ConvBackwardDataBuffers>> _backwardDataRunNarrow;
 
     private Conv2dKernels(ComputeDevice device)
     {
@@ -52,12 +54,15 @@ public sealed class Conv2dKernels
         _forwardRun = new(() => acc.LoadStreamKernel<ConvGeometry, ConvForwardBuffers>(ForwardRunKernel));
         _backwardDataRun = new(() => acc.LoadStreamKernel<ConvGeometry, int, GemmStoreMode, ConvBackwardDataBuffers>(BackwardDataRunKernel));
         _backwardWeightsRun = new(() => acc.LoadStreamKernel<ConvGeometry, int, GemmStoreMode, ConvBackwardWeightsBuffers, ArrayView<float>>(BackwardWeightsRunKernel));
+        _forwardRunNarrow = new(() => acc.LoadStreamKernel<ConvGeometry, ConvForwardBuffers>(ForwardRunNarrowKernel));
+        _backwardDataRunNarrow = new(() => acc.LoadStreamKernel<ConvGeometry, int, GemmStoreMode, ConvBackwardDataBuffers>(BackwardDataRunNarrowKernel));
 
         // The device's own variant is compiled now (so no training step compiles anything); the
         // others (tests, benchmarks) on first use.
         if (KernelVariant.Auto.On(device) == KernelVariant.Blocked)
         {
-            _ = (_forwardRun.Value, _backwardDataRun.Value, _backwardWeightsRun.Value, _forwardBlocked.Value, _backwardDataBlocked.Value, _backwardWeightsBlocked.Value);
+            _ = (_forwardRun.Value, _backwardDataRun.Value, _backwardWeightsRun.Value, _forwardRunNarrow.Value, _backwardDataRunNarrow.Value);
+            _ = (_forwardBlocked.Value, _backwardDataBlocked.Value, _backwardWeightsBlocked.Value);
         }
         else
         {
@@ -74,8 +79,10 @@ public sealed class Conv2dKernels
         var v = variant.On(_device);
         if (v == KernelVariant.Blocked)
         {
-            var forward = (RunsFit(g.Ci, x.Length, y.Length, w.Length) ? _forwardRun : _forwardBlocked).Value;
-            forward(BlockedGemm.Config(g.N * g.OH * g.OW, g.Co, 1), g, buffers);
+            int m = g.N * g.OH * g.OW;
+            var shape = RunShape(g.Ci, g.Co, x.Length, y.Length, w.Length);
+            var forward = (shape == GemmShape.Narrow ? _forwardRunNarrow : shape == GemmShape.Wide ? _forwardRun : _forwardBlocked).Value;
+            forward(Config(shape, m, g.Co, 1), g, buffers);
         }
         else if (v == KernelVariant.Tiled)
         {
@@ -98,14 +105,15 @@ public sealed class Conv2dKernels
         {
             int m = g.N * g.H * g.W;
             int k = g.Co * g.KH * g.KW;
-            int splits = SplitsToFill(BlockedGemm.Tiles(m, g.Ci), k);
+            var shape = RunShape(g.Co, g.Ci, dy.Length, dx.Length, w.Length);
+            int splits = SplitsToFill(shape == GemmShape.Narrow ? RunGemm.NarrowTiles(m, g.Ci) : BlockedGemm.Tiles(m, g.Ci), k);
             if (splits > 1)
             {
                 _device.Zero(dx);
             }
 
-            var backwardData = (RunsFit(g.Co, dy.Length, dx.Length, w.Length) ? _backwardDataRun : _backwardDataBlocked).Value;
-            backwardData(BlockedGemm.Config(m, g.Ci, splits), g, BlockedGemm.SliceLength(k, splits), splits > 1 ? GemmStoreMode.AtomicAdd : GemmStoreMode.Write, buffers);
+            var backwardData = (shape == GemmShape.Narrow ? _backwardDataRunNarrow : shape == GemmShape.Wide ? _backwardDataRun : _backwardDataBlocked).Value;
+            backwardData(Config(shape, m, g.Ci, splits), g, BlockedGemm.SliceLength(k, splits), splits > 1 ? GemmStoreMode.AtomicAdd : GemmStoreMode.Write, buffers);
         }
         else if (v is KernelVariant.Tiled or KernelVariant.Blocked)
         {
@@ -153,6 +161,18 @@ public sealed class Conv2dKernels
             _biasGrad.Value(ChannelReduce.Config(_device, g.Co), g.N, g.Co, g.OH * g.OW, dy, db);
         }
     }
+
+    /// <summary>
+    /// The GEMM a blocked conv pass runs on: <see cref="RunGemm"/> when the K dimension comes in runs
+    /// of 8 (<see cref="RunsFit"/>) — its 64×32 tile when the GEMM is at most 32 wide — else
+    /// <see cref="BlockedGemm"/>.
+    /// </summary>
+    internal static GemmShape RunShape(int runDimension, int width, params ReadOnlySpan<long> lengths) =>
+        !RunsFit(runDimension, lengths) ? GemmShape.Cursor : width <= RunGemm.NarrowN ? GemmShape.Narrow : GemmShape.Wide;
+
+    /// <summary>Launch shape of a blocked conv GEMM C[m, n] in <paramref name="splits"/> K slices.</summary>
+    internal static KernelConfig Config(GemmShape shape, int m, int n, int splits) =>
+        shape == GemmShape.Narrow ? RunGemm.NarrowConfig(m, n, splits) : BlockedGemm.Config(m, n, splits);
 
     /// <summary>
     /// Whether a conv GEMM can stage runs of 8 k (<see cref="RunGemm"/>): forward needs Ci, backward-data
@@ -491,6 +511,43 @@ public sealed class Conv2dKernels
         var sa = SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s);
         var sb = SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s);
         RunGemm.Run(
+            ConvTapRun.BackwardData(p.Dy, g),
+            ConvTapWeightsRun.BackwardData(p.W, g),
+            new NchwOut(p.Dx, default, g.Ci, g.H * g.W, mode),
+            g.N * g.H * g.W,
+            g.Ci,
+            g.Co * g.KH * g.KW,
+            slice,
+            sa,
+            sb);
+    }
+
+    /// <summary>Forward on the 64×32 tile (Ci a multiple of 8, Co ≤ 32).</summary>
+    [Kernel(Grouped = true, GroupSize = RunGemm.NarrowGroupSize)]
+    internal static void ForwardRunNarrowKernel(ConvGeometry g, ConvForwardBuffers p)
+    {
+        var sa = SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s);
+        var sb = SharedMemory.Allocate<Float4>(RunGemm.NarrowFloat4s);
+        int k = g.Ci * g.KH * g.KW;
+        RunGemm.RunNarrow(
+            ConvTapRun.Forward(p.X, g),
+            ConvTapWeightsRun.Forward(p.W, g),
+            new NchwOut(p.Y, p.B, g.Co, g.OH * g.OW, GemmStoreMode.Write),
+            g.N * g.OH * g.OW,
+            g.Co,
+            k,
+            k,
+            sa,
+            sb);
+    }
+
+    /// <summary>Backward-data at stride 1 on the 64×32 tile (Co a multiple of 8, Ci ≤ 32).</summary>
+    [Kernel(Grouped = true, GroupSize = RunGemm.NarrowGroupSize)]
+    internal static void BackwardDataRunNarrowKernel(ConvGeometry g, int slice, GemmStoreMode mode, ConvBackwardDataBuffers p)
+    {
+        var sa = SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s);
+        var sb = SharedMemory.Allocate<Float4>(RunGemm.NarrowFloat4s);
+        RunGemm.RunNarrow(
             ConvTapRun.BackwardData(p.Dy, g),
             ConvTapWeightsRun.BackwardData(p.W, g),
             new NchwOut(p.Dx, default, g.Ci, g.H * g.W, mode),

@@ -74,15 +74,15 @@ public struct ConvTapRun : IKRun
         _image = n * _channels * _plane;
     }
 
-    public void Load(ref Staged8 s, int count)
+    public void Load(ref Staged8 s, int count, int advance)
     {
         int ih = _top + (_sign * _kh);
         int iw = _left + (_sign * _kwAt);
         bool ok = count > 0 && (uint)ih < (uint)_srcH && (uint)iw < (uint)_srcW;
         s.Gather(_src, _image + (_c * _plane) + (ih * _srcW) + iw, _plane, ok);
 
-        // Next K step: 16 channels on; with C ≥ 8 that crosses at most two taps.
-        _c += RunGemm.TileK;
+        // On by the advance (at most 16 channels; with C ≥ 8 that crosses at most two taps).
+        _c += advance;
         if (_c >= _channels)
         {
             _c -= _channels;

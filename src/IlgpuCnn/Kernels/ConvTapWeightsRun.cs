@@ -45,11 +45,11 @@ public struct ConvTapWeightsRun : IKRun
         _col = j * _colStride;
     }
 
-    public void Load(ref Staged8 s, int count)
+    public void Load(ref Staged8 s, int count, int advance)
     {
         s.Gather(_w, _col + (_c * _channelStride) + _tap, _channelStride, count > 0);
 
-        _c += RunGemm.TileK;
+        _c += advance;
         if (_c >= _channels)
         {
             _c -= _channels;

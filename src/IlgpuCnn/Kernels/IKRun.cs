@@ -14,8 +14,9 @@ public interface IKRun
 
     /// <summary>
     /// Reads the current run into <paramref name="s"/> (all zeros when <paramref name="count"/> ≤ 0:
-    /// the row is outside the matrix or the run lies past the end of K), then moves one K step
-    /// (<see cref="RunGemm.TileK"/> k) on.
+    /// the row is outside the matrix or the run lies past the end of K), then moves
+    /// <paramref name="advance"/> k on (a whole K step, <see cref="RunGemm.TileK"/>, when the thread
+    /// stages one run per K step; <see cref="RunGemm.RunLength"/> when it stages two in a row).
     /// </summary>
-    void Load(ref Staged8 s, int count);
+    void Load(ref Staged8 s, int count, int advance);
 }

@@ -49,7 +49,7 @@ public struct PatchColumnRun : IKRun
         _plane = ((n * _g.Ci) + (_ones != 0 ? 0 : ci)) * _g.H * _g.W;
     }
 
-    public void Load(ref Staged8 s, int count)
+    public void Load(ref Staged8 s, int count, int advance)
     {
         // Loads only where the run is live and not the ones column; the ones column reads 1.
         bool live = count > 0 && _ones == 0;
@@ -65,8 +65,8 @@ public struct PatchColumnRun : IKRun
         s.V6 = Take(ref ih, ref iw, live, other);
         s.V7 = Take(ref ih, ref iw, live, other);
 
-        // Next K step: 16 pixels on.
-        _ow += RunGemm.TileK;
+        // On by the advance.
+        _ow += advance;
         while (_ow >= _g.OW)
         {
             _ow -= _g.OW;

@@ -4,14 +4,22 @@ using ILGPU.Runtime;
 namespace IlgpuCnn.Kernels;
 
 /// <summary>
-/// The blocked GEMM with balanced staging (CUDA's variant wherever the operands allow runs of 8 k):
-/// the same 64×64 tile, 128 threads, 8×4 register block and k-major shared tiles as
-/// <see cref="BlockedGemm"/> (same launch shape, same split-K slices), but every thread stages one
-/// run of 8 consecutive k of A AND one of B per K step through an <see cref="IKRun"/> (lane
-/// t mod 64, k offset 8·(t div 64)): one base address per run per K step and loads at a fixed
-/// stride, the same code in every warp. Requires K and every slice boundary to be multiples of 8.
-/// The next K step's runs are loaded into registers right after the barrier, before this step's
-/// math, and stored to shared memory after it (register double buffer).
+/// The blocked GEMM with balanced staging (CUDA's conv variant wherever the operands allow runs of
+/// 8 k): the 8×4 register block, 16-byte shared loads and k-major shared tiles of
+/// <see cref="BlockedGemm"/>, but every thread stages whole runs of 8 consecutive k through an
+/// <see cref="IKRun"/> — one base address per run and loads at a fixed stride, the same code in
+/// every warp. Two tile shapes:
+/// <list type="bullet">
+/// <item><see cref="Run"/>: 64×64 tiles, 128 threads (<see cref="BlockedGemm.Config"/>); thread t
+/// stages one run of A and one of B (lane t mod 64, k offset 8·(t div 64)).</item>
+/// <item><see cref="RunNarrow"/>: 64×32 tiles for GEMMs at most 32 wide (the 32-channel layers),
+/// 64 threads (<see cref="NarrowConfig"/>); thread t stages both runs of A row t and one run of B
+/// (lane t mod 32, k offset 8·(t div 32)), so no half-empty tile is multiplied.</item>
+/// </list>
+/// K and every slice boundary must be multiples of 8. The next K step's runs are loaded into
+/// registers right after the barrier, before this step's math, and stored to shared memory after
+/// it (register double buffer); past the end of the slice their counts are ≤ 0 and every load is
+/// predicated off, so there is no branch around them.
 /// </summary>
 public static class RunGemm
 {
@@ -19,7 +27,23 @@ public static class RunGemm
     public const int TileK = BlockedGemm.TileK;
     public const int RunLength = 8;
 
-    /// <summary>Runs inside a grouped kernel of <see cref="BlockedGemm.GroupSize"/> threads launched with <see cref="BlockedGemm.Config"/>.</summary>
+    /// <summary>Width of the narrow tile.</summary>
+    public const int NarrowN = 32;
+
+    /// <summary>Threads of a narrow-tile group.</summary>
+    public const int NarrowGroupSize = 64;
+
+    /// <summary>Float4s of the narrow tile's shared B (16 × 32 floats).</summary>
+    public const int NarrowFloat4s = TileK * NarrowN / 4;
+
+    /// <summary>Launch shape of <see cref="RunNarrow"/> for C[M,N] with K split into <paramref name="splits"/> slices.</summary>
+    public static KernelConfig NarrowConfig(int m, int n, int splits) =>
+        new(new Index3D((n + NarrowN - 1) / NarrowN, (m + TileM - 1) / TileM, splits), new Index3D(NarrowGroupSize, 1, 1));
+
+    /// <summary>Groups of a narrow launch.</summary>
+    public static int NarrowTiles(int m, int n) => ((m + TileM - 1) / TileM) * ((n + NarrowN - 1) / NarrowN);
+
+    /// <summary>64×64 tiles: runs inside a grouped kernel of <see cref="BlockedGemm.GroupSize"/> threads launched with <see cref="BlockedGemm.Config"/>.</summary>
     public static void Run<TA, TB, TC>(TA a, TB b, TC c, int m, int n, int k, int slice, ArrayView<Float4> sa, ArrayView<Float4> sb)
         where TA : struct, IKRun
         where TB : struct, IKRun
@@ -34,33 +58,63 @@ public static class RunGemm
         int kEnd = kBegin + slice < k ? kBegin + slice : k;
         bool rowA = m0 + lane < m;
         bool colB = n0 + lane < n;
-        int kRun = kBegin + row0;
-        var stagedA = First(ref a, rowA, m0 + lane, kRun, kEnd);
-        var stagedB = First(ref b, colB, n0 + lane, kRun, kEnd);
-
-        int tx = t & 15;
-        int ty = t >> 4;
+        var stagedA = First(ref a, rowA, m0 + lane, kBegin + row0, kEnd, TileK);
+        var stagedB = First(ref b, colB, n0 + lane, kBegin + row0, kEnd, TileK);
         var acc = default(Block8x4);
         for (int k0 = kBegin; k0 < kEnd; k0 += TileK)
         {
-            stagedA.Store(sa.Cast<float>(), row0, lane);
-            stagedB.Store(sb.Cast<float>(), row0, lane);
+            stagedA.Store(sa.Cast<float>(), row0, lane, TileM);
+            stagedB.Store(sb.Cast<float>(), row0, lane, BlockedGemm.TileN);
             Group.Barrier();
-            // The next K step's runs (past the end of the slice: counts ≤ 0, every load predicated
-            // off). No branch around them, so nothing copies the loaded registers before the stores.
-            kRun += TileK;
-            a.Load(ref stagedA, rowA ? kEnd - kRun : 0);
-            b.Load(ref stagedB, colB ? kEnd - kRun : 0);
-
-            BlockedGemm.MultiplyTile(ref acc, sa, sb, ty, tx);
+            int kNext = k0 + TileK + row0;
+            a.Load(ref stagedA, rowA ? kEnd - kNext : 0, TileK);
+            b.Load(ref stagedB, colB ? kEnd - kNext : 0, TileK);
+            BlockedGemm.MultiplyTile(ref acc, sa, sb, t >> 4, t & 15, BlockedGemm.TileN / 4);
             Group.Barrier();
         }
 
-        acc.Store(ref c, m0 + (8 * ty), n0 + (4 * tx), m, n);
+        acc.Store(ref c, m0 + (8 * (t >> 4)), n0 + (4 * (t & 15)), m, n);
     }
 
-    /// <summary>Starts an operand at its row/column (when inside the matrix) and loads its first run.</summary>
-    private static Staged8 First<T>(ref T operand, bool live, int index, int kRun, int kEnd)
+    /// <summary>64×32 tiles: runs inside a grouped kernel of <see cref="NarrowGroupSize"/> threads launched with <see cref="NarrowConfig"/>; <paramref name="sb"/> holds <see cref="NarrowFloat4s"/>.</summary>
+    public static void RunNarrow<TA, TB, TC>(TA a, TB b, TC c, int m, int n, int k, int slice, ArrayView<Float4> sa, ArrayView<Float4> sb)
+        where TA : struct, IKRun
+        where TB : struct, IKRun
+        where TC : struct, IGemmOut
+    {
+        int t = Group.IdxX;
+        int laneB = t & (NarrowN - 1);
+        int rowB = (t >> 5) * RunLength;
+        int m0 = Grid.IdxY * TileM;
+        int n0 = Grid.IdxX * NarrowN;
+        int kBegin = Grid.IdxZ * slice;
+        int kEnd = kBegin + slice < k ? kBegin + slice : k;
+        bool rowA = m0 + t < m;
+        bool colB = n0 + laneB < n;
+        var lowA = First(ref a, rowA, m0 + t, kBegin, kEnd, RunLength);
+        var highA = default(Staged8);
+        a.Load(ref highA, rowA ? kEnd - kBegin - RunLength : 0, RunLength);
+        var stagedB = First(ref b, colB, n0 + laneB, kBegin + rowB, kEnd, TileK);
+        var acc = default(Block8x4);
+        for (int k0 = kBegin; k0 < kEnd; k0 += TileK)
+        {
+            lowA.Store(sa.Cast<float>(), 0, t, TileM);
+            highA.Store(sa.Cast<float>(), RunLength, t, TileM);
+            stagedB.Store(sb.Cast<float>(), rowB, laneB, NarrowN);
+            Group.Barrier();
+            int kNext = k0 + TileK;
+            a.Load(ref lowA, rowA ? kEnd - kNext : 0, RunLength);
+            a.Load(ref highA, rowA ? kEnd - kNext - RunLength : 0, RunLength);
+            b.Load(ref stagedB, colB ? kEnd - kNext - rowB : 0, TileK);
+            BlockedGemm.MultiplyTile(ref acc, sa, sb, t >> 3, t & 7, NarrowN / 4);
+            Group.Barrier();
+        }
+
+        acc.Store(ref c, m0 + (8 * (t >> 3)), n0 + (4 * (t & 7)), m, n);
+    }
+
+    /// <summary>Starts an operand at its row/column (when inside the matrix) and loads its first run, then moves <paramref name="advance"/> k on.</summary>
+    private static Staged8 First<T>(ref T operand, bool live, int index, int kRun, int kEnd, int advance)
         where T : struct, IKRun
     {
         if (live)
@@ -69,7 +123,7 @@ public static class RunGemm
         }
 
         var staged = default(Staged8);
-        operand.Load(ref staged, live ? kEnd - kRun : 0);
+        operand.Load(ref staged, live ? kEnd - kRun : 0, advance);
         return staged;
     }
 }

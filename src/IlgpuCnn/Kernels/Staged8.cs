@@ -44,18 +44,17 @@ public struct Staged8
         V7 = ok ? data[at] : 0f;
     }
 
-    /// <summary>Stores the run as rows <paramref name="row0"/>..+7, column <paramref name="lane"/> of a k-major [16][64] tile.</summary>
-    public readonly void Store(ArrayView<float> tile, int row0, int lane)
+    /// <summary>Stores the run as rows <paramref name="row0"/>..+7, column <paramref name="lane"/> of a k-major [16][<paramref name="width"/>] tile.</summary>
+    public readonly void Store(ArrayView<float> tile, int row0, int lane, int width)
     {
-        const int L = RunGemm.TileM;
-        int at = (row0 * L) + lane;
+        int at = (row0 * width) + lane;
         tile[at] = V0;
-        tile[at + L] = V1;
-        tile[at + (2 * L)] = V2;
-        tile[at + (3 * L)] = V3;
-        tile[at + (4 * L)] = V4;
-        tile[at + (5 * L)] = V5;
-        tile[at + (6 * L)] = V6;
-        tile[at + (7 * L)] = V7;
+        tile[at + width] = V1;
+        tile[at + (2 * width)] = V2;
+        tile[at + (3 * width)] = V3;
+        tile[at + (4 * width)] = V4;
+        tile[at + (5 * width)] = V5;
+        tile[at + (6 * width)] = V6;
+        tile[at + (7 * width)] = V7;
     }
 }

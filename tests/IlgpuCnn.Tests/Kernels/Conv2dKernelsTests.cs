@@ -40,6 +40,9 @@ public sealed class Conv2dKernelsTests
         { KernelVariant.Blocked, 2, 8, 4, 4, 8, 1, 1, 0 },    // 1×1 kernel: K = 8, half a K step
         { KernelVariant.Blocked, 2, 8, 6, 4, 16, 5, 1, 2 },   // 5×5 kernel, padding 2
         { KernelVariant.Blocked, 1, 24, 3, 8, 70, 3, 1, 1 },  // 70 output channels: two column tiles, the second partial
+        { KernelVariant.Blocked, 1, 40, 3, 5, 16, 3, 1, 1 },  // backward-data on the 64-wide tile (Ci = 40), forward on the 32-wide one
+        { KernelVariant.Blocked, 3, 8, 9, 9, 32, 3, 1, 1 },   // 32 output channels: one full 32-wide tile, rows over several 64-row tiles
+        { KernelVariant.Blocked, 2, 16, 5, 8, 40, 3, 1, 1 },  // 40 channels each way: the 64-wide tile, a partial column tile
     };
 
     [Theory]

@@ -32,12 +32,14 @@ public sealed class GradientCheckTests
 
     /// <summary>Channels and pixels in runs of 8: the blocked variant's balanced-staging kernels (RunGemm) for all three passes.</summary>
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    public void Conv2dRuns(int stride)
+    [InlineData(1, 8, 8)]
+    [InlineData(2, 8, 8)]
+    [InlineData(1, 40, 40)]
+    public void Conv2dRuns(int stride, int inChannels, int outChannels)
     {
+        // 8 channels: the 64×32 tile both ways; 40: the 64×64 tile.
         var device = _fx.GpuShaped;
-        Check(device, store => new Conv2d(device, store, "conv", 8, 8, 3, stride) { Variant = KernelVariant.Blocked }, new Shape(2, 8, 4, 4));
+        Check(device, store => new Conv2d(device, store, "conv", inChannels, outChannels, 3, stride) { Variant = KernelVariant.Blocked }, new Shape(2, inChannels, 4, 4));
     }
 
     [Theory]
