@@ -21,37 +21,48 @@ public sealed class Conv2dKernels
     public const int ChannelBlock = 4;
 
     private readonly ComputeDevice _device;
-    private readonly Action<Index1D, ConvGeometry, ConvForwardBuffers> _forwardSimple;
-    private readonly Action<Index1D, ConvGeometry, ConvBackwardDataBuffers> _backwardDataSimple;
-    private readonly Action<Index1D, ConvGeometry, ConvBackwardWeightsBuffers> _backwardWeightsSimple;
-    private readonly Action<KernelConfig, ConvGeometry, int, ConvForwardBuffers> _forwardTiled;
-    private readonly Action<KernelConfig, ConvGeometry, int, ConvBackwardDataBuffers> _backwardDataTiled;
-    private readonly Action<KernelConfig, ConvGeometry, int, ConvBackwardWeightsBuffers> _backwardWeightsTiled;
-    private readonly Action<KernelConfig, int, int, int, ArrayView<float>, ArrayView<float>> _biasGrad;
-    private readonly Action<KernelConfig, ConvGeometry, ConvForwardBuffers> _forwardBlocked;
-    private readonly Action<KernelConfig, ConvGeometry, int, GemmStoreMode, ConvBackwardDataBuffers> _backwardDataBlocked;
-    private readonly Action<KernelConfig, ConvGeometry, int, GemmStoreMode, ConvBackwardWeightsBuffers, ArrayView<float>> _backwardWeightsBlocked;
-    private readonly Action<KernelConfig, ConvGeometry, ConvForwardBuffers> _forwardRun;
-    private readonly Action<KernelConfig, ConvGeometry, int, GemmStoreMode, ConvBackwardDataBuffers> _backwardDataRun;
-    private readonly Action<KernelConfig, ConvGeometry, int, GemmStoreMode, ConvBackwardWeightsBuffers, ArrayView<float>> _backwardWeightsRun;
+    private readonly Lazy<Action<Index1D, ConvGeometry, ConvForwardBuffers>> _forwardSimple;
+    private readonly Lazy<Action<Index1D, ConvGeometry, ConvBackwardDataBuffers>> _backwardDataSimple;
+    private readonly Lazy<Action<Index1D, ConvGeometry, ConvBackwardWeightsBuffers>> _backwardWeightsSimple;
+    private readonly Lazy<Action<KernelConfig, ConvGeometry, int, ConvForwardBuffers>> _forwardTiled;
+    private readonly Lazy<Action<KernelConfig, ConvGeometry, int, ConvBackwardDataBuffers>> _backwardDataTiled;
+    private readonly Lazy<Action<KernelConfig, ConvGeometry, int, ConvBackwardWeightsBuffers>> _backwardWeightsTiled;
+    private readonly Lazy<Action<KernelConfig, int, int, int, ArrayView<float>, ArrayView<float>>> _biasGrad;
+    private readonly Lazy<Action<KernelConfig, ConvGeometry, ConvForwardBuffers>> _forwardBlocked;
+    private readonly Lazy<Action<KernelConfig, ConvGeometry, int, GemmStoreMode, ConvBackwardDataBuffers>> _backwardDataBlocked;
+    private readonly Lazy<Action<KernelConfig, ConvGeometry, int, GemmStoreMode, ConvBackwardWeightsBuffers, ArrayView<float>>> _backwardWeightsBlocked;
+    private readonly Lazy<Action<KernelConfig, ConvGeometry, ConvForwardBuffers>> _forwardRun;
+    private readonly Lazy<Action<KernelConfig, ConvGeometry, int, GemmStoreMode, ConvBackwardDataBuffers>> _backwardDataRun;
+    private readonly Lazy<Action<KernelConfig, ConvGeometry, int, GemmStoreMode, ConvBackwardWeightsBuffers, ArrayView<float>>> _backwardWeightsRun;
 
     private Conv2dKernels(ComputeDevice device)
     {
         _device = device;
         var acc = device.Accelerator;
-        _forwardSimple = acc.LoadAutoGroupedStreamKernel<Index1D, ConvGeometry, ConvForwardBuffers>(ForwardSimpleKernel);
-        _backwardDataSimple = acc.LoadAutoGroupedStreamKernel<Index1D, ConvGeometry, ConvBackwardDataBuffers>(BackwardDataSimpleKernel);
-        _backwardWeightsSimple = acc.LoadAutoGroupedStreamKernel<Index1D, ConvGeometry, ConvBackwardWeightsBuffers>(BackwardWeightsSimpleKernel);
-        _forwardTiled = acc.LoadStreamKernel<ConvGeometry, int, ConvForwardBuffers>(ForwardTiledKernel);
-        _backwardDataTiled = acc.LoadStreamKernel<ConvGeometry, int, ConvBackwardDataBuffers>(BackwardDataTiledKernel);
-        _backwardWeightsTiled = acc.LoadStreamKernel<ConvGeometry, int, ConvBackwardWeightsBuffers>(BackwardWeightsTiledKernel);
-        _biasGrad = acc.LoadStreamKernel<int, int, int, ArrayView<float>, ArrayView<float>>(BiasGradKernel);
-        _forwardBlocked = acc.LoadStreamKernel<ConvGeometry, ConvForwardBuffers>(ForwardBlockedKernel);
-        _backwardDataBlocked = acc.LoadStreamKernel<ConvGeometry, int, GemmStoreMode, ConvBackwardDataBuffers>(BackwardDataBlockedKernel);
-        _backwardWeightsBlocked = acc.LoadStreamKernel<ConvGeometry, int, GemmStoreMode, ConvBackwardWeightsBuffers, ArrayView<float>>(BackwardWeightsBlockedKernel);
-        _forwardRun = acc.LoadStreamKernel<ConvGeometry, ConvForwardBuffers>(ForwardRunKernel);
-        _backwardDataRun = acc.LoadStreamKernel<ConvGeometry, int, GemmStoreMode, ConvBackwardDataBuffers>(BackwardDataRunKernel);
-        _backwardWeightsRun = acc.LoadStreamKernel<ConvGeometry, int, GemmStoreMode, ConvBackwardWeightsBuffers, ArrayView<float>>(BackwardWeightsRunKernel);
+        _forwardSimple = new(() => acc.LoadAutoGroupedStreamKernel<Index1D, ConvGeometry, ConvForwardBuffers>(ForwardSimpleKernel));
+        _backwardDataSimple = new(() => acc.LoadAutoGroupedStreamKernel<Index1D, ConvGeometry, ConvBackwardDataBuffers>(BackwardDataSimpleKernel));
+        _backwardWeightsSimple = new(() => acc.LoadAutoGroupedStreamKernel<Index1D, ConvGeometry, ConvBackwardWeightsBuffers>(BackwardWeightsSimpleKernel));
+        _forwardTiled = new(() => acc.LoadStreamKernel<ConvGeometry, int, ConvForwardBuffers>(ForwardTiledKernel));
+        _backwardDataTiled = new(() => acc.LoadStreamKernel<ConvGeometry, int, ConvBackwardDataBuffers>(BackwardDataTiledKernel));
+        _backwardWeightsTiled = new(() => acc.LoadStreamKernel<ConvGeometry, int, ConvBackwardWeightsBuffers>(BackwardWeightsTiledKernel));
+        _biasGrad = new(() => acc.LoadStreamKernel<int, int, int, ArrayView<float>, ArrayView<float>>(BiasGradKernel));
+        _forwardBlocked = new(() => acc.LoadStreamKernel<ConvGeometry, ConvForwardBuffers>(ForwardBlockedKernel));
+        _backwardDataBlocked = new(() => acc.LoadStreamKernel<ConvGeometry, int, GemmStoreMode, ConvBackwardDataBuffers>(BackwardDataBlockedKernel));
+        _backwardWeightsBlocked = new(() => acc.LoadStreamKernel<ConvGeometry, int, GemmStoreMode, ConvBackwardWeightsBuffers, ArrayView<float>>(BackwardWeightsBlockedKernel));
+        _forwardRun = new(() => acc.LoadStreamKernel<ConvGeometry, ConvForwardBuffers>(ForwardRunKernel));
+        _backwardDataRun = new(() => acc.LoadStreamKernel<ConvGeometry, int, GemmStoreMode, ConvBackwardDataBuffers>(BackwardDataRunKernel));
+        _backwardWeightsRun = new(() => acc.LoadStreamKernel<ConvGeometry, int, GemmStoreMode, ConvBackwardWeightsBuffers, ArrayView<float>>(BackwardWeightsRunKernel));
+
+        // The device's own variant is compiled now (so no training step compiles anything); the
+        // others (tests, benchmarks) on first use.
+        if (KernelVariant.Auto.On(device) == KernelVariant.Blocked)
+        {
+            _ = (_forwardRun.Value, _backwardDataRun.Value, _backwardWeightsRun.Value, _forwardBlocked.Value, _backwardDataBlocked.Value, _backwardWeightsBlocked.Value);
+        }
+        else
+        {
+            _ = (_forwardSimple.Value, _backwardDataSimple.Value, _backwardWeightsSimple.Value, _biasGrad.Value);
+        }
     }
 
     public static Conv2dKernels For(ComputeDevice device) => device.Kernels(d => new Conv2dKernels(d));
@@ -63,18 +74,18 @@ public sealed class Conv2dKernels
         var v = variant.On(_device);
         if (v == KernelVariant.Blocked)
         {
-            var forward = RunsFit(g.Ci, x.Length, y.Length, w.Length) ? _forwardRun : _forwardBlocked;
+            var forward = (RunsFit(g.Ci, x.Length, y.Length, w.Length) ? _forwardRun : _forwardBlocked).Value;
             forward(BlockedGemm.Config(g.N * g.OH * g.OW, g.Co, 1), g, buffers);
         }
         else if (v == KernelVariant.Tiled)
         {
             int m = g.N * g.OH * g.OW;
             int k = g.Ci * g.KH * g.KW;
-            _forwardTiled(TiledGemm.Config(m, g.Co, 1), g, TiledGemm.SliceLength(k, 1), buffers);
+            _forwardTiled.Value(TiledGemm.Config(m, g.Co, 1), g, TiledGemm.SliceLength(k, 1), buffers);
         }
         else
         {
-            _forwardSimple(g.N * Blocks(g.Co), g, buffers);
+            _forwardSimple.Value(g.N * Blocks(g.Co), g, buffers);
         }
     }
 
@@ -93,18 +104,18 @@ public sealed class Conv2dKernels
                 _device.Zero(dx);
             }
 
-            var backwardData = RunsFit(g.Co, dy.Length, dx.Length, w.Length) ? _backwardDataRun : _backwardDataBlocked;
+            var backwardData = (RunsFit(g.Co, dy.Length, dx.Length, w.Length) ? _backwardDataRun : _backwardDataBlocked).Value;
             backwardData(BlockedGemm.Config(m, g.Ci, splits), g, BlockedGemm.SliceLength(k, splits), splits > 1 ? GemmStoreMode.AtomicAdd : GemmStoreMode.Write, buffers);
         }
         else if (v is KernelVariant.Tiled or KernelVariant.Blocked)
         {
             int m = g.N * g.H * g.W;
             int k = g.Co * g.KH * g.KW;
-            _backwardDataTiled(TiledGemm.Config(m, g.Ci, 1), g, TiledGemm.SliceLength(k, 1), buffers);
+            _backwardDataTiled.Value(TiledGemm.Config(m, g.Ci, 1), g, TiledGemm.SliceLength(k, 1), buffers);
         }
         else
         {
-            _backwardDataSimple(g.N * Blocks(g.Ci), g, buffers);
+            _backwardDataSimple.Value(g.N * Blocks(g.Ci), g, buffers);
         }
     }
 
@@ -119,7 +130,7 @@ public sealed class Conv2dKernels
             int n = (g.Ci * g.KH * g.KW) + (db.Length > 0 ? 1 : 0);
             int k = g.N * g.OH * g.OW;
             int splits = SplitsToFill(BlockedGemm.Tiles(g.Co, n), k);
-            var backwardWeights = RunsFit(g.OH * g.OW, x.Length, dy.Length, dw.Length) ? _backwardWeightsRun : _backwardWeightsBlocked;
+            var backwardWeights = (RunsFit(g.OH * g.OW, x.Length, dy.Length, dw.Length) ? _backwardWeightsRun : _backwardWeightsBlocked).Value;
             backwardWeights(BlockedGemm.Config(g.Co, n, splits), g, BlockedGemm.SliceLength(k, splits), splits > 1 ? GemmStoreMode.AtomicAdd : GemmStoreMode.Add, buffers, db);
             return;
         }
@@ -130,16 +141,16 @@ public sealed class Conv2dKernels
             int k = g.N * g.OH * g.OW;
             int tiles = ((g.Co + TiledGemm.TileM - 1) / TiledGemm.TileM) * ((n + TiledGemm.TileN - 1) / TiledGemm.TileN);
             int splits = Math.Clamp(512 / tiles, 1, Math.Max(1, k / 256));
-            _backwardWeightsTiled(TiledGemm.Config(g.Co, n, splits), g, TiledGemm.SliceLength(k, splits), buffers);
+            _backwardWeightsTiled.Value(TiledGemm.Config(g.Co, n, splits), g, TiledGemm.SliceLength(k, splits), buffers);
         }
         else
         {
-            _backwardWeightsSimple(Blocks(g.Co) * g.Ci * g.KH, g, buffers);
+            _backwardWeightsSimple.Value(Blocks(g.Co) * g.Ci * g.KH, g, buffers);
         }
 
         if (db.Length > 0)
         {
-            _biasGrad(ChannelReduce.Config(_device, g.Co), g.N, g.Co, g.OH * g.OW, dy, db);
+            _biasGrad.Value(ChannelReduce.Config(_device, g.Co), g.N, g.Co, g.OH * g.OW, dy, db);
         }
     }
 

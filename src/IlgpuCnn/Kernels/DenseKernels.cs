@@ -17,25 +17,36 @@ namespace IlgpuCnn.Kernels;
 public sealed class DenseKernels
 {
     private readonly ComputeDevice _device;
-    private readonly Action<Index1D, int, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>> _forwardSimple;
-    private readonly Action<Index1D, int, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>> _backwardDataSimple;
-    private readonly Action<Index1D, int, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>> _backwardWeightsSimple;
-    private readonly Action<KernelConfig, int, int, int, int, StridedMatrix, StridedMatrix, MatrixOut> _gemmTiled;
-    private readonly Action<KernelConfig, int, int, int, int, StridedCursor, StridedCursor, MatrixOut> _gemmBlocked;
-    private readonly Action<KernelConfig, int, int, int, int, StridedCursor, StridedCursor, GradWithBiasOut> _gradGemmBlocked;
-    private readonly Action<Index1D, int, int, ArrayView<float>, ArrayView<float>> _biasGrad;
+    private readonly Lazy<Action<Index1D, int, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>> _forwardSimple;
+    private readonly Lazy<Action<Index1D, int, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>>> _backwardDataSimple;
+    private readonly Lazy<Action<Index1D, int, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>> _backwardWeightsSimple;
+    private readonly Lazy<Action<KernelConfig, int, int, int, int, StridedMatrix, StridedMatrix, MatrixOut>> _gemmTiled;
+    private readonly Lazy<Action<KernelConfig, int, int, int, int, StridedCursor, StridedCursor, MatrixOut>> _gemmBlocked;
+    private readonly Lazy<Action<KernelConfig, int, int, int, int, StridedCursor, StridedCursor, GradWithBiasOut>> _gradGemmBlocked;
+    private readonly Lazy<Action<Index1D, int, int, ArrayView<float>, ArrayView<float>>> _biasGrad;
 
     private DenseKernels(ComputeDevice device)
     {
         _device = device;
         var acc = device.Accelerator;
-        _forwardSimple = acc.LoadAutoGroupedStreamKernel<Index1D, int, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>(ForwardSimpleKernel);
-        _backwardDataSimple = acc.LoadAutoGroupedStreamKernel<Index1D, int, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>>(BackwardDataSimpleKernel);
-        _backwardWeightsSimple = acc.LoadAutoGroupedStreamKernel<Index1D, int, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>(BackwardWeightsSimpleKernel);
-        _gemmTiled = acc.LoadStreamKernel<int, int, int, int, StridedMatrix, StridedMatrix, MatrixOut>(GemmTiledKernel);
-        _gemmBlocked = acc.LoadStreamKernel<int, int, int, int, StridedCursor, StridedCursor, MatrixOut>(GemmBlockedKernel);
-        _gradGemmBlocked = acc.LoadStreamKernel<int, int, int, int, StridedCursor, StridedCursor, GradWithBiasOut>(GradGemmBlockedKernel);
-        _biasGrad = acc.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>>(BiasGradKernel);
+        _forwardSimple = new(() => acc.LoadAutoGroupedStreamKernel<Index1D, int, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>(ForwardSimpleKernel));
+        _backwardDataSimple = new(() => acc.LoadAutoGroupedStreamKernel<Index1D, int, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>>(BackwardDataSimpleKernel));
+        _backwardWeightsSimple = new(() => acc.LoadAutoGroupedStreamKernel<Index1D, int, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>(BackwardWeightsSimpleKernel));
+        _gemmTiled = new(() => acc.LoadStreamKernel<int, int, int, int, StridedMatrix, StridedMatrix, MatrixOut>(GemmTiledKernel));
+        _gemmBlocked = new(() => acc.LoadStreamKernel<int, int, int, int, StridedCursor, StridedCursor, MatrixOut>(GemmBlockedKernel));
+        _gradGemmBlocked = new(() => acc.LoadStreamKernel<int, int, int, int, StridedCursor, StridedCursor, GradWithBiasOut>(GradGemmBlockedKernel));
+        _biasGrad = new(() => acc.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>>(BiasGradKernel));
+
+        // The device's own variant is compiled now (so no training step compiles anything); the
+        // others (tests, benchmarks) on first use.
+        if (KernelVariant.Auto.On(device) == KernelVariant.Blocked)
+        {
+            _ = (_gemmBlocked.Value, _gradGemmBlocked.Value);
+        }
+        else
+        {
+            _ = (_forwardSimple.Value, _backwardDataSimple.Value, _backwardWeightsSimple.Value);
+        }
     }
 
     public static DenseKernels For(ComputeDevice device) => device.Kernels(d => new DenseKernels(d));
@@ -46,7 +57,7 @@ public sealed class DenseKernels
         var v = variant.On(_device);
         if (v == KernelVariant.Blocked)
         {
-            _gemmBlocked(BlockedGemm.Config(n, outF, 1), n, outF, inF, inF, new StridedCursor(x, inF, 1), new StridedCursor(w, 1, outF), new MatrixOut(y, b, outF, GemmStoreMode.Write));
+            _gemmBlocked.Value(BlockedGemm.Config(n, outF, 1), n, outF, inF, inF, new StridedCursor(x, inF, 1), new StridedCursor(w, 1, outF), new MatrixOut(y, b, outF, GemmStoreMode.Write));
         }
         else if (v == KernelVariant.Tiled)
         {
@@ -54,7 +65,7 @@ public sealed class DenseKernels
         }
         else
         {
-            _forwardSimple(n, n, inF, outF, x, w, b, y);
+            _forwardSimple.Value(n, n, inF, outF, x, w, b, y);
         }
     }
 
@@ -64,7 +75,7 @@ public sealed class DenseKernels
         var v = variant.On(_device);
         if (v == KernelVariant.Blocked)
         {
-            _gemmBlocked(BlockedGemm.Config(n, inF, 1), n, inF, outF, outF, new StridedCursor(dy, outF, 1), new StridedCursor(w, outF, 1), new MatrixOut(dx, default, inF, GemmStoreMode.Write));
+            _gemmBlocked.Value(BlockedGemm.Config(n, inF, 1), n, inF, outF, outF, new StridedCursor(dy, outF, 1), new StridedCursor(w, outF, 1), new MatrixOut(dx, default, inF, GemmStoreMode.Write));
         }
         else if (v == KernelVariant.Tiled)
         {
@@ -72,7 +83,7 @@ public sealed class DenseKernels
         }
         else
         {
-            _backwardDataSimple(n, n, inF, outF, dy, w, dx);
+            _backwardDataSimple.Value(n, n, inF, outF, dy, w, dx);
         }
     }
 
@@ -86,18 +97,18 @@ public sealed class DenseKernels
             int m = inF + (db.Length > 0 ? 1 : 0);
             int splits = Conv2dKernels.SplitsToFill(BlockedGemm.Tiles(m, outF), n);
             var mode = splits > 1 ? GemmStoreMode.AtomicAdd : GemmStoreMode.Add;
-            _gradGemmBlocked(BlockedGemm.Config(m, outF, splits), m, outF, n, BlockedGemm.SliceLength(n, splits), new StridedCursor(x, 1, inF, inF), new StridedCursor(dy, 1, outF), new GradWithBiasOut(dw, db, inF, outF, mode));
+            _gradGemmBlocked.Value(BlockedGemm.Config(m, outF, splits), m, outF, n, BlockedGemm.SliceLength(n, splits), new StridedCursor(x, 1, inF, inF), new StridedCursor(dy, 1, outF), new GradWithBiasOut(dw, db, inF, outF, mode));
         }
         else if (v == KernelVariant.Tiled)
         {
             int tiles = ((inF + TiledGemm.TileM - 1) / TiledGemm.TileM) * ((outF + TiledGemm.TileN - 1) / TiledGemm.TileN);
             int splits = Math.Clamp(256 / tiles, 1, Math.Max(1, n / 64));
             Gemm(inF, outF, n, new StridedMatrix(x, 1, inF), new StridedMatrix(dy, outF, 1), new MatrixOut(dw, default, outF, splits > 1 ? GemmStoreMode.AtomicAdd : GemmStoreMode.Add), splits);
-            _biasGrad(outF, n, outF, dy, db);
+            _biasGrad.Value(outF, n, outF, dy, db);
         }
         else
         {
-            _backwardWeightsSimple(inF, n, inF, outF, x, dy, dw, db);
+            _backwardWeightsSimple.Value(inF, n, inF, outF, x, dy, dw, db);
         }
     }
 
@@ -120,7 +131,7 @@ public sealed class DenseKernels
     }
 
     private void Gemm(int m, int n, int k, StridedMatrix a, StridedMatrix b, MatrixOut c, int splits) =>
-        _gemmTiled(TiledGemm.Config(m, n, splits), m, n, k, TiledGemm.SliceLength(k, splits), a, b, c);
+        _gemmTiled.Value(TiledGemm.Config(m, n, splits), m, n, k, TiledGemm.SliceLength(k, splits), a, b, c);
 
     /// <summary>General tiled GEMM over strided operands (dense forward and both backward passes).</summary>
     [Kernel(Grouped = true, GroupSize = TiledGemm.GroupSize)]
