@@ -37,9 +37,11 @@ public sealed class GradientCheckTests
     [InlineData(1, 40, 40)]
     public void Conv2dRuns(int stride, int inChannels, int outChannels)
     {
-        // 8 channels: the 64×32 tile both ways; 40: the 64×64 tile.
+        // 8 channels: the 64×32 tile both ways; 40: the 64×64 tile. A conv is linear in x and in w
+        // separately, so a large step has no truncation error, and it keeps the float32 rounding
+        // of 360-term sums out of the difference (at ε = 1e-3 that rounding alone is ~1e-2).
         var device = _fx.GpuShaped;
-        Check(device, store => new Conv2d(device, store, "conv", inChannels, outChannels, 3, stride) { Variant = KernelVariant.Blocked }, new Shape(2, inChannels, 4, 4));
+        Check(device, store => new Conv2d(device, store, "conv", inChannels, outChannels, 3, stride) { Variant = KernelVariant.Blocked }, new Shape(2, inChannels, 4, 4), eps: 0.1);
     }
 
     [Theory]
