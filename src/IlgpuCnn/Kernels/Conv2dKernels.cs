@@ -489,93 +489,65 @@ public sealed class Conv2dKernels
     [Kernel(Grouped = true, GroupSize = BlockedGemm.GroupSize)]
     internal static void ForwardRunKernel(ConvGeometry g, ConvForwardBuffers p)
     {
-        var sa = SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s);
-        var sb = SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s);
-        int k = g.Ci * g.KH * g.KW;
-        RunGemm.Run(
-            ConvTapRun.Forward(p.X, g),
-            ConvTapWeightsRun.Forward(p.W, g),
-            new NchwOut(p.Y, p.B, g.Co, g.OH * g.OW, GemmStoreMode.Write),
-            g.N * g.OH * g.OW,
-            g.Co,
-            k,
-            k,
-            sa,
-            sb);
+        var gemm = ForwardGemm(g, p);
+        RunGemm.Run(gemm, gemm.K, SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s), SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s));
     }
 
     /// <summary>Backward-data at stride 1 with balanced staging (Co a multiple of 8): C[(n,ih,iw), ci] = Σ_{(kh,kw,co)} dy · w.</summary>
     [Kernel(Grouped = true, GroupSize = BlockedGemm.GroupSize)]
-    internal static void BackwardDataRunKernel(ConvGeometry g, int slice, GemmStoreMode mode, ConvBackwardDataBuffers p)
-    {
-        var sa = SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s);
-        var sb = SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s);
-        RunGemm.Run(
-            ConvTapRun.BackwardData(p.Dy, g),
-            ConvTapWeightsRun.BackwardData(p.W, g),
-            new NchwOut(p.Dx, default, g.Ci, g.H * g.W, mode),
-            g.N * g.H * g.W,
-            g.Ci,
-            g.Co * g.KH * g.KW,
-            slice,
-            sa,
-            sb);
-    }
+    internal static void BackwardDataRunKernel(ConvGeometry g, int slice, GemmStoreMode mode, ConvBackwardDataBuffers p) =>
+        RunGemm.Run(BackwardDataGemm(g, mode, p), slice, SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s), SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s));
 
     /// <summary>Forward on the 64×32 tile (Ci a multiple of 8, Co ≤ 32).</summary>
     [Kernel(Grouped = true, GroupSize = RunGemm.NarrowGroupSize)]
     internal static void ForwardRunNarrowKernel(ConvGeometry g, ConvForwardBuffers p)
     {
-        var sa = SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s);
-        var sb = SharedMemory.Allocate<Float4>(RunGemm.NarrowFloat4s);
-        int k = g.Ci * g.KH * g.KW;
-        RunGemm.RunNarrow(
-            ConvTapRun.Forward(p.X, g),
-            ConvTapWeightsRun.Forward(p.W, g),
-            new NchwOut(p.Y, p.B, g.Co, g.OH * g.OW, GemmStoreMode.Write),
-            g.N * g.OH * g.OW,
-            g.Co,
-            k,
-            k,
-            sa,
-            sb);
+        var gemm = ForwardGemm(g, p);
+        RunGemm.RunNarrow(gemm, gemm.K, SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s), SharedMemory.Allocate<Float4>(RunGemm.NarrowFloat4s));
     }
 
     /// <summary>Backward-data at stride 1 on the 64×32 tile (Co a multiple of 8, Ci ≤ 32).</summary>
     [Kernel(Grouped = true, GroupSize = RunGemm.NarrowGroupSize)]
-    internal static void BackwardDataRunNarrowKernel(ConvGeometry g, int slice, GemmStoreMode mode, ConvBackwardDataBuffers p)
+    internal static void BackwardDataRunNarrowKernel(ConvGeometry g, int slice, GemmStoreMode mode, ConvBackwardDataBuffers p) =>
+        RunGemm.RunNarrow(BackwardDataGemm(g, mode, p), slice, SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s), SharedMemory.Allocate<Float4>(RunGemm.NarrowFloat4s));
+
+    /// <summary>The forward GEMM in tap-major K: rows (n, oh, ow), columns co, k = (kh, kw, ci).</summary>
+    private static RunGemmProblem<ConvTapRun, ConvTapWeightsRun, NchwOut> ForwardGemm(ConvGeometry g, ConvForwardBuffers p) => new()
     {
-        var sa = SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s);
-        var sb = SharedMemory.Allocate<Float4>(RunGemm.NarrowFloat4s);
-        RunGemm.RunNarrow(
-            ConvTapRun.BackwardData(p.Dy, g),
-            ConvTapWeightsRun.BackwardData(p.W, g),
-            new NchwOut(p.Dx, default, g.Ci, g.H * g.W, mode),
-            g.N * g.H * g.W,
-            g.Ci,
-            g.Co * g.KH * g.KW,
-            slice,
-            sa,
-            sb);
-    }
+        A = ConvTapRun.Forward(p.X, g),
+        B = ConvTapWeightsRun.Forward(p.W, g),
+        C = new NchwOut(p.Y, p.B, g.Co, g.OH * g.OW, GemmStoreMode.Write),
+        M = g.N * g.OH * g.OW,
+        N = g.Co,
+        K = g.Ci * g.KH * g.KW,
+    };
+
+    /// <summary>The backward-data GEMM in tap-major K: rows (n, ih, iw), columns ci, k = (kh, kw, co).</summary>
+    private static RunGemmProblem<ConvTapRun, ConvTapWeightsRun, NchwOut> BackwardDataGemm(ConvGeometry g, GemmStoreMode mode, ConvBackwardDataBuffers p) => new()
+    {
+        A = ConvTapRun.BackwardData(p.Dy, g),
+        B = ConvTapWeightsRun.BackwardData(p.W, g),
+        C = new NchwOut(p.Dx, default, g.Ci, g.H * g.W, mode),
+        M = g.N * g.H * g.W,
+        N = g.Ci,
+        K = g.Co * g.KH * g.KW,
+    };
 
     /// <summary>Backward-weights (and bias, as the extra column when db is not empty) with balanced staging (OH·OW a multiple of 8).</summary>
     [Kernel(Grouped = true, GroupSize = BlockedGemm.GroupSize)]
     internal static void BackwardWeightsRunKernel(ConvGeometry g, int slice, GemmStoreMode mode, ConvBackwardWeightsBuffers p, ArrayView<float> db)
     {
-        var sa = SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s);
-        var sb = SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s);
         int cols = g.Ci * g.KH * g.KW;
-        RunGemm.Run(
-            new ChannelGradRun(p.Dy, g),
-            new PatchColumnRun(p.X, g),
-            new GradWithBiasOut(p.Dw, db, g.Co, cols, mode),
-            g.Co,
-            cols + (db.Length > 0 ? 1 : 0),
-            g.N * g.OH * g.OW,
-            slice,
-            sa,
-            sb);
+        var gemm = new RunGemmProblem<ChannelGradRun, PatchColumnRun, GradWithBiasOut>
+        {
+            A = new ChannelGradRun(p.Dy, g),
+            B = new PatchColumnRun(p.X, g),
+            C = new GradWithBiasOut(p.Dw, db, g.Co, cols, mode),
+            M = g.Co,
+            N = cols + (db.Length > 0 ? 1 : 0),
+            K = g.N * g.OH * g.OW,
+        };
+        RunGemm.Run(gemm, slice, SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s), SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s));
     }
 
     /// <summary>db[c] += Σ_{n,hw} dy[n,c,hw]: one group per channel.</summary>

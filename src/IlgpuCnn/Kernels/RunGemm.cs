@@ -44,11 +44,12 @@ public static class RunGemm
     public static int NarrowTiles(int m, int n) => ((m + TileM - 1) / TileM) * ((n + NarrowN - 1) / NarrowN);
 
     /// <summary>64×64 tiles: runs inside a grouped kernel of <see cref="BlockedGemm.GroupSize"/> threads launched with <see cref="BlockedGemm.Config"/>.</summary>
-    public static void Run<TA, TB, TC>(TA a, TB b, TC c, int m, int n, int k, int slice, ArrayView<Float4> sa, ArrayView<Float4> sb)
+    public static void Run<TA, TB, TC>(RunGemmProblem<TA, TB, TC> gemm, int slice, ArrayView<Float4> sa, ArrayView<Float4> sb)
         where TA : struct, IKRun
         where TB : struct, IKRun
         where TC : struct, IGemmOut
     {
+        var (a, b, m, n, k) = (gemm.A, gemm.B, gemm.M, gemm.N, gemm.K);
         int t = Group.IdxX;
         int lane = t & (TileM - 1);
         int row0 = (t >> 6) * RunLength;
@@ -73,15 +74,16 @@ public static class RunGemm
             Group.Barrier();
         }
 
-        acc.Store(ref c, m0 + (8 * (t >> 4)), n0 + (4 * (t & 15)), m, n);
+        acc.Store(ref gemm.C, m0 + (8 * (t >> 4)), n0 + (4 * (t & 15)), m, n);
     }
 
     /// <summary>64×32 tiles: runs inside a grouped kernel of <see cref="NarrowGroupSize"/> threads launched with <see cref="NarrowConfig"/>; <paramref name="sb"/> holds <see cref="NarrowFloat4s"/>.</summary>
-    public static void RunNarrow<TA, TB, TC>(TA a, TB b, TC c, int m, int n, int k, int slice, ArrayView<Float4> sa, ArrayView<Float4> sb)
+    public static void RunNarrow<TA, TB, TC>(RunGemmProblem<TA, TB, TC> gemm, int slice, ArrayView<Float4> sa, ArrayView<Float4> sb)
         where TA : struct, IKRun
         where TB : struct, IKRun
         where TC : struct, IGemmOut
     {
+        var (a, b, m, n, k) = (gemm.A, gemm.B, gemm.M, gemm.N, gemm.K);
         int t = Group.IdxX;
         int laneB = t & (NarrowN - 1);
         int rowB = (t >> 5) * RunLength;
@@ -110,7 +112,7 @@ public static class RunGemm
             Group.Barrier();
         }
 
-        acc.Store(ref c, m0 + (8 * (t >> 3)), n0 + (4 * (t & 7)), m, n);
+        acc.Store(ref gemm.C, m0 + (8 * (t >> 3)), n0 + (4 * (t & 7)), m, n);
     }
 
     /// <summary>Starts an operand at its row/column (when inside the matrix) and loads its first run, then moves <paramref name="advance"/> k on.</summary>
