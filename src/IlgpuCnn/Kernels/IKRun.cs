@@ -2,10 +2,11 @@ namespace IlgpuCnn.Kernels;
 
 /// <summary>
 /// One row of a GEMM's A (or one column of B) staged as runs of <see cref="RunGemm.RunLength"/>
-/// consecutive k: in <see cref="RunGemm"/> every thread loads one run of A and one run of B per
-/// K step (threads 0–63 the first half of the step's 16 k, threads 64–127 the second half), so
-/// an operand decodes its indices once in <see cref="Start"/> (divisions allowed there) and per
-/// K step computes one base address, after which the run's loads differ by a fixed stride.
+/// consecutive k: in <see cref="RunGemm"/> every thread loads whole runs (on the 64×64 tile one run
+/// of A and one of B per K step, threads 0–63 the first half of the step's 16 k and threads 64–127
+/// the second; on the 64×32 tile both runs of its row of A and one run of B), so an operand decodes
+/// its indices once in <see cref="Start"/> (divisions allowed there) and per run computes one base
+/// address, after which the run's loads differ by a fixed stride.
 /// </summary>
 public interface IKRun
 {

@@ -3,8 +3,8 @@ using ILGPU;
 namespace IlgpuCnn.Kernels;
 
 /// <summary>
-/// The run of 8 values one thread stages per operand per K step of <see cref="RunGemm"/>, held in
-/// registers between their global loads and their shared stores (so the next K step's loads
+/// One run of 8 values a thread stages for <see cref="RunGemm"/> (one per operand per K step, two
+/// for A on the 64×32 tile), held in registers between their global loads and their shared stores (so the next K step's loads
 /// overlap this one's math).
 /// </summary>
 public struct Staged8
