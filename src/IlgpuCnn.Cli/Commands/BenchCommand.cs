@@ -12,7 +12,7 @@ public static class BenchCommand
     {
         var device = SharedOptions.Device();
         var batch = new Option<int>("--batch-size") { Description = "Images per step.", DefaultValueFactory = _ => 64 };
-        var steps = new Option<int>("--steps") { Description = "Timed steps (default: 50 on CUDA, 5 on the CPU accelerator)." };
+        var steps = new Option<int>("--steps") { Description = "Timed steps (default: 50 on CUDA, 20 on OpenCL, 5 on the CPU accelerator)." };
         var width = new Option<double>("--width") { Description = "Model width multiplier.", DefaultValueFactory = _ => 1.0 };
         var cmd = new Command("bench", "Measure training and inference throughput (images/s) and a per-op profile of one training step.")
         {
