@@ -64,7 +64,7 @@ public static class Cli
         {
             return body();
         }
-        catch (IlgpuCnn.Training.OptionException e)
+        catch (OptionException e)
         {
             string flag = Commands.TrainFlags.FlagOf.TryGetValue(e.Option, out var f) ? f : e.Option;
             Console.Error.WriteLine($"error: {flag}: {e.Sentence}");

@@ -35,7 +35,7 @@ public sealed class AtomicFileTests : IDisposable
         Assert.Equal("the writer failed half-way", e.Message);
         Assert.Equal("old", File.ReadAllText(target));
         Assert.Empty(Leftovers(_dir.Path));
-        Assert.Matches(@"^\.model\.onnx\.[0-9a-f]{32}\.tmp$", Path.GetFileName(seen));
+        Assert.Matches(@"^\.model\.onnx\.[0-9a-f]{8}\.tmp$", Path.GetFileName(seen));
         Assert.Equal(_dir.Path, Path.GetDirectoryName(seen));
     }
 

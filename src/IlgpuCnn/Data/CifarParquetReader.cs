@@ -221,6 +221,17 @@ public static class CifarParquetReader
             return $"Row {row} of {path} has no image bytes; {fix}";
         }
 
+        // The header first: a cell of a few KB can declare a 30,000×30,000 image.
+        if (!PngHeader.TryReadSize(png, out long width, out long height))
+        {
+            return $"Row {row} of {path} holds image bytes that are not a readable PNG (they do not start with a PNG header); {fix}";
+        }
+
+        if (width != CifarDataset.ImageSize || height != CifarDataset.ImageSize)
+        {
+            return $"Row {row} of {path} holds a {width:N0}×{height:N0} PNG (from its header), but CIFAR-10 images are 32×32 RGB; {fix}";
+        }
+
         Image<Rgb24> image;
         SixLabors.ImageSharp.Formats.IImageFormat format;
         try
@@ -274,14 +285,20 @@ public static class CifarParquetReader
 
     private static async Task<ParquetReader> Open(string path)
     {
-        if (Directory.Exists(path))
+        var kind = PathKind.Of(path);
+        if (kind == FileKind.Directory)
         {
             throw new UserError($"{path} is a folder, not a Parquet file; pass the folder with --data and the file names are found in it.");
         }
 
-        if (!File.Exists(path))
+        if (kind == FileKind.Missing)
         {
             throw new UserError($"The data file {path} does not exist; run `ilgpucnn data` to download CIFAR-10, or pass --data with the folder that holds the two Parquet files.");
+        }
+
+        if (kind != FileKind.Regular)
+        {
+            throw new UserError($"The data file {path} is {PathKind.Describe(kind)}, not a regular file; put the CIFAR-10 Parquet files there as regular files.");
         }
 
         try
