@@ -12,7 +12,7 @@ public static class BenchCommand
     {
         var device = SharedOptions.Device();
         var batch = new Option<int>("--batch-size") { Description = "Images per step.", DefaultValueFactory = _ => 64 };
-        var steps = new Option<int>("--steps") { Description = "Timed steps (default: 50 on CUDA, 5 on the CPU accelerator)." };
+        var steps = new Option<int?>("--steps") { Description = "Timed steps (default: 50 on CUDA, 5 on the CPU accelerator)." };
         var width = new Option<double>("--width") { Description = "Model width multiplier.", DefaultValueFactory = _ => 1.0 };
         var cmd = new Command("bench", "Measure training and inference throughput (images/s) and a per-op profile of one training step.")
         {
@@ -20,8 +20,13 @@ public static class BenchCommand
         };
         cmd.SetAction(parse => Cli.Guard(parse, () =>
         {
+            if (parse.GetValue(steps) is < 1 and var bad)
+            {
+                throw new UserError($"--steps must be at least 1, but got {bad}.");
+            }
+
             using var dev = ComputeDevice.Create(SharedOptions.DeviceKindOf(parse.GetValue(device)!));
-            int n = parse.GetValue(steps) is > 0 and var s ? s : dev.IsCuda ? 50 : 5;
+            int n = parse.GetValue(steps) ?? (dev.IsCuda ? 50 : 5);
             var r = Throughput.Measure(dev, parse.GetValue(batch), n, parse.GetValue(width));
             Console.WriteLine(Format(r));
             return 0;

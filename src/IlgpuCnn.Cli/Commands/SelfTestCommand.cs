@@ -28,11 +28,15 @@ public static class SelfTestCommand
             var kind = SharedOptions.DeviceKindOf(parse.GetValue(device)!);
             var options = SelfTestOptions.For(simulator: kind == DeviceKind.Cpu || (kind == DeviceKind.Auto && !ComputeDevice.HasCuda()), parse.GetValue(quick));
             var names = parse.GetValue(only) ?? [];
-            var checks = SelfTest.DefaultChecks(options).Where(c => names.Length == 0 || names.Any(n => c.Kernel.StartsWith(n, StringComparison.OrdinalIgnoreCase))).ToList();
-            if (checks.Count == 0)
+            var all = SelfTest.DefaultChecks(options).ToList();
+            bool Matches(SelfTestCheck c, string n) => n.Trim().Length > 0 && c.Kernel.StartsWith(n.Trim(), StringComparison.OrdinalIgnoreCase);
+            var unknown = names.Where(n => !all.Any(c => Matches(c, n))).ToList();
+            if (unknown.Count > 0 || (names.Length == 0 && parse.GetResult(only) is { Implicit: false }))
             {
-                throw new UserError($"--only {string.Join(' ', names)} matches no check; the kernels are {string.Join(", ", SelfTest.DefaultChecks(options).Select(c => c.Kernel).Distinct())}.");
+                throw new UserError($"--only {(unknown.Count > 0 ? string.Join(' ', unknown.Select(n => $"'{n}'")) : "without a name")} matches no check; pass names from: {string.Join(", ", all.Select(c => c.Kernel).Distinct())}.");
             }
+
+            var checks = all.Where(c => names.Length == 0 || names.Any(n => Matches(c, n))).ToList();
 
             return Run(kind, options, checks, Console.Out, Console.Error);
         }));

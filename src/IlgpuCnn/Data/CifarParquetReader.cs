@@ -216,20 +216,10 @@ public static class CifarParquetReader
     private static string? DecodeImage(string path, int row, byte[]? png, Rgb24[] pixels, Span<float> destination)
     {
         const string fix = "this file is not CIFAR-10 (re-download it with `ilgpucnn data` or pass --data with the right folder).";
-        if (png is null || png.Length == 0)
-        {
-            return $"Row {row} of {path} has no image bytes; {fix}";
-        }
-
         // The header first: a cell of a few KB can declare a 30,000×30,000 image.
-        if (!PngHeader.TryReadSize(png, out long width, out long height))
+        if (HeaderProblem(png) is { } problem)
         {
-            return $"Row {row} of {path} holds image bytes that are not a readable PNG (they do not start with a PNG header); {fix}";
-        }
-
-        if (width != CifarDataset.ImageSize || height != CifarDataset.ImageSize)
-        {
-            return $"Row {row} of {path} holds a {width:N0}×{height:N0} PNG (from its header), but CIFAR-10 images are 32×32 RGB; {fix}";
+            return $"Row {row} of {path} holds {problem}; {fix}";
         }
 
         Image<Rgb24> image;
@@ -262,6 +252,24 @@ public static class CifarParquetReader
         }
 
         return null;
+    }
+
+    /// <summary>What the PNG header says that makes the image no CIFAR-10 image (read before decoding), or null.</summary>
+    private static string? HeaderProblem(byte[]? png)
+    {
+        if (png is null || png.Length == 0)
+        {
+            return "no image bytes";
+        }
+
+        if (!PngHeader.TryReadSize(png, out long width, out long height))
+        {
+            return "image bytes that are not a readable PNG (they do not start with a PNG header)";
+        }
+
+        return width != CifarDataset.ImageSize || height != CifarDataset.ImageSize
+            ? $"a {width:N0}×{height:N0} PNG (from its header), but CIFAR-10 images are 32×32 RGB"
+            : null;
     }
 
     /// <summary>What makes the image other than a 32×32 8-bit RGB PNG, or null.</summary>

@@ -38,6 +38,11 @@ public static class CifarShardExport
         foreach (var split in splits)
         {
             RequireSeparate(split.Shards, target);
+            foreach (var existing in Directory.Exists(target) ? Directory.EnumerateFileSystemEntries(target, $"{split.Split}-*-of-*.parquet") : [])
+            {
+                OutputPath.RequireWritable(existing); // a folder or FIFO where a shard goes: refused before any work
+            }
+
             if (split.Limit is < 1)
             {
                 throw new UserError($"The row limit of an export must be at least 1, but got {split.Limit}.");

@@ -56,6 +56,16 @@ public sealed class ResumePoint
         }
 
         var saved = metadata.TryGetValue(Checkpoint.OptionsKey, out var options) ? RunConfig.Deserialize(options, path) : null;
+        try
+        {
+            saved?.Validate();
+        }
+        catch (OptionException e)
+        {
+            // Options the user never passed: name the file, not a flag.
+            throw new UserError($"The options saved in '{path}' are not valid ({e.Sentence.TrimEnd('.')}); the checkpoint is damaged, use another one.", e);
+        }
+
         return new ResumePoint(path, width, state, saved);
     }
 
