@@ -31,7 +31,7 @@ public static class BoundedFile
         var kind = PathKind.Of(path);
         if (kind == FileKind.Missing)
         {
-            throw new UserError($"'{path}' does not exist; {advice}.");
+            throw new UserError(string.IsNullOrWhiteSpace(path) ? $"A file path is empty; {advice}." : $"'{path}' does not exist; {advice}.");
         }
 
         if (kind != FileKind.Regular)

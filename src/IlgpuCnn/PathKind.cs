@@ -13,6 +13,11 @@ public static partial class PathKind
     /// <summary>The kind of <paramref name="path"/>; <see cref="FileKind.Missing"/> when nothing is there (or it cannot be looked at).</summary>
     public static FileKind Of(string path)
     {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            return FileKind.Missing;
+        }
+
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
         {
             return Directory.Exists(path) ? FileKind.Directory : File.Exists(path) ? FileKind.Regular : FileKind.Missing;

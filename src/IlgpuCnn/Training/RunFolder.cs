@@ -14,8 +14,16 @@ public static class RunFolder
     private static readonly string[] StartFiles = [RunFiles.Config, RunFiles.Augmentation];
 
     /// <summary>Throws a <see cref="UserError"/> saying why <paramref name="directory"/> cannot take this run.</summary>
-    public static void Check(string directory, string? resume, bool overwrite)
+    public static void Check(string directory, string? resume, bool overwrite) => Judge(directory, resume, overwrite, probeLock: true);
+
+    /// <summary>The checks of <see cref="Check"/>; <paramref name="probeLock"/> false when this process already holds the folder's lock.</summary>
+    private static void Judge(string directory, string? resume, bool overwrite, bool probeLock)
     {
+        if (string.IsNullOrWhiteSpace(directory))
+        {
+            throw new UserError("--out is an empty path; pass a folder for the run's outputs, or leave --out out to use runs/<UTC timestamp>.");
+        }
+
         var kind = PathKind.Of(directory);
         if (kind is not (FileKind.Missing or FileKind.Directory))
         {
@@ -23,6 +31,11 @@ public static class RunFolder
         }
 
         var held = HeldFiles(directory);
+        if (held.Count > 0 && probeLock)
+        {
+            using var live = RunFolderLock.Acquire(directory); // a running run's folder is "in use", never "interrupted"
+        }
+
         if (overwrite || held.Count == 0 || IsOwnFolder(directory, resume))
         {
             return;
@@ -60,7 +73,7 @@ public static class RunFolder
         var folderLock = RunFolderLock.Acquire(directory);
         try
         {
-            Check(directory, resume, overwrite);
+            Judge(directory, resume, overwrite, probeLock: false);
             AtomicFile.RemoveAllStale(directory);
             if (overwrite && !IsOwnFolder(directory, resume))
             {

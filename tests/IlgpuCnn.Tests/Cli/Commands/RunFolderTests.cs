@@ -47,6 +47,23 @@ public sealed class RunFolderTests : IDisposable
     }
 
     [Fact]
+    public void ALiveRunWithACheckpointIsInUseNotInterrupted()
+    {
+        string run = Path.Combine(_dir, "live");
+        Directory.CreateDirectory(run);
+        File.WriteAllText(Path.Combine(run, RunFiles.Checkpoint), "written by the live run");
+        using (RunFolderLock.Acquire(run))
+        {
+            var (code, _, err) = Train(DataDir(), run);
+            Assert.Equal(1, code);
+            OneSentence(err, "is in use by another training run");
+        }
+
+        var blank = Train(DataDir(), " ");
+        OneSentence(blank.Err, "--out is an empty path");
+    }
+
+    [Fact]
     public void AFinishedRunIsOverwrittenOnlyWithTheFlag()
     {
         string data = DataDir();
