@@ -6,27 +6,38 @@ namespace IlgpuCnn.Tests;
 /// One accelerator shared by every test that uses the device (launches on one accelerator are
 /// serialised anyway). <c>ILGPUCNN_TEST_DEVICE=cuda</c> points the tests at a CUDA GPU; the
 /// default is the CPU accelerator. <see cref="GpuShaped"/> is a CPU accelerator that accepts
-/// GPU-shaped groups (for the tiled kernels), or the same CUDA device.
+/// GPU-shaped groups (for the tiled kernels), or the same device where kernels are compiled (CUDA, OpenCL).
 /// </summary>
-public sealed class DeviceFixture : IDisposable
+public class DeviceFixture : IDisposable
 {
     private readonly Lazy<ComputeDevice> _gpuShaped;
 
     public DeviceFixture()
+        : this(TestKind(), ComputeDevice.Create)
     {
-        var wanted = Environment.GetEnvironmentVariable("ILGPUCNN_TEST_DEVICE");
-        Kind = string.IsNullOrEmpty(wanted) ? DeviceKind.Cpu : Enum.Parse<DeviceKind>(wanted, ignoreCase: true);
-        Device = ComputeDevice.Create(Kind);
-        _gpuShaped = new Lazy<ComputeDevice>(() => Device.IsCuda ? Device : ComputeDevice.Create(DeviceKind.Cpu, gpuShapedCpu: true));
+    }
+
+    /// <summary>A fixture on the device <paramref name="open"/> returns for <paramref name="kind"/>.</summary>
+    protected DeviceFixture(DeviceKind kind, Func<DeviceKind, bool, ComputeDevice> open)
+    {
+        Kind = kind;
+        Device = open(kind, false);
+        _gpuShaped = new Lazy<ComputeDevice>(() => Device.RunsGpuBodies ? Device : ComputeDevice.Create(DeviceKind.Cpu, gpuShapedCpu: true));
     }
 
     public DeviceKind Kind { get; }
 
-    /// <summary>The device the product would use: CPU accelerator (default shape) or CUDA.</summary>
+    /// <summary>The device the product would use: CPU accelerator (default shape), CUDA or OpenCL.</summary>
     public ComputeDevice Device { get; }
 
     /// <summary>A device on which GPU-shaped (tiled, 256-thread group) kernels can run.</summary>
     public ComputeDevice GpuShaped => _gpuShaped.Value;
+
+    private static DeviceKind TestKind()
+    {
+        var wanted = Environment.GetEnvironmentVariable("ILGPUCNN_TEST_DEVICE");
+        return string.IsNullOrEmpty(wanted) ? DeviceKind.Cpu : Enum.Parse<DeviceKind>(wanted, ignoreCase: true);
+    }
 
     public void Dispose()
     {
@@ -36,6 +47,7 @@ public sealed class DeviceFixture : IDisposable
         }
 
         Device.Dispose();
+        GC.SuppressFinalize(this);
     }
 }
 

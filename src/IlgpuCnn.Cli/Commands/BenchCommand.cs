@@ -26,7 +26,7 @@ public static class BenchCommand
             }
 
             using var dev = ComputeDevice.Create(SharedOptions.DeviceKindOf(parse.GetValue(device)!));
-            int n = parse.GetValue(steps) ?? (dev.IsCuda ? 50 : 5);
+            int n = parse.GetValue(steps) ?? (dev.IsCuda ? 50 : dev.IsOpenCL ? 20 : 5);
             var r = Throughput.Measure(dev, parse.GetValue(batch), n, parse.GetValue(width));
             Console.WriteLine(Format(r));
             return 0;

@@ -6,7 +6,7 @@ using IlgpuCnn.Kernels;
 namespace IlgpuCnn.Cli.Commands;
 
 /// <summary>
-/// <c>ilgpucnn selftest [--device auto|cuda|cpu] [--quick]</c>: every kernel variant training
+/// <c>ilgpucnn selftest [--device auto|cuda|opencl|cpu] [--quick]</c>: every kernel variant training
 /// uses, run on the device and on the CPU reference from the same random inputs, compared output
 /// by output; prints the table and exits 1 naming the first kernel that disagrees. With
 /// <c>--device cpu</c> (or auto without a GPU) the device under test is the GPU-shaped CPU
@@ -16,7 +16,7 @@ public static class SelfTestCommand
 {
     public static Command Create()
     {
-        var device = new Option<string>("--device") { Description = "auto (CUDA when present, else the GPU-shaped CPU accelerator), cuda, or cpu.", DefaultValueFactory = _ => "auto" };
+        var device = new Option<string>("--device") { Description = "auto (CUDA, else a usable OpenCL device, else the GPU-shaped CPU accelerator), cuda, opencl, or cpu.", DefaultValueFactory = _ => "auto" };
         var quick = new Option<bool>("--quick") { Description = "One seed and one model step (the form train runs before its first epoch)." };
         var only = new Option<string[]>("--only") { Description = "Run only the checks whose kernel name starts with one of these (e.g. conv2d model-step).", AllowMultipleArgumentsPerToken = true };
         var cmd = new Command("selftest", "Check that the device computes what the CPU reference computes: every kernel variant and a few model steps, from the same random inputs.")
@@ -26,7 +26,7 @@ public static class SelfTestCommand
         cmd.SetAction(parse => Cli.Guard(parse, () =>
         {
             var kind = SharedOptions.DeviceKindOf(parse.GetValue(device)!);
-            var options = SelfTestOptions.For(simulator: kind == DeviceKind.Cpu || (kind == DeviceKind.Auto && !ComputeDevice.HasCuda()), parse.GetValue(quick));
+            var options = SelfTestOptions.For(simulator: kind == DeviceKind.Cpu || (kind == DeviceKind.Auto && !ComputeDevice.HasCompiledDevice()), parse.GetValue(quick));
             var names = parse.GetValue(only) ?? [];
             var all = SelfTest.DefaultChecks(options).ToList();
             bool Matches(SelfTestCheck c, string n) => n.Trim().Length > 0 && c.Kernel.StartsWith(n.Trim(), StringComparison.OrdinalIgnoreCase);
@@ -48,13 +48,13 @@ public static class SelfTestCommand
     {
         using var device = Open(kind);
         using var reference = ComputeDevice.Create(DeviceKind.Cpu);
-        if (!device.IsCuda)
+        if (device.IsSimulator)
         {
             // On the CPU the simple variants ARE the reference: only the GPU variants are worth the simulator's time.
             checks = checks.Where(c => c.Variant != KernelVariant.Simple);
         }
 
-        output.WriteLine($"Self-test: {device.Name}{(device.IsCuda ? "" : " (GPU-shaped)")} against the CPU accelerator's simple kernels; seeds {string.Join(", ", options.Seeds)}; {options.ModelSteps} model step(s) of width {ModelStepCheck.Width}, batch {options.ModelBatch} of {options.ModelImageSize}×{options.ModelImageSize}");
+        output.WriteLine($"Self-test: {device.Name}{(device.IsSimulator ? " (GPU-shaped)" : "")} against the CPU accelerator's simple kernels; seeds {string.Join(", ", options.Seeds)}; {options.ModelSteps} model step(s) of width {ModelStepCheck.Width}, batch {options.ModelBatch} of {options.ModelImageSize}×{options.ModelImageSize}");
         bool header = false;
         var report = SelfTest.Run(device, reference, checks, options, row =>
         {
@@ -77,7 +77,7 @@ public static class SelfTestCommand
         return 0;
     }
 
-    /// <summary>CUDA when asked (or found, for auto), else the GPU-shaped CPU accelerator.</summary>
+    /// <summary>CUDA or OpenCL when asked (or found, for auto), else the GPU-shaped CPU accelerator.</summary>
     private static ComputeDevice Open(DeviceKind kind)
     {
         if (kind == DeviceKind.Cpu)
@@ -86,7 +86,7 @@ public static class SelfTestCommand
         }
 
         var device = ComputeDevice.Create(kind);
-        if (device.IsCuda)
+        if (device.RunsGpuBodies)
         {
             return device;
         }

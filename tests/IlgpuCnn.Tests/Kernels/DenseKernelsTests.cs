@@ -7,7 +7,7 @@ namespace IlgpuCnn.Tests.Kernels;
 
 /// <summary>Dense forward, backward-data and backward-weights, every variant, against the double reference.</summary>
 [Collection(DeviceCollection.Name)]
-public sealed class DenseKernelsTests(DeviceFixture fx)
+public class DenseKernelsTests(DeviceFixture fx)
 {
     [Theory]
     [InlineData(KernelVariant.Simple, 1, 1, 1)]
