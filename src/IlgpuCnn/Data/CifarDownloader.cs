@@ -28,8 +28,6 @@ public sealed class CifarDownloader : IDisposable
     /// <summary>The most bytes a download may bring when the server announces no size (CIFAR-10's files are 120 MB and 24 MB).</summary>
     public const long MaxDownloadBytes = 1L << 30;
 
-    /// <summary>The lock file of a data folder while a download runs.</summary>
-    public const string LockFileName = ".download.lock";
 
     private readonly HttpClient _http;
     private readonly string _baseUrl;
@@ -60,7 +58,8 @@ public sealed class CifarDownloader : IDisposable
     public async Task<IReadOnlyList<string>> EnsureAsync(string directory, Action<string, long, long?>? progress = null, CancellationToken cancellation = default)
     {
         var downloaded = new List<string>();
-        using var folderLock = LockFolder(directory);
+        CreateFolder(directory);
+        using var folderLock = DownloadLock.Acquire(directory);
         foreach (var name in new[] { DataLocator.TrainFileName, DataLocator.TestFileName })
         {
             var target = Path.Combine(directory, name);
@@ -154,21 +153,6 @@ public sealed class CifarDownloader : IDisposable
         }
 
         return inner.Message.TrimEnd('.');
-    }
-
-    /// <summary>One download per data folder at a time: an OS lock on <c>.download.lock</c>, released with the process.</summary>
-    private static FileStream LockFolder(string directory)
-    {
-        CreateFolder(directory);
-        string path = Path.Combine(directory, LockFileName);
-        try
-        {
-            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException e) when (File.Exists(path))
-        {
-            throw new UserError($"Another ilgpucnn is downloading CIFAR-10 into {directory}; wait for it to finish, then run the command again.", e);
-        }
     }
 
     private static void CreateFolder(string directory)

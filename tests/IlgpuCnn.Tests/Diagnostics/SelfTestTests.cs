@@ -78,7 +78,7 @@ public sealed class SelfTestTests
 
         var none = CliRunner.Run("selftest", "--device", "cpu", "--only", "nothing");
         Assert.Equal(1, none.Code);
-        Assert.Contains("--only nothing matches no check", none.Err);
+        Assert.Contains("--only 'nothing' matches no check", none.Err);
     }
 
     [Fact]
