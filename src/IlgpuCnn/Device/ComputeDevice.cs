@@ -14,6 +14,7 @@ namespace IlgpuCnn.Device;
 public sealed class ComputeDevice : IDisposable
 {
     private readonly Dictionary<Type, object> _caches = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _planned = new();
     private readonly Context _context;
     private long _memSets;
 
@@ -21,6 +22,7 @@ public sealed class ComputeDevice : IDisposable
     {
         _context = context;
         Accelerator = accelerator;
+        Figures = DeviceFigures.Of(accelerator);
     }
 
     /// <summary>ILGPU's optimisation level for every kernel (the PTX and assembler tests compile with it too).</summary>
@@ -28,7 +30,10 @@ public sealed class ComputeDevice : IDisposable
 
     public Accelerator Accelerator { get; }
 
-    /// <summary>True on an NVIDIA GPU: kernels pick their shared-memory tiled variants.</summary>
+    /// <summary>What the kernel plan reads of this device (type, multiprocessors, group and shared-memory limits).</summary>
+    public DeviceFigures Figures { get; }
+
+    /// <summary>True on an NVIDIA GPU.</summary>
     public bool IsCuda => Accelerator.AcceleratorType == AcceleratorType.Cuda;
 
     /// <summary>Human-readable accelerator name, e.g. "NVIDIA H100 (CUDA)" or "CPU accelerator".</summary>
@@ -131,6 +136,12 @@ public sealed class ComputeDevice : IDisposable
         Interlocked.Increment(ref _memSets);
         view.MemSetToZero();
     }
+
+    /// <summary>Kernels launched through a kernel plan on this device ("Class.Method" → launches): what the self-test's coverage test reads.</summary>
+    public IReadOnlyDictionary<string, long> PlannedLaunches => _planned;
+
+    /// <summary>Counts one launch of <paramref name="kernel"/> in <see cref="PlannedLaunches"/>.</summary>
+    public void NoteLaunch(string kernel) => _planned.AddOrUpdate(kernel, 1, (_, n) => n + 1);
 
     /// <summary>Waits for all queued kernels.</summary>
     public void Synchronize() => Accelerator.Synchronize();
