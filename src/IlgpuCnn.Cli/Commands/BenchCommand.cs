@@ -21,7 +21,7 @@ public static class BenchCommand
         cmd.SetAction(parse => Cli.Guard(parse, () =>
         {
             using var dev = ComputeDevice.Create(SharedOptions.DeviceKindOf(parse.GetValue(device)!));
-            int n = parse.GetValue(steps) is > 0 and var s ? s : dev.IsCuda ? 50 : 5;
+            int n = parse.GetValue(steps) is > 0 and var s ? s : dev.IsCuda ? 50 : dev.IsOpenCL ? 20 : 5;
             var r = Throughput.Measure(dev, parse.GetValue(batch), n, parse.GetValue(width));
             Console.WriteLine(Format(r));
             return 0;

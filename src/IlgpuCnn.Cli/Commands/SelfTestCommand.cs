@@ -5,7 +5,7 @@ using IlgpuCnn.Diagnostics;
 namespace IlgpuCnn.Cli.Commands;
 
 /// <summary>
-/// <c>ilgpucnn selftest [--device auto|cuda|cpu] [--quick] [--only ...]</c>: conv2d on one shape
+/// <c>ilgpucnn selftest [--device auto|cuda|opencl|cpu] [--quick] [--only ...]</c>: conv2d on one shape
 /// per body a GPU's kernel plan can pick (Simple, Cursor, Run64, Run32), the other ops and a few
 /// model steps, run on the device and on the CPU reference (its Simple bodies) from the same random
 /// inputs, compared output by output; prints the table (each row names its plan body) and exits 1
@@ -17,7 +17,7 @@ public static class SelfTestCommand
 {
     public static Command Create()
     {
-        var device = new Option<string>("--device") { Description = "auto (CUDA when present, else the GPU-shaped CPU accelerator), cuda, or cpu.", DefaultValueFactory = _ => "auto" };
+        var device = new Option<string>("--device") { Description = "auto (CUDA, else a usable OpenCL device, else the GPU-shaped CPU accelerator), cuda, opencl, or cpu.", DefaultValueFactory = _ => "auto" };
         var quick = new Option<bool>("--quick") { Description = "One seed and one model step (the form train runs before its first epoch)." };
         var only = new Option<string[]>("--only") { Description = "Run only the checks whose kernel name starts with one of these (e.g. conv2d model-step).", AllowMultipleArgumentsPerToken = true };
         var cmd = new Command("selftest", "Check that the device computes what the CPU reference computes: one conv shape per kernel-plan body, every other op and a few model steps, from the same random inputs.")
@@ -27,7 +27,7 @@ public static class SelfTestCommand
         cmd.SetAction(parse => Cli.Guard(parse, () =>
         {
             var kind = SharedOptions.DeviceKindOf(parse.GetValue(device)!);
-            var options = SelfTestOptions.For(simulator: kind == DeviceKind.Cpu || (kind == DeviceKind.Auto && !ComputeDevice.HasCuda()), parse.GetValue(quick));
+            var options = SelfTestOptions.For(simulator: kind == DeviceKind.Cpu || (kind == DeviceKind.Auto && !ComputeDevice.HasCompiledDevice()), parse.GetValue(quick));
             var names = parse.GetValue(only) ?? [];
             var checks = SelfTest.DefaultChecks(options).Where(c => names.Length == 0 || names.Any(n => c.Kernel.StartsWith(n, StringComparison.OrdinalIgnoreCase))).ToList();
             if (checks.Count == 0)
@@ -45,7 +45,7 @@ public static class SelfTestCommand
     {
         using var device = Open(kind);
         using var reference = ComputeDevice.Create(DeviceKind.Cpu);
-        output.WriteLine($"Self-test: {device.Name}{(device.IsCuda ? "" : " (GPU-shaped)")} against the CPU accelerator's simple kernels; seeds {string.Join(", ", options.Seeds)}; {options.ModelSteps} model step(s) of width {ModelStepCheck.Width}, batch {options.ModelBatch} of {options.ModelImageSize}×{options.ModelImageSize}");
+        output.WriteLine($"Self-test: {device.Name}{(device.IsSimulator ? " (GPU-shaped)" : "")} against the CPU accelerator's simple kernels; seeds {string.Join(", ", options.Seeds)}; {options.ModelSteps} model step(s) of width {ModelStepCheck.Width}, batch {options.ModelBatch} of {options.ModelImageSize}×{options.ModelImageSize}");
         bool header = false;
         var report = SelfTest.Run(device, reference, checks, options, row =>
         {
@@ -68,7 +68,7 @@ public static class SelfTestCommand
         return 0;
     }
 
-    /// <summary>CUDA when asked (or found, for auto), else the GPU-shaped CPU accelerator.</summary>
+    /// <summary>CUDA or OpenCL when asked (or found, for auto), else the GPU-shaped CPU accelerator.</summary>
     private static ComputeDevice Open(DeviceKind kind)
     {
         if (kind == DeviceKind.Cpu)
@@ -77,7 +77,7 @@ public static class SelfTestCommand
         }
 
         var device = ComputeDevice.Create(kind);
-        if (device.IsCuda)
+        if (device.RunsGpuBodies)
         {
             return device;
         }

@@ -14,7 +14,7 @@ internal static class SharedOptions
 
     public static Option<string> Device() => new("--device")
     {
-        Description = "auto (CUDA when present, else the CPU), cuda, or cpu.",
+        Description = "auto (CUDA, else an OpenCL GPU, else an OpenCL CPU device such as PoCL, else the CPU accelerator), cuda, opencl, or cpu.",
         DefaultValueFactory = _ => "auto",
     };
 
@@ -23,8 +23,9 @@ internal static class SharedOptions
     {
         "auto" => DeviceKind.Auto,
         "cuda" or "gpu" => DeviceKind.Cuda,
+        "opencl" => DeviceKind.OpenCL,
         "cpu" => DeviceKind.Cpu,
-        _ => throw new UserError($"Unknown device '{text}'; use auto, cuda or cpu."),
+        _ => throw new UserError($"Unknown device '{text}'; use auto, cuda, opencl or cpu."),
     };
 
     /// <summary>Resolves the data folder and downloads missing files into the cache, with the progress line on stderr.</summary>

@@ -3,13 +3,15 @@ using ILGPU.Algorithms;
 using ILGPU.Runtime;
 using ILGPU.Runtime.CPU;
 using ILGPU.Runtime.Cuda;
+using ILGPU.Runtime.OpenCL;
 
 namespace IlgpuCnn.Device;
 
 /// <summary>
-/// One ILGPU <see cref="Context"/> and one accelerator: CUDA when present (or asked for), else the
-/// ILGPU CPU accelerator. Create one per process (or per test collection) and share it; every
-/// kernel cache (<c>Kernels.*</c>) hangs off it so each kernel is loaded once.
+/// One ILGPU <see cref="Context"/> and one accelerator: CUDA, an OpenCL device (a GPU driver's, or
+/// PoCL on the CPU) or the ILGPU CPU accelerator (see <see cref="DeviceKind"/> for auto's order).
+/// Create one per process (or per test collection) and share it; every kernel cache
+/// (<c>Kernels.*</c>) hangs off it so each kernel is loaded once.
 /// </summary>
 public sealed class ComputeDevice : IDisposable
 {
@@ -33,14 +35,30 @@ public sealed class ComputeDevice : IDisposable
     /// <summary>What the kernel plan reads of this device (type, multiprocessors, group and shared-memory limits).</summary>
     public DeviceFigures Figures { get; }
 
-    /// <summary>True on an NVIDIA GPU.</summary>
+    /// <summary>True on an NVIDIA GPU through CUDA.</summary>
     public bool IsCuda => Accelerator.AcceleratorType == AcceleratorType.Cuda;
 
-    /// <summary>Human-readable accelerator name, e.g. "NVIDIA H100 (CUDA)" or "CPU accelerator".</summary>
-    public string Name => IsCuda ? $"{Accelerator.Name} (CUDA)" : "ILGPU CPU accelerator";
+    /// <summary>True on an OpenCL device (a GPU driver's, or PoCL compiling the kernels for the CPU).</summary>
+    public bool IsOpenCL => Accelerator.AcceleratorType == AcceleratorType.OpenCL;
 
-    /// <summary>Memory the device can hold: the GPU's memory on CUDA; on the CPU accelerator the memory this process may use (RAM or the container's limit).</summary>
-    public long MemoryBytes => IsCuda ? Accelerator.MemorySize : GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+    /// <summary>True on ILGPU's CPU accelerator, the simulator that runs every GPU thread as .NET code.</summary>
+    public bool IsSimulator => Accelerator.AcceleratorType == AcceleratorType.CPU;
+
+    /// <summary>True where a compiler turns the kernels into machine code (CUDA, OpenCL): the GPU bodies (tiles, barriers) run there.</summary>
+    public bool RunsGpuBodies => !IsSimulator;
+
+    /// <summary>Human-readable accelerator name, e.g. "NVIDIA H100 (CUDA)", "cpu-x86-64 (OpenCL CPU, Portable Computing Language, CL30, 2 compute units)" or "ILGPU CPU accelerator".</summary>
+    public string Name => Accelerator switch
+    {
+        CLAccelerator cl => $"{cl.Name} ({OpenClDevices.Describe(cl.Device)}, {cl.NumMultiprocessors} compute units)",
+        _ when IsCuda => $"{Accelerator.Name} (CUDA)",
+        _ => "ILGPU CPU accelerator",
+    };
+
+    /// <summary>Memory the device can hold: the GPU's memory on CUDA and OpenCL (at most what this process may use, for an OpenCL CPU device); on the CPU accelerator the memory this process may use (RAM or the container's limit).</summary>
+    public long MemoryBytes => IsCuda ? Accelerator.MemorySize
+        : IsOpenCL ? Math.Min(Accelerator.MemorySize, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes)
+        : GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
 
     /// <summary>
     /// Opens a device. <paramref name="gpuShapedCpu"/> makes the CPU accelerator accept GPU-shaped
@@ -53,31 +71,50 @@ public sealed class ComputeDevice : IDisposable
         var context = Context.Create(builder =>
         {
             builder.Optimize(Optimization).EnableAlgorithms();
-            if (kind != DeviceKind.Cpu)
+            if (kind is DeviceKind.Auto or DeviceKind.Cuda)
             {
                 builder.Cuda();
+            }
+
+            if (kind is DeviceKind.Auto or DeviceKind.OpenCL)
+            {
+                builder.OpenCL(OpenClDevices.Accepts);
             }
 
             builder.CPU(cpu);
         });
         try
         {
-            var cuda = context.GetCudaDevices();
-            if (kind == DeviceKind.Cuda && cuda.Count == 0)
-            {
-                throw new UserError("--device cuda was asked for but ILGPU finds no CUDA GPU on this machine; use --device cpu or --device auto.");
-            }
-
-            Accelerator accelerator = kind != DeviceKind.Cpu && cuda.Count > 0
-                ? cuda[0].CreateAccelerator(context)
-                : context.GetCPUDevice(0).CreateAccelerator(context);
-            return new ComputeDevice(context, accelerator);
+            return new ComputeDevice(context, Pick(context, kind).CreateAccelerator(context));
         }
         catch
         {
             context.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The device <paramref name="kind"/> asks for: CUDA, then an OpenCL GPU, then an OpenCL CPU device, then the CPU accelerator (auto takes the first present).</summary>
+    private static ILGPU.Runtime.Device Pick(Context context, DeviceKind kind)
+    {
+        var cuda = context.GetCudaDevices();
+        if (kind is DeviceKind.Auto or DeviceKind.Cuda && cuda.Count > 0)
+        {
+            return cuda[0];
+        }
+
+        if (kind == DeviceKind.Cuda)
+        {
+            throw new UserError("--device cuda was asked for but ILGPU finds no CUDA GPU on this machine; use --device opencl, cpu or auto.");
+        }
+
+        var openCl = OpenClDevices.Usable(context).OrderBy(d => d.DeviceType == CLDeviceType.CL_DEVICE_TYPE_GPU ? 0 : 1).FirstOrDefault();
+        if (kind is DeviceKind.Auto or DeviceKind.OpenCL && openCl is not null)
+        {
+            return openCl;
+        }
+
+        return kind == DeviceKind.OpenCL ? throw new UserError(OpenClDevices.WhyNone()) : context.GetCPUDevice(0);
     }
 
     /// <summary>True when ILGPU sees a CUDA GPU on this machine.</summary>
@@ -87,24 +124,47 @@ public sealed class ComputeDevice : IDisposable
         return context.GetCudaDevices().Count > 0;
     }
 
-    /// <summary>One line per accelerator ILGPU can see, with memory and compute capability.</summary>
+    /// <summary>True when ILGPU sees a CUDA GPU or an OpenCL device it can use (auto would not take the CPU accelerator).</summary>
+    public static bool HasCompiledDevice()
+    {
+        using var context = Context.Create(builder => builder.Cuda().OpenCL(OpenClDevices.Accepts));
+        return context.GetCudaDevices().Count > 0 || OpenClDevices.Usable(context).Count > 0;
+    }
+
+    /// <summary>One line per accelerator ILGPU can see: CUDA GPUs, every OpenCL device (accepted or why not), the CPU accelerator.</summary>
     public static IReadOnlyList<string> Describe()
     {
-        using var context = Context.Create(builder => builder.Cuda().CPU(CPUDevice.Default));
         var lines = new List<string>();
-        foreach (var device in context)
+        using (var context = Context.Create(builder => builder.Cuda()))
         {
-            if (device is CudaDevice cuda)
+            foreach (var cuda in context.GetCudaDevices())
             {
-                lines.Add($"cuda  {cuda.Name}  memory {cuda.MemorySize / (1024.0 * 1024 * 1024):F1} GiB  compute capability {cuda.Architecture}  SMs {cuda.NumMultiprocessors}");
-            }
-            else
-            {
-                lines.Add($"cpu   ILGPU CPU accelerator ({Environment.ProcessorCount} cores; a simulator for tests and small runs)");
+                lines.Add($"cuda    {cuda.Name}  memory {cuda.MemorySize / (1024.0 * 1024 * 1024):F1} GiB  compute capability {cuda.Architecture}  SMs {cuda.NumMultiprocessors}");
             }
         }
 
+        lines.AddRange(DescribeOpenCl());
+        lines.Add($"cpu     ILGPU CPU accelerator ({Environment.ProcessorCount} cores; a simulator for tests and small runs)");
         return lines;
+    }
+
+    private static IEnumerable<string> DescribeOpenCl()
+    {
+        if (!OpenClDevices.LoaderPresent())
+        {
+            return [$"opencl  none: the ICD loader {OpenClDevices.Loader} is missing (Debian/Ubuntu: apt-get install ocl-icd-opencl-dev)"];
+        }
+
+        using var context = OpenClDevices.ListingContext();
+        var all = OpenClDevices.All(context);
+        if (all.Count == 0)
+        {
+            return [$"opencl  none: {OpenClDevices.Loader} shows no device; {OpenClDevices.SetupHint}"];
+        }
+
+        return all.Select(a => $"opencl  {a.Device.Name} ({OpenClDevices.Describe(a.Device)})  "
+            + $"compute units {a.Device.NumMultiprocessors}  max group {a.Device.MaxNumThreadsPerGroup}  local memory {a.Device.MaxSharedMemoryPerGroup / 1024} KiB  memory {a.Device.MemorySize / (1024.0 * 1024 * 1024):F1} GiB  "
+            + (a.Rejection is null ? "usable" : $"not usable: {a.Rejection}")).ToList();
     }
 
     /// <summary>

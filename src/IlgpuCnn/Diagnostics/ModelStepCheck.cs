@@ -10,16 +10,20 @@ using IlgpuCnn.Training;
 namespace IlgpuCnn.Diagnostics;
 
 /// <summary>
-/// A few training steps of the width-0.25 model (every conv and dense layer on the plan of the device under test, BN,
+/// A few training steps of the width-0.25 model (or <paramref name="width"/>) (every conv and dense layer on the plan of the device under test, BN,
 /// pooling, dropout, loss and AdamW as training runs them), compared step by step: the loss, every
 /// parameter gradient and the BN moving statistics. Step s starts from the initial weights moved
 /// by a small host-drawn offset (the same on both devices), not from the previous step's AdamW
 /// result: AdamW turns a gradient that is zero up to rounding (a conv bias before BN) into a
 /// ±lr step whose sign is noise, so chained steps would differ for reasons that are no fault.
 /// </summary>
-public sealed class ModelStepCheck(int steps, int batch, int imageSize = 32) : SelfTestCheck("model-step")
+public sealed class ModelStepCheck(int steps, int batch, int imageSize = 32, double width = ModelStepCheck.Width) : SelfTestCheck("model-step")
 {
+    /// <summary>The self-test's model width.</summary>
     public const double Width = 0.25;
+
+    /// <summary>The width of the model this check steps.</summary>
+    public double ModelWidth { get; } = width;
 
     public int Steps { get; } = steps;
 
@@ -33,7 +37,7 @@ public sealed class ModelStepCheck(int steps, int batch, int imageSize = 32) : S
     public override IReadOnlyList<CheckOutput> Run(ComputeDevice device, DeviceFigures planFor, int seed)
     {
         var rng = new Random(seed);
-        using var model = VggModel.Create(device, Width, (uint)seed);
+        using var model = VggModel.Create(device, ModelWidth, (uint)seed);
         UsePlan(model, planFor);
         var tape = new GradientTape(device);
         var optimizer = new AdamW(device, model.Store);

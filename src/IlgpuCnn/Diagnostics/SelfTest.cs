@@ -53,7 +53,7 @@ public static class SelfTest
             }
         }
 
-        return new SelfTestReport(device.Name + (device.IsCuda ? "" : " (GPU-shaped)"), "CPU accelerator's simple kernels", rows, total.Elapsed);
+        return new SelfTestReport(device.Name + (device.IsSimulator ? " (GPU-shaped)" : ""), "CPU accelerator's simple kernels", rows, total.Elapsed);
     }
 
     /// <summary>
@@ -101,7 +101,7 @@ public static class SelfTest
     /// </summary>
     public static void Gate(ComputeDevice device, Action<string> message)
     {
-        if (!device.IsCuda)
+        if (!device.RunsGpuBodies)
         {
             return;
         }

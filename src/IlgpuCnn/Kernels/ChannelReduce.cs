@@ -1,3 +1,4 @@
+using System.Numerics;
 using ILGPU;
 using ILGPU.Runtime;
 using IlgpuCnn.Device;
@@ -6,9 +7,10 @@ namespace IlgpuCnn.Kernels;
 
 /// <summary>
 /// Per-channel reductions over (n, h, w) of an NCHW tensor: one group per channel, each thread
-/// summing a strided share in double, then a shared-memory tree. On a GPU groups are 1024
-/// threads; on the default CPU accelerator 1 (no barrier cost), which makes the same kernel a
-/// plain loop; on a GPU-shaped CPU accelerator (tests) 32, so the tree itself is exercised.
+/// summing a strided share in double, then a shared-memory tree. On CUDA groups are 1024
+/// threads; on OpenCL the largest power of two up to 1024 the device allows per group; on the
+/// default CPU accelerator 1 (no barrier cost), which makes the same kernel a plain loop; on a
+/// GPU-shaped CPU accelerator (tests) 32, so the tree itself is exercised.
 /// </summary>
 public static class ChannelReduce
 {
@@ -19,7 +21,9 @@ public static class ChannelReduce
 
     /// <summary>Group size for per-channel reductions on this device.</summary>
     public static int GroupSize(ComputeDevice device) =>
-        device.IsCuda ? MaxGroup : device.Accelerator.MaxNumThreadsPerGroup >= MaxGroup ? 32 : 1;
+        device.IsCuda ? MaxGroup
+        : device.IsOpenCL ? (int)Math.Min(MaxGroup, BitOperations.RoundUpToPowerOf2((uint)device.Accelerator.MaxNumThreadsPerGroup + 1) / 2)
+        : device.Accelerator.MaxNumThreadsPerGroup >= MaxGroup ? 32 : 1;
 
     /// <summary>Launch: one group per channel.</summary>
     public static KernelConfig Config(ComputeDevice device, int channels) =>

@@ -26,9 +26,9 @@ public static class CpuTimeNote
         return TimeSpan.FromSeconds((trainRows + validationRows / 3.0) / rate);
     }
 
-    /// <summary>The note, or null on CUDA or when an epoch is estimated under <see cref="Threshold"/>.</summary>
+    /// <summary>The note, or null off the CPU accelerator (CUDA, OpenCL) or when an epoch is estimated under <see cref="Threshold"/>.</summary>
     public static string? For(ComputeDevice device, double width, int trainRows, int validationRows) =>
-        device.IsCuda ? null : For(width, trainRows, validationRows);
+        device.IsSimulator ? For(width, trainRows, validationRows) : null;
 
     /// <summary>The note for the CPU accelerator, or null when an epoch is estimated under <see cref="Threshold"/>.</summary>
     public static string? For(double width, int trainRows, int validationRows)

@@ -7,7 +7,7 @@ using IlgpuCnn.Tests.Reference;
 namespace IlgpuCnn.Tests.Data;
 
 [Collection(DeviceCollection.Name)]
-public sealed class AugmentationTests(DeviceFixture fixture)
+public class AugmentationTests(DeviceFixture fixture)
 {
     private const int F = CifarDataset.ImageFloats;
     private readonly ComputeDevice _device = fixture.Device;

@@ -6,7 +6,7 @@ namespace IlgpuCnn.Tests.Data;
 
 /// <summary>The device-resident dataset and its gather kernel: the path every training and validation batch takes.</summary>
 [Collection(DeviceCollection.Name)]
-public sealed class DeviceDatasetTests(DeviceFixture fixture)
+public class DeviceDatasetTests(DeviceFixture fixture)
 {
     private const int F = CifarDataset.ImageFloats;
     private readonly ComputeDevice _device = fixture.Device;

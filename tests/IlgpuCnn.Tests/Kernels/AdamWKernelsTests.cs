@@ -7,7 +7,7 @@ namespace IlgpuCnn.Tests.Kernels;
 
 /// <summary>The AdamW step against the double reference over several steps, and its 1 − β terms.</summary>
 [Collection(DeviceCollection.Name)]
-public sealed class AdamWKernelsTests(DeviceFixture fx)
+public class AdamWKernelsTests(DeviceFixture fx)
 {
     [Fact]
     public void AdamWOneMinusBetaIsComputedInDoubleAsKerasDoes()

@@ -7,7 +7,7 @@ namespace IlgpuCnn.Tests.Kernels;
 
 /// <summary>Batch norm training forward, moving statistics, backward and inference forward against the double reference.</summary>
 [Collection(DeviceCollection.Name)]
-public sealed class BatchNormKernelsTests(DeviceFixture fx)
+public class BatchNormKernelsTests(DeviceFixture fx)
 {
     [Theory]
     [InlineData(false, 3, 5, 4, 6)]

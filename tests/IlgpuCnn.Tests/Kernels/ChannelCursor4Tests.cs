@@ -10,7 +10,7 @@ namespace IlgpuCnn.Tests.Kernels;
 /// the CPU ones where every lane of the four is used, the fused ReLU included.
 /// </summary>
 [Collection(DeviceCollection.Name)]
-public sealed class ChannelCursor4Tests
+public class ChannelCursor4Tests
 {
     private readonly DeviceFixture _fx;
 

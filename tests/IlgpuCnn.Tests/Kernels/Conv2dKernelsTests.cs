@@ -5,7 +5,7 @@ using IlgpuCnn.Tests.Reference;
 namespace IlgpuCnn.Tests.Kernels;
 
 [Collection(DeviceCollection.Name)]
-public sealed class Conv2dKernelsTests
+public class Conv2dKernelsTests
 {
     private readonly DeviceFixture _fx;
 

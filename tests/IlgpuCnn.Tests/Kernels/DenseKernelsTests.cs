@@ -7,7 +7,7 @@ namespace IlgpuCnn.Tests.Kernels;
 
 /// <summary>Dense forward, backward-data and backward-weights, every body of the plan (Simple on the CPU accelerator, Cursor on a GPU), against the double reference.</summary>
 [Collection(DeviceCollection.Name)]
-public sealed class DenseKernelsTests(DeviceFixture fx)
+public class DenseKernelsTests(DeviceFixture fx)
 {
     [Theory]
     [InlineData(KernelBody.Simple, 1, 1, 1)]

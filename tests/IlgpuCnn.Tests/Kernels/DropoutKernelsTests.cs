@@ -7,7 +7,7 @@ namespace IlgpuCnn.Tests.Kernels;
 
 /// <summary>Dropout: the mask rate, the 1/(1 − rate) scaling and a fresh mask per step.</summary>
 [Collection(DeviceCollection.Name)]
-public sealed class DropoutKernelsTests(DeviceFixture fx)
+public class DropoutKernelsTests(DeviceFixture fx)
 {
     [Fact]
     public void DropoutKeepsAboutOneMinusRateAndScales()

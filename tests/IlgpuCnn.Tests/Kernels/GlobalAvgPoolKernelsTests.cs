@@ -7,7 +7,7 @@ namespace IlgpuCnn.Tests.Kernels;
 
 /// <summary>Global average pooling forward and backward against the double reference.</summary>
 [Collection(DeviceCollection.Name)]
-public sealed class GlobalAvgPoolKernelsTests(DeviceFixture fx)
+public class GlobalAvgPoolKernelsTests(DeviceFixture fx)
 {
     [Theory]
     [InlineData(1, 1, 1, 1)]

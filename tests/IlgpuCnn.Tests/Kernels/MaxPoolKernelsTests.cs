@@ -7,7 +7,7 @@ namespace IlgpuCnn.Tests.Kernels;
 
 /// <summary>2×2 max-pool forward and backward against the double reference, odd sizes included.</summary>
 [Collection(DeviceCollection.Name)]
-public sealed class MaxPoolKernelsTests(DeviceFixture fx)
+public class MaxPoolKernelsTests(DeviceFixture fx)
 {
     [Theory]
     [InlineData(1, 1, 2, 2)]

@@ -7,7 +7,7 @@ namespace IlgpuCnn.Tests.Kernels;
 
 /// <summary>ReLU forward and backward against the double reference.</summary>
 [Collection(DeviceCollection.Name)]
-public sealed class ReluKernelsTests(DeviceFixture fx)
+public class ReluKernelsTests(DeviceFixture fx)
 {
     [Theory]
     [InlineData(1, 1, 1, 1)]

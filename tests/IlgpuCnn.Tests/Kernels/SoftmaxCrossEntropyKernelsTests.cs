@@ -7,7 +7,7 @@ namespace IlgpuCnn.Tests.Kernels;
 
 /// <summary>Softmax cross-entropy: probabilities, mean loss, metric sums and dlogits against the double reference.</summary>
 [Collection(DeviceCollection.Name)]
-public sealed class SoftmaxCrossEntropyKernelsTests(DeviceFixture fx)
+public class SoftmaxCrossEntropyKernelsTests(DeviceFixture fx)
 {
     [Theory]
     [InlineData(1, 2)]

@@ -7,7 +7,7 @@ namespace IlgpuCnn.Tests.Layers;
 
 /// <summary>The fused layers compute exactly what their unfused chains compute, forward and backward.</summary>
 [Collection(DeviceCollection.Name)]
-public sealed class FusedLayersTests
+public class FusedLayersTests
 {
     private readonly DeviceFixture _fx;
 

@@ -12,7 +12,7 @@ namespace IlgpuCnn.Tests.Layers;
 /// Inputs of the kinked ops (ReLU, max-pool) are kept away from their kinks.
 /// </summary>
 [Collection(DeviceCollection.Name)]
-public sealed class GradientCheckTests
+public class GradientCheckTests
 {
     private readonly DeviceFixture _fx;
 
