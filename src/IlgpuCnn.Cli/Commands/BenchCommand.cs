@@ -44,13 +44,13 @@ public static class BenchCommand
             string.Create(inv, $"Inference: {r.InferenceImagesPerSecond,10:F1} images/s"),
             string.Empty,
             "Per-op profile (synchronised around each op):",
-            string.Create(inv, $"{"op",-16} {"type",-22} {"forward ms",11} {"backward ms",12} {"share",7}"),
+            string.Create(inv, $"{"op",-16} {"type",-22} {"forward ms",11} {"backward ms",12} {"share",7}  plan: fwd / bwd-data / bwd-weights"),
         };
         double total = r.Ops.Sum(o => o.ForwardMs + o.BackwardMs);
         foreach (var o in r.Ops)
         {
             string kind = o.Kind.Length > 22 ? o.Kind[..22] : o.Kind;
-            lines.Add(string.Create(inv, $"{o.Name,-16} {kind,-22} {o.ForwardMs,11:F3} {o.BackwardMs,12:F3} {(o.ForwardMs + o.BackwardMs) / total,7:P1}"));
+            lines.Add(string.Create(inv, $"{o.Name,-16} {kind,-22} {o.ForwardMs,11:F3} {o.BackwardMs,12:F3} {(o.ForwardMs + o.BackwardMs) / total,7:P1}  {o.Bodies}"));
         }
 
         lines.Add(string.Create(inv, $"{"total",-16} {"",-22} {r.Ops.Sum(o => o.ForwardMs),11:F3} {r.Ops.Sum(o => o.BackwardMs),12:F3}"));
