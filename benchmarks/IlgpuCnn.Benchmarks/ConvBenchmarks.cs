@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using IlgpuCnn.Benchmarks.Lab;
 using IlgpuCnn.Device;
 using IlgpuCnn.Kernels;
 using IlgpuCnn.Tensors;
@@ -6,9 +7,10 @@ using IlgpuCnn.Tensors;
 namespace IlgpuCnn.Benchmarks;
 
 /// <summary>
-/// Conv2d 3×3 "same", simple (per-sample register blocks) vs tiled (implicit GEMM in shared
-/// memory), forward and both backward passes. CUDA: the recipe's block-2 conv at batch 64;
-/// CPU accelerator: a small one.
+/// Conv2d 3×3 "same", forward and both backward passes, in three versions: Simple (the CPU
+/// accelerator's body: per-sample register blocks), the lab's version 1 (<see cref="TiledKernels"/>,
+/// checked against Simple in the setup) and Plan (the body a GPU's <see cref="KernelPlanner"/> picks:
+/// Run64 here). CUDA: the recipe's block-2 conv at batch 64; CPU accelerator: a small one.
 /// </summary>
 [Config(typeof(BenchConfig))]
 public class ConvBenchmarks : IWork, IDisposable
@@ -18,8 +20,16 @@ public class ConvBenchmarks : IWork, IDisposable
     private Conv2dKernels? _k;
     private ConvGeometry _g;
 
-    [Params(KernelVariant.Simple, KernelVariant.Tiled)]
-    public KernelVariant Variant { get; set; }
+    /// <summary>Which version a benchmark runs.</summary>
+    public enum Version
+    {
+        Simple,
+        Tiled,
+        Plan,
+    }
+
+    [Params(Version.Simple, Version.Tiled, Version.Plan)]
+    public Version Variant { get; set; }
 
     [GlobalSetup]
     public void Setup()
@@ -35,29 +45,52 @@ public class ConvBenchmarks : IWork, IDisposable
         _dx = Tensor.Allocate(_device, _x.Shape, false);
         _dw = Tensor.Allocate(_device, _w.Shape, false);
         _db = Tensor.Allocate(_device, _b.Shape, false);
-        Forward();
-        BackwardData();
-        BackwardWeights();
+        LabCheck.Same("conv forward", _y, () => Run(Version.Simple, Forward), () => Forward());
+        LabCheck.Same("conv backward-data", _dx, () => Run(Version.Simple, BackwardData), () => BackwardData());
     }
 
     [Benchmark]
     public void Forward()
     {
-        _k!.Forward(_g, _x!.View, _w!.View, _b!.View, _y!.View, Variant);
+        if (Variant == Version.Tiled)
+        {
+            TiledKernels.For(_device!).ConvForward(_g, _x!.View, _w!.View, _b!.View, _y!.View);
+        }
+        else
+        {
+            _k!.Forward(_g, _x!.View, _w!.View, _b!.View, _y!.View, PlanFor);
+        }
+
         _device!.Synchronize();
     }
 
     [Benchmark]
     public void BackwardData()
     {
-        _k!.BackwardData(_g, _dy!.View, _w!.View, _dx!.View, Variant);
+        if (Variant == Version.Tiled)
+        {
+            TiledKernels.For(_device!).ConvBackwardData(_g, _dy!.View, _w!.View, _dx!.View);
+        }
+        else
+        {
+            _k!.BackwardData(_g, _dy!.View, _w!.View, _dx!.View, PlanFor);
+        }
+
         _device!.Synchronize();
     }
 
     [Benchmark]
     public void BackwardWeights()
     {
-        _k!.BackwardWeights(_g, _x!.View, _dy!.View, _dw!.View, _db!.View, Variant);
+        if (Variant == Version.Tiled)
+        {
+            TiledKernels.For(_device!).ConvBackwardWeights(_g, _x!.View, _dy!.View, _dw!.View);
+        }
+        else
+        {
+            _k!.BackwardWeights(_g, _x!.View, _dy!.View, _dw!.View, _db!.View, PlanFor);
+        }
+
         _device!.Synchronize();
     }
 
@@ -72,6 +105,18 @@ public class ConvBenchmarks : IWork, IDisposable
             nameof(BackwardData) => (2 * macs, y + w + 2 * x),
             _ => (2 * macs, x + y + 2 * w),
         };
+    }
+
+    /// <summary>Simple's plan (the CPU accelerator's) or a GPU's (the device's own, an H100's on the CPU accelerator).</summary>
+    private DeviceFigures PlanFor => Variant == Version.Simple ? DeviceFigures.Cpu : _device!.Figures.IsGpu ? _device.Figures : DeviceFigures.H100;
+
+    /// <summary>Runs <paramref name="pass"/> as <paramref name="version"/>, then restores the benchmark's own version.</summary>
+    private void Run(Version version, Action pass)
+    {
+        var own = Variant;
+        Variant = version;
+        pass();
+        Variant = own;
     }
 
     private static ConvGeometry Geometry() => BenchDevice.IsCuda ? new ConvGeometry(64, 64, 16, 16, 64, 3, 3, 1, 1) : new ConvGeometry(4, 16, 16, 16, 16, 3, 3, 1, 1);

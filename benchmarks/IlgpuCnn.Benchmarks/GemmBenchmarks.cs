@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using ILGPU.Runtime.Cuda;
+using IlgpuCnn.Benchmarks.Lab;
 using IlgpuCnn.Device;
 using IlgpuCnn.Kernels;
 using IlgpuCnn.Tensors;
@@ -7,8 +8,8 @@ using IlgpuCnn.Tensors;
 namespace IlgpuCnn.Benchmarks;
 
 /// <summary>
-/// The dense layer's GEMM y[M,N] = x[M,K]·w[K,N]: simple (one thread per row) vs tiled (shared
-/// memory, 4×4 per thread), and cuBLAS SGEMM (ILGPU.Algorithms) as the baseline when CUDA is
+/// The dense layer's GEMM y[M,N] = x[M,K]·w[K,N]: Simple (one thread per row), the lab's version 1
+/// (<see cref="TiledKernels"/>: shared memory, 4×4 per thread), the plan's GPU body (Cursor), and cuBLAS SGEMM (ILGPU.Algorithms) as the baseline when CUDA is
 /// present. cuBLAS is a benchmark baseline only, never in the training path.
 /// </summary>
 [Config(typeof(BenchConfig))]
@@ -34,19 +35,29 @@ public class GemmBenchmarks : IWork, IDisposable
         {
             _blas = new CuBlas(cuda);
         }
+
+        LabCheck.Same("dense forward (tiled)", _y, Simple, Tiled);
+        LabCheck.Same("dense forward (cursor)", _y, Simple, Cursor);
     }
 
     [Benchmark(Baseline = true)]
     public void Simple()
     {
-        _k!.Forward(_m, _kk, _n, _x!.View, _w!.View, _b!.View, _y!.View, KernelVariant.Simple);
+        _k!.Forward(_m, _kk, _n, _x!.View, _w!.View, _b!.View, _y!.View, DeviceFigures.Cpu);
         _device!.Synchronize();
     }
 
     [Benchmark]
     public void Tiled()
     {
-        _k!.Forward(_m, _kk, _n, _x!.View, _w!.View, _b!.View, _y!.View, KernelVariant.Tiled);
+        TiledKernels.For(_device!).DenseForward(_m, _kk, _n, _x!.View, _w!.View, _b!.View, _y!.View);
+        _device!.Synchronize();
+    }
+
+    [Benchmark]
+    public void Cursor()
+    {
+        _k!.Forward(_m, _kk, _n, _x!.View, _w!.View, _b!.View, _y!.View, _device!.Figures.IsGpu ? _device.Figures : DeviceFigures.H100);
         _device!.Synchronize();
     }
 

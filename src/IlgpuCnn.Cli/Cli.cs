@@ -29,7 +29,36 @@ public static class Cli
         return root;
     }
 
-    public static int Run(string[] args) => Build().Parse(args).Invoke();
+    /// <summary>Parses and runs; a command line that does not parse gets one sentence per error (no .NET type names) and exit code 1.</summary>
+    public static int Run(string[] args)
+    {
+        var parse = Build().Parse(args);
+        if (parse.Errors.Count == 0)
+        {
+            return parse.Invoke();
+        }
+
+        foreach (var error in parse.Errors)
+        {
+            Console.Error.WriteLine($"error: {Sentence(error.Message)}");
+        }
+
+        return 1;
+    }
+
+    /// <summary>A parse error in the program's words: "--epochs expects a whole number, but got '1.5'." instead of the parser's type names.</summary>
+    public static string Sentence(string parserMessage)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(parserMessage, @"^Cannot parse argument '(.*)' for option '(.*)' as expected type '(.*)'\.?$");
+        if (!m.Success)
+        {
+            return parserMessage;
+        }
+
+        string type = m.Groups[3].Value;
+        string what = type.Contains("Int", StringComparison.Ordinal) ? "a whole number" : type.Contains("Double", StringComparison.Ordinal) || type.Contains("Single", StringComparison.Ordinal) ? "a number" : "another value";
+        return $"{m.Groups[2].Value} expects {what}, but got '{m.Groups[1].Value}'; pass {what}.";
+    }
 
     /// <summary>Host or device (CUDA_ERROR_OUT_OF_MEMORY) memory exhaustion, possibly wrapped.</summary>
     public static bool IsOutOfMemory(Exception? e)
@@ -64,7 +93,7 @@ public static class Cli
         {
             return body();
         }
-        catch (IlgpuCnn.Training.OptionException e)
+        catch (OptionException e)
         {
             string flag = Commands.TrainFlags.FlagOf.TryGetValue(e.Option, out var f) ? f : e.Option;
             Console.Error.WriteLine($"error: {flag}: {e.Sentence}");
@@ -83,9 +112,13 @@ public static class Cli
         {
             return Fail(parse, OutOfMemoryAdvice(parse.CommandResult.Command.Name), e);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Fail(parse, $"{e.Message.TrimEnd('.')}; check the path, its permissions and the free disk space (run again with --verbose for the details).", e);
+        }
         catch (Exception e)
         {
-            return Fail(parse, $"{e.GetType().Name}: {e.Message} (run again with --verbose for the stack trace)", e);
+            return Fail(parse, $"{e.Message.TrimEnd('.')} (an unexpected failure; run again with --verbose for the details).", e);
         }
     }
 

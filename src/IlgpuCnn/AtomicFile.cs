@@ -2,23 +2,60 @@ namespace IlgpuCnn;
 
 /// <summary>
 /// The one way this program writes a file: into a unique hidden temp file beside the target,
-/// named <c>.&lt;name&gt;.&lt;32 hex digits&gt;.tmp</c> (so <c>*.tmp</c> finds every leftover), flushed to
-/// disk, then renamed over the target; if anything fails the temp file is deleted and the target
-/// keeps its old content (or stays absent). Readers never see a half-written file.
+/// named <c>.&lt;name&gt;.&lt;8 hex digits&gt;.tmp</c> (the name shortened so that the temp name fits
+/// wherever the target's does; <c>*.tmp</c> finds every leftover), flushed to disk, then renamed over
+/// the target; if anything fails the temp file is deleted and the target keeps its old content (or
+/// stays absent). Readers never see a half-written file. Only regular files are replaced
+/// (<see cref="OutputPath"/>), and a failure to write is one sentence naming the target.
 /// </summary>
 public static class AtomicFile
 {
     /// <summary>The extension every temp file ends with.</summary>
     public const string TempExtension = ".tmp";
 
-    /// <summary>The search pattern that matches the temp files of <paramref name="fileName"/> (a name without folder).</summary>
-    public static string TempPattern(string fileName) => $".{fileName}.*{TempExtension}";
+    /// <summary>The longest file name (in UTF-8 bytes) Linux, macOS and Windows file systems accept.</summary>
+    public const int MaxNameBytes = 255;
 
-    /// <summary>A fresh temp path for <paramref name="path"/>: <c>.&lt;name&gt;.&lt;guid&gt;.tmp</c> in the target's folder.</summary>
+    // "." + name + "." + 8 hex digits + ".tmp"
+    private const int TempNameExtra = 1 + 1 + 8 + 4;
+
+    /// <summary>The search pattern that matches the temp files of <paramref name="fileName"/> (a name without folder).</summary>
+    public static string TempPattern(string fileName) => $".{TempStem(fileName)}.*{TempExtension}";
+
+    /// <summary>A fresh temp path for <paramref name="path"/>: <c>.&lt;name&gt;.&lt;8 hex&gt;.tmp</c> in the target's folder.</summary>
     public static string TempPath(string path)
     {
         var full = Path.GetFullPath(path);
-        return Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}{TempExtension}");
+        string random = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4));
+        return Path.Combine(Path.GetDirectoryName(full)!, $".{TempStem(Path.GetFileName(full))}.{random}{TempExtension}");
+    }
+
+    /// <summary>Deletes every temp file in <paramref name="directory"/> (call only while nothing else writes there, e.g. under a run-folder lock).</summary>
+    public static void RemoveAllStale(string directory)
+    {
+        foreach (var tmp in Directory.EnumerateFiles(directory, $".*{TempExtension}"))
+        {
+            TryDelete(tmp);
+        }
+    }
+
+    /// <summary>The part of the target's name a temp name keeps: all of it when it fits, else its first characters.</summary>
+    private static string TempStem(string fileName)
+    {
+        var utf8 = System.Text.Encoding.UTF8;
+        int budget = MaxNameBytes - TempNameExtra;
+        int chars = fileName.Length;
+        while (chars > 0 && utf8.GetByteCount(fileName.AsSpan(0, chars)) > budget)
+        {
+            chars--;
+        }
+
+        if (chars > 0 && char.IsHighSurrogate(fileName[chars - 1]))
+        {
+            chars--;
+        }
+
+        return fileName[..chars];
     }
 
     /// <summary>Creates the target's folder, calls <paramref name="write"/> with the temp file's stream, flushes it and renames it to <paramref name="path"/>.</summary>
@@ -35,6 +72,10 @@ public static class AtomicFile
             }
 
             File.Move(tmp, Path.GetFullPath(path), overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw CouldNotWrite(path, e);
         }
         finally
         {
@@ -56,7 +97,7 @@ public static class AtomicFile
         string tmp = Prepare(path);
         try
         {
-            await using (var stream = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+            await using (var stream = Create(path, tmp))
             {
                 await write(stream).ConfigureAwait(false);
                 FlushToDisk(stream);
@@ -89,11 +130,52 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>The one sentence for a write that failed: the target (never the temp name), the reason, and what to do.</summary>
+    public static UserError CouldNotWrite(string path, Exception e)
+    {
+        string reason = e is UnauthorizedAccessException ? "permission denied" : e.Message.Split(" : ")[0].Split(" '")[0].TrimEnd('.', ' ');
+        string advice = e is UnauthorizedAccessException || reason.Contains("ead-only", StringComparison.Ordinal)
+            ? "its folder is not writable; pass a path in a folder you can write to"
+            : reason.Contains("space", StringComparison.OrdinalIgnoreCase) || reason.Contains("quota", StringComparison.OrdinalIgnoreCase)
+                ? "free disk space or pass a path on another disk"
+                : "check the path and its folder, or pass another path";
+        return new UserError($"Could not write '{path}' ({reason}); {advice}.", e);
+    }
+
+    /// <summary>Checks the target (only a regular file is replaced), creates its folder, and returns a fresh temp path.</summary>
     private static string Prepare(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        OutputPath.RequireWritable(path);
+        string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        var kind = PathKind.Of(folder);
+        if (kind is not (FileKind.Missing or FileKind.Directory))
+        {
+            throw new UserError($"Could not write '{path}': '{folder}' is {PathKind.Describe(kind)}, not a folder; pass a path in a folder.");
+        }
+
+        try
+        {
+            Directory.CreateDirectory(folder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw CouldNotWrite(path, e);
+        }
+
         return TempPath(path);
+    }
+
+    private static FileStream Create(string path, string tmp)
+    {
+        try
+        {
+            return new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw CouldNotWrite(path, e);
+        }
     }
 
     // A writer that disposes the stream it was given (Parquet.Net may) has already flushed it.

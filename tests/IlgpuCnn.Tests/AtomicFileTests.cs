@@ -35,7 +35,7 @@ public sealed class AtomicFileTests : IDisposable
         Assert.Equal("the writer failed half-way", e.Message);
         Assert.Equal("old", File.ReadAllText(target));
         Assert.Empty(Leftovers(_dir.Path));
-        Assert.Matches(@"^\.model\.onnx\.[0-9a-f]{32}\.tmp$", Path.GetFileName(seen));
+        Assert.Matches(@"^\.model\.onnx\.[0-9a-f]{8}\.tmp$", Path.GetFileName(seen));
         Assert.Equal(_dir.Path, Path.GetDirectoryName(seen));
     }
 
@@ -80,5 +80,48 @@ public sealed class AtomicFileTests : IDisposable
         Assert.False(File.Exists(stale));
         Assert.True(File.Exists(fresh));
         Assert.True(File.Exists(other));
+    }
+
+    [Theory]
+    [InlineData(255)] // the longest name the file system takes: the temp name is shortened, not refused
+    [InlineData(236)]
+    public void AnyNameTheFileSystemAcceptsCanBeWritten(int length)
+    {
+        string target = _dir.File(new string('n', length - 4) + ".txt");
+        AtomicFile.WriteText(target, "long");
+        Assert.Equal("long", File.ReadAllText(target));
+        Assert.True(Path.GetFileName(AtomicFile.TempPath(target)).Length <= AtomicFile.MaxNameBytes);
+        Assert.Empty(Leftovers(_dir.Path));
+    }
+
+    [Fact]
+    public void OnlyRegularFilesAreReplaced()
+    {
+        string folder = _dir.File("a-folder");
+        Directory.CreateDirectory(folder);
+        var e = Assert.Throws<UserError>(() => AtomicFile.WriteText(folder, "x"));
+        Assert.Equal($"'{folder}' is a folder, not a regular file; this program writes only regular files, so pass another path for it.", e.Message);
+
+        string underFile = _dir.File("a-file");
+        File.WriteAllText(underFile, "x");
+        e = Assert.Throws<UserError>(() => AtomicFile.WriteText(Path.Combine(underFile, "report.txt"), "x"));
+        Assert.Contains($"'{underFile}' is a file, not a folder", e.Message);
+        Assert.Empty(Leftovers(_dir.Path));
+    }
+
+    [Fact]
+    public void ASideFileIsReadOnlyWhenRegularAndSmall()
+    {
+        string big = _dir.File("config.json");
+        using (var f = File.Create(big))
+        {
+            f.SetLength(BoundedFile.SideFileBytes + 1);
+        }
+
+        Assert.Contains("more than the", Assert.Throws<UserError>(() => BoundedFile.ReadAllText(big)).Message);
+        Assert.Contains("is a character device", Assert.Throws<UserError>(() => BoundedFile.ReadAllText("/dev/zero")).Message);
+        Assert.Equal(FileKind.CharacterDevice, PathKind.Of("/dev/null"));
+        Assert.Equal(FileKind.Directory, PathKind.Of(_dir.Path));
+        Assert.Equal(FileKind.Missing, PathKind.Of(_dir.File("none")));
     }
 }

@@ -6,7 +6,7 @@ namespace IlgpuCnn.Tests;
 /// One accelerator shared by every test that uses the device (launches on one accelerator are
 /// serialised anyway). <c>ILGPUCNN_TEST_DEVICE=cuda</c> points the tests at a CUDA GPU; the
 /// default is the CPU accelerator. <see cref="GpuShaped"/> is a CPU accelerator that accepts
-/// GPU-shaped groups (for the tiled kernels), or the same device where kernels are compiled (CUDA, OpenCL).
+/// GPU-shaped groups (for the GEMM bodies of a GPU's plan), or the same device where kernels are compiled (CUDA, OpenCL).
 /// </summary>
 public class DeviceFixture : IDisposable
 {
@@ -30,8 +30,14 @@ public class DeviceFixture : IDisposable
     /// <summary>The device the product would use: CPU accelerator (default shape), CUDA or OpenCL.</summary>
     public ComputeDevice Device { get; }
 
-    /// <summary>A device on which GPU-shaped (tiled, 256-thread group) kernels can run.</summary>
+    /// <summary>A device on which GPU-shaped (grouped, up to 1,024-thread) kernels can run.</summary>
     public ComputeDevice GpuShaped => _gpuShaped.Value;
+
+    /// <summary>The kernel plan <see cref="GpuShaped"/> runs in the tests: the GPU's own, or an H100's on the CPU accelerator.</summary>
+    public DeviceFigures GpuPlan => GpuShaped.Figures.IsGpu ? GpuShaped.Figures : DeviceFigures.H100;
+
+    /// <summary>The device and plan of a test: the product's device and plan (<paramref name="gpu"/> false), or the GPU-shaped device with a GPU's plan.</summary>
+    public (ComputeDevice Device, DeviceFigures Plan) On(bool gpu) => gpu ? (GpuShaped, GpuPlan) : (Device, Device.Figures);
 
     private static DeviceKind TestKind()
     {

@@ -6,6 +6,7 @@ craft.py negiter SRC DST   copy of checkpoint SRC whose training state has itera
 craft.py sparse SRC DST N  copy of SRC with N extra 1 GiB tensors 'junk.i' (sparse holes: no disk used)
 craft.py png DST SEED      a random 32x32 RGB PNG
 craft.py bomb DST SIDE     a SIDE x SIDE greyscale PNG of zeros (a few MB on disk)
+craft.py gif DST SIDE N    an animated GIF: a SIDE x SIDE screen and N frames of 1x1 pixel (under 1 KB for N = 40)
 """
 import json
 import random
@@ -91,5 +92,17 @@ def bomb(dst, side):
     png(dst, side, side, 0, b"".join(parts))
 
 
+def gif(dst, side, frames):
+    side, frames = int(side), int(frames)
+    out = bytearray(b"GIF89a" + struct.pack("<HHBBB", side, side, 0x80, 0, 0) + b"\x00\x00\x00\xff\xff\xff")
+    for _ in range(frames):
+        out += b"\x21\xf9\x04\x00\x01\x00\x00\x00"  # graphic control: 1/100 s
+        out += b"\x2c" + struct.pack("<HHHHB", 0, 0, 1, 1, 0)  # a 1x1 frame at (0, 0)
+        out += b"\x02\x02\x44\x01\x00"  # LZW (min code size 2): clear, index 0, end
+    out += b"\x3b"
+    with open(dst, "wb") as f:
+        f.write(out)
+
+
 if __name__ == "__main__":
-    {"nan": nan, "negiter": negiter, "sparse": sparse, "png": small, "bomb": bomb}[sys.argv[1]](*sys.argv[2:])
+    {"nan": nan, "negiter": negiter, "sparse": sparse, "png": small, "bomb": bomb, "gif": gif}[sys.argv[1]](*sys.argv[2:])

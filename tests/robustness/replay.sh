@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Replays the BAD cases of issue 12 against two builds of the CLI and prints a Markdown table.
+# Replays the BAD cases of issues 12 and 19 against two builds of the CLI and prints a Markdown table.
 #
 #   tests/robustness/replay.sh OLD_CLI NEW_CLI
 #
@@ -11,7 +11,9 @@
 # REPLAY_TIMEOUT (default 60 s) is how long a case may run before it counts as a hang;
 # REPLAY_ONLY="diverge sigterm ..." runs only those cases (ids: diverge nan-evaluate nan-predict sigterm
 # stall-headers stall-body sigint-download png-bomb bench-batch summary-width sparse-tensor negiter
-# busy-out sigint-final). Work files go to a temp folder
+# busy-out sigint-final; issue 19: special-out export-itself bomb-cell gif-frames config-zero
+# overwrite-mix resume-other export-checkpoint lr-resume env-stall max-minutes-abc long-name; the
+# bomb-cell case builds tests/robustness/bomb_parquet.cs with `dotnet run` once). Work files go to a temp folder
 # (kept, its path is printed), the table to stdout and to that folder's results.md.
 set -uo pipefail
 set -m # job control: background cases keep SIGINT (a non-interactive shell would ignore it)
@@ -343,6 +345,141 @@ if wanted sigint-final; then
     row "Ctrl+C (SIGINT) 3 s into the final test evaluation (3,000 rows)" \
         "$(measured sigint-final old 600); ended $(since sigint-final old) s after the signal; said $(grep_line sigint-final old Interrupted); test report written: $(yes_no "$W/sigint-final-old/classification_report.txt"); $(grep_line sigint-final old 'Test accuracy')" \
         "$(measured sigint-final new 600); ended $(since sigint-final new) s after the signal; said $(grep_line sigint-final new Interrupted); test report written: $(yes_no "$W/sigint-final-new/classification_report.txt"); $(grep_line sigint-final new 'Stopped')"
+fi
+
+# ---- issue 19: what a command may overwrite, image bombs outside predict, options honoured --------
+
+# kind PATH: what PATH is now (stat's words), for "replaced or not".
+kind() { stat -c %F "$1" 2>/dev/null || echo missing; }
+
+if wanted special-out; then
+    for v in old new; do
+        mkfifo "$W/fifo-$v"
+        run special-fifo "$v" "$HANG" export --model "$W/base-$v/model.safetensors" --out "$W/fifo-$v"
+        if [ "$(id -u)" = 0 ]; then
+            mknod "$W/null-$v" c 1 3
+            run special-null "$v" "$HANG" preview --data "$DATA" --out "$W/null-$v"
+        fi
+    done
+    row "\`export --out\` onto a FIFO" "$(measured special-fifo old); the FIFO is now a $(kind "$W/fifo-old")" "$(measured special-fifo new); still a $(kind "$W/fifo-new"); $(said special-fifo new)"
+    [ "$(id -u)" = 0 ] && row "\`preview --out\` onto a character device (a copy of /dev/null made with mknod, as root)" \
+        "$(measured special-null old); the node is now a $(kind "$W/null-old")" "$(measured special-null new); still a $(kind "$W/null-new"); $(said special-null new)"
+fi
+
+if wanted export-itself; then
+    for v in old new; do
+        mkdir -p "$W/itself-$v"
+        cp -l "$DATA"/*.parquet "$W/itself-$v/" # hard links: a rename over them leaves $DATA's files alone
+        run export-itself "$v" 120 data --data "$W/itself-$v" --export "$W/itself-$v" --train-limit 10 --test-limit 10
+    done
+    row "\`data --data D --export D --train-limit 10 --test-limit 10\`" \
+        "$(measured export-itself old 120); D's training file is now $(stat -c %s "$W/itself-old/train-00000-of-00001.parquet") bytes" \
+        "$(measured export-itself new 120); D's training file is still $(stat -c %s "$W/itself-new/train-00000-of-00001.parquet") bytes; $(said export-itself new)"
+fi
+
+if wanted bomb-cell; then
+    python3 "$HERE/craft.py" bomb "$W/cell.png" 30000
+    mkdir -p "$W/bomb-data"
+    ln -sf "$DATA/test-00000-of-00001.parquet" "$W/bomb-data/test-00000-of-00001.parquet"
+    (cd "$REPO" && dotnet run tests/robustness/bomb_parquet.cs -- "$DATA/train-00000-of-00001.parquet" "$W/cell.png" "$W/bomb-data/train-00000-of-00001.parquet") >&2
+    for v in old new; do
+        capped bomb-preview "$v" "$HANG" preview --data "$W/bomb-data" --out "$W/bomb-preview-$v.png"
+        capped bomb-train "$v" "$HANG" train --device cpu --data "$W/bomb-data" --width 0.125 --train-limit 40 --test-limit 8 --epochs 1 --out "$W/bomb-train-$v"
+    done
+    row "\`preview\` on a Parquet training file whose row 3 is a 30,000×30,000 PNG ($(($(stat -c %s "$W/bomb-data/train-00000-of-00001.parquet") / 1024)) KB file)" \
+        "$(measured bomb-preview old)$(note bomb-preview old); $(said bomb-preview old)" "$(measured bomb-preview new); $(said bomb-preview new)"
+    row "\`train\` on that file" "$(measured bomb-train old)$(note bomb-train old); $(said bomb-train old)" "$(measured bomb-train new); $(said bomb-train new)"
+fi
+
+if wanted gif-frames; then
+    python3 "$HERE/craft.py" gif "$W/frames.gif" 4096 40
+    for v in old new; do
+        capped gif-frames "$v" "$HANG" predict --device cpu --model "$W/base-$v/model.safetensors" "$W/frames.gif"
+    done
+    row "\`predict\` on an animated GIF: 4,096² screen, 40 frames of 1 pixel ($(stat -c %s "$W/frames.gif") bytes)" \
+        "$(measured gif-frames old)$(note gif-frames old)" "$(measured gif-frames new); $(grep_line gif-frames new frames.gif)"
+fi
+
+if wanted config-zero; then
+    for v in old new; do
+        mkdir -p "$W/zero-$v"
+        cp "$W/base-$v/model.safetensors" "$W/zero-$v/"
+        ln -s /dev/zero "$W/zero-$v/config.json"
+        capped config-zero "$v" "$HANG" export --model "$W/zero-$v/model.safetensors"
+    done
+    row "\`export\` of a model whose config.json is a symbolic link to /dev/zero" \
+        "$(measured config-zero old)$(note config-zero old); $(said config-zero old)" "$(measured config-zero new); $(said config-zero new)"
+fi
+
+# left RUN: the old run's files still in RUN beside the new config.json.
+left() { local f l=""; for f in model.safetensors metrics.json model.onnx checkpoint.safetensors; do [ -e "$1/$f" ] && l="$l $f"; done; echo "${l:- none}"; }
+
+if wanted overwrite-mix; then
+    for v in old new; do
+        cp -r "$W/base-$v" "$W/mix-$v"
+        run overwrite-mix "$v" "$HANG" train "${SMALL[@]}" --train-limit 256 --epochs 1 --lr 1e10 --overwrite --out "$W/mix-$v"
+    done
+    row "\`train --overwrite\` into a finished run, the new run diverging at once" \
+        "$(measured overwrite-mix old); the old run's files left:$(left "$W/mix-old")" "$(measured overwrite-mix new); the old run's files left:$(left "$W/mix-new"); $(said overwrite-mix new)"
+fi
+
+if wanted resume-other; then
+    for v in old new; do
+        cp -r "$W/base-$v" "$W/other-a-$v"
+        cp -r "$W/base-$v" "$W/other-b-$v"
+        sum=$(md5sum <"$W/other-b-$v/model.safetensors")
+        run resume-other "$v" 600 train --device cpu --data "$DATA" --resume "$W/other-a-$v/checkpoint.safetensors" --epochs 2 --out "$W/other-b-$v"
+        [ "$sum" = "$(md5sum <"$W/other-b-$v/model.safetensors")" ] && echo kept >"$W/other-$v.model" || echo replaced >"$W/other-$v.model"
+    done
+    row "\`train --resume A/checkpoint.safetensors --out B\`, B a finished run" \
+        "$(measured resume-other old 600); B's model $(cat "$W/other-old.model")" "$(measured resume-other new 600); B's model $(cat "$W/other-new.model"); $(said resume-other new)"
+fi
+
+if wanted export-checkpoint; then
+    for v in old new; do
+        cp -r "$W/base-$v" "$W/expck-$v"
+        run export-checkpoint "$v" "$HANG" export --model "$W/expck-$v/model.safetensors" --out "$W/expck-$v/checkpoint.safetensors"
+        run export-checkpoint-resume "$v" "$HANG" train --device cpu --data "$DATA" --resume "$W/expck-$v/checkpoint.safetensors" --epochs 2 --out "$W/expck-$v"
+    done
+    row "\`export --out\` the run's own checkpoint.safetensors, then resume it" \
+        "$(measured export-checkpoint old); then resume: $(said export-checkpoint-resume old)" "$(measured export-checkpoint new); $(said export-checkpoint new)"
+fi
+
+if wanted lr-resume; then
+    for v in old new; do
+        cp -r "$W/base-$v" "$W/lr-$v"
+        run lr-resume "$v" 600 train --device cpu --data "$DATA" --resume "$W/lr-$v/checkpoint.safetensors" --epochs 2 --lr 0.0005 --out "$W/lr-$v"
+        python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["training"]["optimizer"]["learning_rate"])' "$W/lr-$v/config.json" >"$W/lr-$v.config" 2>/dev/null
+    done
+    row "\`train --resume … --epochs 2 --lr 0.0005\` (the checkpoint's rate is 0.001)" \
+        "$(measured lr-resume old 600); epoch line $(grep_line lr-resume old 'learning_rate:' | grep -o 'learning_rate: [0-9.e+-]*'), config.json $(cat "$W/lr-old.config")" \
+        "$(measured lr-resume new 600); epoch line $(grep_line lr-resume new 'learning_rate:' | grep -o 'learning_rate: [0-9.e+-]*'), config.json $(cat "$W/lr-new.config")"
+fi
+
+if wanted env-stall; then
+    for v in old new; do
+        mkdir -p "$W/cache-env-$v"
+        ENVS=(-u ILGPUCNN_DATA "XDG_CACHE_HOME=$W/cache-env-$v" ILGPUCNN_DOWNLOAD_STALL_SECONDS=abc "ILGPUCNN_DOWNLOAD_URL=ftp://user:secret@127.0.0.1:9/cifar10/")
+        run env-stall "$v" "$HANG" data
+        ENVS=()
+    done
+    row "\`data\` with ILGPUCNN_DOWNLOAD_STALL_SECONDS=abc and ILGPUCNN_DOWNLOAD_URL=ftp://user:secret@…" "$(measured env-stall old); $(said env-stall old)" "$(measured env-stall new); $(said env-stall new)"
+fi
+
+if wanted max-minutes-abc; then
+    for v in old new; do
+        run max-minutes-abc "$v" "$HANG" train --device cpu --data "$DATA" --max-minutes abc
+    done
+    row "\`train --max-minutes abc\`" "$(measured max-minutes-abc old); $(grep_line max-minutes-abc old abc)" "$(measured max-minutes-abc new); $(said max-minutes-abc new)"
+fi
+
+if wanted long-name; then
+    long=$(printf 'n%.0s' $(seq 232)).png # 236 characters: a name the file system accepts
+    for v in old new; do
+        mkdir -p "$W/long-$v"
+        run long-name "$v" "$HANG" preview --data "$DATA" --out "$W/long-$v/$long"
+    done
+    row "\`preview --out\` a 236-character file name" "$(measured long-name old); $(said long-name old)" "$(measured long-name new); written: $(yes_no "$W/long-new/$long")"
 fi
 
 # ---- the table ---------------------------------------------------------------------------------

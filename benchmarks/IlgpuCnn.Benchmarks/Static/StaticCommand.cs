@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using IlgpuCnn.Benchmarks.Lab;
 using IlgpuCnn.Benchmarks.Toolchain;
 using IlgpuCnn.Device;
 using IlgpuCnn.Kernels;
@@ -234,10 +235,10 @@ internal static class StaticCommand
         return sb.ToString();
     }
 
-    /// <summary>Design trip counts of the tiled GEMM's K step: FFMA and staged shared stores per thread.</summary>
-    private static (int Ffma, int Sts) GemmDesign(string kernel) => kernel.EndsWith("RunNarrowKernel", StringComparison.Ordinal)
+    /// <summary>Design trip counts of a GEMM body's K step (Run32, Cursor/Run64, else the lab's version 1, TiledGemm): FFMA and staged shared stores per thread.</summary>
+    private static (int Ffma, int Sts) GemmDesign(string kernel) => kernel.EndsWith("Run32Kernel", StringComparison.Ordinal)
         ? (RunGemm.TileK * RunGemm.TileM * RunGemm.NarrowN / RunGemm.NarrowGroupSize, ((RunGemm.TileK * RunGemm.TileM) + (RunGemm.TileK * RunGemm.NarrowN)) / RunGemm.NarrowGroupSize)
-        : kernel.Contains("Blocked", StringComparison.Ordinal) || kernel.EndsWith("RunKernel", StringComparison.Ordinal)
+        : kernel.Contains("Cursor", StringComparison.Ordinal) || kernel.EndsWith("Run64Kernel", StringComparison.Ordinal)
         ? (BlockedGemm.TileK * BlockedGemm.TileM * BlockedGemm.TileN / BlockedGemm.GroupSize, BlockedGemm.TileK)
         : (TiledGemm.TileK * TiledGemm.TileM * TiledGemm.TileN / TiledGemm.GroupSize, ((TiledGemm.TileK * TiledGemm.TileM) + (TiledGemm.TileK * TiledGemm.TileN)) / TiledGemm.GroupSize);
 

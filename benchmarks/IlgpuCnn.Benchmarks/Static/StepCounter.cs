@@ -19,7 +19,7 @@ internal sealed record StepCount(long TrainLaunches, long TrainMemSets, long Val
 /// <summary>
 /// Counts the kernel launches and memsets of a real training step (<see cref="Trainer.TrainStep"/>)
 /// and of a validation batch on the GPU-shaped CPU accelerator, with the conv and dense layers set
-/// to the blocked variants CUDA picks (so the count is CUDA's; it does not depend on batch or
+/// to the plan of an H100 (so the count is CUDA's; it does not depend on batch or
 /// width, so a tiny model keeps the simulator fast). Launches are read from the CPU accelerator's
 /// per-launch completion barrier (ILGPU 1.5.3 internals, checked by a test), memsets from
 /// <see cref="ComputeDevice.MemSets"/>. The step is also split per op (forward per layer, backward
@@ -39,11 +39,11 @@ internal static class StepCounter
         {
             if (layer is Conv2d c)
             {
-                c.Variant = KernelVariant.Blocked;
+                c.PlanFor = StepModel.Gpu;
             }
             else if (layer is Dense d)
             {
-                d.Variant = KernelVariant.Blocked;
+                d.PlanFor = StepModel.Gpu;
             }
         }
 
@@ -119,7 +119,7 @@ internal static class StepCounter
             throw new InvalidOperationException($"the per-op count ({sumL} launches, {sumM} memsets) does not add up to the trainer's step ({trainLaunches}, {trainMemSets}); the profile's step no longer matches Trainer.TrainStep.");
         }
 
-        string setup = $"Trainer.TrainStep on the GPU-shaped CPU accelerator (CPUDevice.Nvidia), width {Width}, batch {Batch}, conv/dense layers on their CUDA (blocked) variants";
+        string setup = $"Trainer.TrainStep on the GPU-shaped CPU accelerator (CPUDevice.Nvidia), width {Width}, batch {Batch}, conv/dense layers on the kernel plan of an H100";
         return new StepCount(trainLaunches, trainMemSets, valLaunches, valMemSets, perOp, setup);
     }
 

@@ -1,4 +1,5 @@
 using IlgpuCnn.Data;
+using IlgpuCnn.Device;
 using IlgpuCnn.Kernels;
 using IlgpuCnn.Layers;
 using IlgpuCnn.Models;
@@ -18,13 +19,17 @@ internal sealed record ModelLaunch(string Layer, string Pass, string Kernel, lon
 
 /// <summary>
 /// The launches of a training step (and of a validation batch) of the VGG model on CUDA, derived
-/// from the layers' shapes with the same launch helpers the kernels use (<see cref="TiledGemm"/>,
-/// <see cref="ChannelReduce"/>, grid-stride thread counts). The launch COUNTS are checked against
+/// from the layers' shapes: conv and dense passes from <see cref="KernelPlanner"/>'s plans for
+/// <see cref="DeviceFigures.H100"/> (the kernels' own plan), the rest with the launch helpers the
+/// kernels use (<see cref="ChannelReduce"/>, grid-stride thread counts). The launch COUNTS are checked against
 /// a real step counted on the CPU accelerator; grids, FLOPs and bytes come from here.
 /// </summary>
 internal sealed class StepModel
 {
     public const string MemSet = "memset";
+
+    /// <summary>The device whose kernel plan the model reads.</summary>
+    public static readonly DeviceFigures Gpu = DeviceFigures.H100;
     private const int F = sizeof(float);
     private readonly Func<string, KernelProfile> _kernel;
     private readonly List<ModelLaunch> _launches = new();
@@ -79,14 +84,24 @@ internal sealed class StepModel
         Add(kernel, (items + group - 1) / group, group, flops, bytes, iterations);
     }
 
-    private void Gemm(string kernel, int m, int n, int k, int splits, double bytes)
+    /// <summary>A conv or dense pass as its plan launches it (a memset first where the plan zeroes its output).</summary>
+    private void Planned(KernelPlan plan, long outputFloats, double bytes)
     {
-        bool narrow = kernel.EndsWith("RunNarrowKernel", StringComparison.Ordinal);
-        bool blocked = narrow || kernel.Contains("Blocked", StringComparison.Ordinal) || kernel.EndsWith("RunKernel", StringComparison.Ordinal);
-        var cfg = narrow ? RunGemm.NarrowConfig(m, n, splits) : blocked ? BlockedGemm.Config(m, n, splits) : TiledGemm.Config(m, n, splits);
-        int slice = blocked ? BlockedGemm.SliceLength(k, splits) : TiledGemm.SliceLength(k, splits);
+        if (plan.ZeroesOutput)
+        {
+            Memset(outputFloats); // split-K adds atomically into a zeroed output
+        }
+
+        double flops = 2.0 * plan.M * plan.N * plan.K;
+        if (plan.Body == KernelBody.Simple)
+        {
+            PerItem(plan.Kernel, plan.Threads, 1, bytes, flops);
+            return;
+        }
+
+        var cfg = plan.Config;
         long blocks = (long)cfg.GridDim.X * cfg.GridDim.Y * cfg.GridDim.Z;
-        Add(kernel, blocks, cfg.GroupDim.X, 2.0 * m * n * k, bytes, Math.Ceiling(Math.Min(slice, k) / (double)(blocked ? BlockedGemm.TileK : TiledGemm.TileK)));
+        Add(plan.Kernel, blocks, cfg.GroupDim.X, flops, bytes, Math.Ceiling(Math.Min(plan.Slice, plan.K) / (double)plan.TileK));
     }
 
     private void ChannelReduction(string kernel, int channels, long perChannel, int passes, double bytes) =>
@@ -121,7 +136,7 @@ internal sealed class StepModel
                 {
                     var g = Geometry(c, s);
                     int k = g.Ci * g.KH * g.KW;
-                    Gemm(ConvKernel("Forward", Conv2dKernels.RunShape(g.Ci, g.Co)), g.N * g.OH * g.OW, g.Co, k, 1, (inLen + outLen + ((long)k * g.Co) + g.Co) * F);
+                    Planned(KernelPlanner.Conv(KernelPass.Forward, g, Gpu), outLen, (inLen + outLen + ((long)k * g.Co) + g.Co) * F);
                     break;
                 }
 
@@ -148,7 +163,7 @@ internal sealed class StepModel
                     PerItem("GlobalAvgPoolKernels.ForwardKernel", outLen, s.H * s.W, (inLen + outLen) * F, inLen);
                     break;
                 case Dense d:
-                    Gemm("DenseKernels.GemmBlockedKernel", s.N, d.OutFeatures, d.InFeatures, 1, (inLen + outLen + ((long)d.InFeatures * d.OutFeatures)) * F);
+                    Planned(KernelPlanner.Dense(KernelPass.Forward, s.N, d.InFeatures, d.OutFeatures, Gpu), outLen, (inLen + outLen + ((long)d.InFeatures * d.OutFeatures)) * F);
                     break;
                 case IlgpuCnn.Layers.Dropout:
                     if (training)
@@ -192,27 +207,10 @@ internal sealed class StepModel
                     long w = (long)g.Co * g.Ci * g.KH * g.KW;
                     if (dx)
                     {
-                        int m = g.N * g.H * g.W, kd = g.Co * g.KH * g.KW;
-                        if (g.Stride == 1)
-                        {
-                            var shape = Conv2dKernels.RunShape(g.Co, g.Ci);
-                            int splits = Conv2dKernels.SplitsToFill(shape == GemmShape.Narrow ? RunGemm.NarrowTiles(m, g.Ci) : BlockedGemm.Tiles(m, g.Ci), kd);
-                            if (splits > 1)
-                            {
-                                Memset(inLen); // split-K adds atomically into a zeroed dx
-                            }
-
-                            Gemm(ConvKernel("BackwardData", shape), m, g.Ci, kd, splits, (outLen + w + (2.0 * inLen)) * F);
-                        }
-                        else
-                        {
-                            Gemm("Conv2dKernels.BackwardDataTiledKernel", m, g.Ci, kd, 1, (outLen + w + (2.0 * inLen)) * F);
-                        }
+                        Planned(KernelPlanner.Conv(KernelPass.BackwardData, g, Gpu), inLen, (outLen + w + (2.0 * inLen)) * F);
                     }
 
-                    int cols = (g.Ci * g.KH * g.KW) + 1; // + the bias column
-                    int k = g.N * g.OH * g.OW;
-                    Gemm(Conv2dKernels.RunsFit(g.OH * g.OW) ? "Conv2dKernels.BackwardWeightsRunKernel" : "Conv2dKernels.BackwardWeightsBlockedKernel", g.Co, cols, k, Conv2dKernels.SplitsToFill(BlockedGemm.Tiles(g.Co, cols), k), (inLen + outLen + (2.0 * w)) * F);
+                    Planned(KernelPlanner.Conv(KernelPass.BackwardWeights, g, Gpu), 0, (inLen + outLen + (2.0 * w)) * F);
                     break;
                 }
 
@@ -231,11 +229,10 @@ internal sealed class StepModel
                     long w = (long)d.InFeatures * d.OutFeatures;
                     if (dx)
                     {
-                        Gemm("DenseKernels.GemmBlockedKernel", s.N, d.InFeatures, d.OutFeatures, 1, (outLen + w + (2.0 * inLen)) * F);
+                        Planned(KernelPlanner.Dense(KernelPass.BackwardData, s.N, d.InFeatures, d.OutFeatures, Gpu), inLen, (outLen + w + (2.0 * inLen)) * F);
                     }
 
-                    int rows = d.InFeatures + 1; // + the bias row
-                    Gemm("DenseKernels.GradGemmBlockedKernel", rows, d.OutFeatures, s.N, Conv2dKernels.SplitsToFill(BlockedGemm.Tiles(rows, d.OutFeatures), s.N), (inLen + outLen + (2.0 * w)) * F);
+                    Planned(KernelPlanner.Dense(KernelPass.BackwardWeights, s.N, d.InFeatures, d.OutFeatures, Gpu), 0, (inLen + outLen + (2.0 * w)) * F);
                     break;
                 }
 
@@ -245,14 +242,6 @@ internal sealed class StepModel
             }
         }
     }
-
-    /// <summary>The blocked conv kernel of a pass for a GEMM shape (as <see cref="Conv2dKernels"/> picks it).</summary>
-    private static string ConvKernel(string pass, GemmShape shape) => shape switch
-    {
-        GemmShape.Narrow => $"Conv2dKernels.{pass}RunNarrowKernel",
-        GemmShape.Wide => $"Conv2dKernels.{pass}RunKernel",
-        _ => $"Conv2dKernels.{pass}BlockedKernel",
-    };
 
     private static ConvGeometry Geometry(Conv2d c, Shape s) =>
         new(s.N, c.InChannels, s.H, s.W, c.OutChannels, c.KernelSize, c.KernelSize, c.Stride, c.Padding);

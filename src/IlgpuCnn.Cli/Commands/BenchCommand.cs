@@ -12,7 +12,7 @@ public static class BenchCommand
     {
         var device = SharedOptions.Device();
         var batch = new Option<int>("--batch-size") { Description = "Images per step.", DefaultValueFactory = _ => 64 };
-        var steps = new Option<int>("--steps") { Description = "Timed steps (default: 50 on CUDA, 20 on OpenCL, 5 on the CPU accelerator)." };
+        var steps = new Option<int?>("--steps") { Description = "Timed steps (default: 50 on CUDA, 20 on OpenCL, 5 on the CPU accelerator)." };
         var width = new Option<double>("--width") { Description = "Model width multiplier.", DefaultValueFactory = _ => 1.0 };
         var cmd = new Command("bench", "Measure training and inference throughput (images/s) and a per-op profile of one training step.")
         {
@@ -20,8 +20,13 @@ public static class BenchCommand
         };
         cmd.SetAction(parse => Cli.Guard(parse, () =>
         {
+            if (parse.GetValue(steps) is < 1 and var bad)
+            {
+                throw new UserError($"--steps must be at least 1, but got {bad}.");
+            }
+
             using var dev = ComputeDevice.Create(SharedOptions.DeviceKindOf(parse.GetValue(device)!));
-            int n = parse.GetValue(steps) is > 0 and var s ? s : dev.IsCuda ? 50 : dev.IsOpenCL ? 20 : 5;
+            int n = parse.GetValue(steps) ?? (dev.IsCuda ? 50 : dev.IsOpenCL ? 20 : 5);
             var r = Throughput.Measure(dev, parse.GetValue(batch), n, parse.GetValue(width));
             Console.WriteLine(Format(r));
             return 0;
@@ -39,13 +44,13 @@ public static class BenchCommand
             string.Create(inv, $"Inference: {r.InferenceImagesPerSecond,10:F1} images/s"),
             string.Empty,
             "Per-op profile (synchronised around each op):",
-            string.Create(inv, $"{"op",-16} {"type",-22} {"forward ms",11} {"backward ms",12} {"share",7}"),
+            string.Create(inv, $"{"op",-16} {"type",-22} {"forward ms",11} {"backward ms",12} {"share",7}  plan: fwd / bwd-data / bwd-weights"),
         };
         double total = r.Ops.Sum(o => o.ForwardMs + o.BackwardMs);
         foreach (var o in r.Ops)
         {
             string kind = o.Kind.Length > 22 ? o.Kind[..22] : o.Kind;
-            lines.Add(string.Create(inv, $"{o.Name,-16} {kind,-22} {o.ForwardMs,11:F3} {o.BackwardMs,12:F3} {(o.ForwardMs + o.BackwardMs) / total,7:P1}"));
+            lines.Add(string.Create(inv, $"{o.Name,-16} {kind,-22} {o.ForwardMs,11:F3} {o.BackwardMs,12:F3} {(o.ForwardMs + o.BackwardMs) / total,7:P1}  {o.Bodies}"));
         }
 
         lines.Add(string.Create(inv, $"{"total",-16} {"",-22} {r.Ops.Sum(o => o.ForwardMs),11:F3} {r.Ops.Sum(o => o.BackwardMs),12:F3}"));

@@ -31,47 +31,78 @@ public static class DataCommand
         command.SetAction(parse => Cli.Guard(parse, () =>
         {
             string? target = parse.GetValue(export);
-            if (target is null && (parse.GetValue(trainLimit) is not null || parse.GetValue(testLimit) is not null || parse.GetValue(shardMb) is not null))
+            var (trainRows, testRows, mb) = (parse.GetValue(trainLimit), parse.GetValue(testLimit), parse.GetValue(shardMb));
+            if (target is null && (trainRows is not null || testRows is not null || mb is not null))
             {
                 throw new UserError("--train-limit, --test-limit and --shard-mb only apply to an export; add --export DIR.");
             }
 
+            if (target is not null)
+            {
+                CheckExport(DataLocator.Resolve(parse.GetValue(data)), target, trainRows, testRows, mb);
+            }
+
             var (location, train, test) = Describe(parse.GetValue(data), Console.Out);
-            return target is null ? 0 : Export(location, train, test, target, parse.GetValue(trainLimit), parse.GetValue(testLimit), parse.GetValue(shardMb), Console.Out);
+            return target is null ? 0 : Export(location, train, test, target, (trainRows, testRows), mb, Console.Out);
         }));
         return command;
     }
 
-    /// <summary>
-    /// Copies the first rows of each (already verified) split into <paramref name="target"/> in the
-    /// same Parquet layout, as shards of at most <paramref name="shardMb"/> MiB (one file per split
-    /// when null), and verifies them row by row against the source.
-    /// </summary>
-    public static int Export(DataLocation location, CifarDataset train, CifarDataset test, string target, int? trainLimit, int? testLimit, double? shardMb, TextWriter output)
+    /// <summary>Every check of an export's flags, before the data is read and verified.</summary>
+    public static void CheckExport(DataLocation location, string target, int? trainLimit, int? testLimit, double? shardMb)
     {
         if (trainLimit is < 1 || testLimit is < 1)
         {
             throw new UserError($"--train-limit and --test-limit must be at least 1, but got {trainLimit} and {testLimit}.");
         }
 
-        if (File.Exists(target))
+        if (string.IsNullOrWhiteSpace(target))
         {
-            throw new UserError($"--export {target} is a file, not a folder; pass a folder to write the Parquet files into.");
+            throw new UserError("--export is empty; pass the folder to write the Parquet files into.");
+        }
+
+        var kind = PathKind.Of(target);
+        if (kind is not (FileKind.Missing or FileKind.Directory))
+        {
+            throw new UserError($"--export {target} is {PathKind.Describe(kind)}, not a folder; pass a folder to write the Parquet files into.");
         }
 
         if (shardMb is double mb && !(mb >= 1 && mb <= 1024 * 1024))
         {
-            throw new UserError($"--shard-mb must be a number of MiB from 1 up, but got {mb}.");
+            throw new UserError($"--shard-mb must be a number of MiB from 1 to 1,048,576, but got {mb.ToString(System.Globalization.CultureInfo.InvariantCulture)}.");
         }
 
+        CifarShardExport.RequireOutside(location.Directory, target);
+    }
+
+    /// <summary>
+    /// Copies the first rows of each (already verified) split into <paramref name="target"/> in the
+    /// same Parquet layout, as shards of at most <paramref name="shardMb"/> MiB (one file per split
+    /// when null), verifies them row by row against the source, and only then swaps them in; a signal
+    /// stops it with the folder's earlier files untouched.
+    /// </summary>
+    public static int Export(DataLocation location, CifarDataset train, CifarDataset test, string target, (int? Train, int? Test) limits, double? shardMb, TextWriter output)
+    {
+        CheckExport(location, target, limits.Train, limits.Test, shardMb);
         long? maxBytes = shardMb is double m ? (long)(m * 1024 * 1024) : null;
-        foreach (var (split, files, data, limit) in new[] { (CifarShards.Train, location.TrainFiles, train, trainLimit), (CifarShards.Test, location.TestFiles, test, testLimit) })
+        ExportSplit[] splits = [new(CifarShards.Train, location.TrainFiles, limits.Train, train), new(CifarShards.Test, location.TestFiles, limits.Test, test)];
+        using var signals = new SignalHandling(() => "stopping the export; the folder keeps its earlier files");
+        IReadOnlyList<IReadOnlyList<string>> written;
+        try
         {
-            var written = CifarShardExport.Export(files, split, target, limit, maxBytes, data);
-            int rows = Math.Min(limit ?? data.Count, data.Count);
-            long bytes = written.Sum(p => new FileInfo(p).Length);
-            string sizes = string.Join(", ", written.Select(p => $"{Path.GetFileName(p)} {new FileInfo(p).Length:N0} bytes"));
-            output.WriteLine($"exported {rows:N0} {split} rows to {target} ({sizes}; {bytes:N0} bytes in all), read back and verified row by row");
+            written = CifarShardExport.ExportSplits(splits, target, maxBytes, signals.Token);
+        }
+        catch (OperationCanceledException) when (signals.Token.IsCancellationRequested)
+        {
+            throw new CommandInterruptedException($"Stopped during the export; {target} keeps its earlier files and no partial file was left.", signals.ExitCode);
+        }
+
+        for (int i = 0; i < splits.Length; i++)
+        {
+            int rows = Math.Min(splits[i].Limit ?? splits[i].Source!.Count, splits[i].Source!.Count);
+            long bytes = written[i].Sum(p => new FileInfo(p).Length);
+            string sizes = string.Join(", ", written[i].Select(p => $"{Path.GetFileName(p)} {new FileInfo(p).Length:N0} bytes"));
+            output.WriteLine($"exported {rows:N0} {splits[i].Split} rows to {target} ({sizes}; {bytes:N0} bytes in all), read back and verified row by row");
         }
 
         return 0;

@@ -27,18 +27,44 @@ public static class EvaluateCommand
 
             var kind = SharedOptions.DeviceKindOf(parse.GetValue(device)!);
             string path = parse.GetValue(model)!;
+            string outDir = parse.GetValue(output) ?? Path.Combine("runs", "evaluate-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
+            CheckOutput(outDir, path);
             var location = DataLocator.Resolve(parse.GetValue(data));
             SharedOptions.Ensure(location);
             var test = CifarParquetReader.ReadSplit(location.TestFiles, limit);
             using var dev = ComputeDevice.Create(kind);
             using var net = Checkpoint.LoadModel(path, dev);
-            string outDir = parse.GetValue(output) ?? Path.Combine("runs", "evaluate-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
-            Directory.CreateDirectory(outDir);
+            CreateFolder(outDir);
             var result = TrainingRun.WriteEvaluation(outDir, net, test, new TrainingOptions().BatchSize);
             Console.WriteLine(File.ReadAllText(Path.Combine(outDir, RunFiles.Report)));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Test accuracy {result.Accuracy:F4}, test loss {result.Loss:F4} on {test.Count:N0} images ({dev.Name}). Report and confusion matrix in {outDir}"));
             return 0;
         }));
         return cmd;
+    }
+
+    /// <summary>Before any work: the --out folder is a folder (or missing), and its two report files may be written without touching the model.</summary>
+    private static void CheckOutput(string outDir, string model)
+    {
+        var kind = PathKind.Of(outDir);
+        if (kind is not (FileKind.Missing or FileKind.Directory))
+        {
+            throw new UserError($"--out {outDir} is {PathKind.Describe(kind)}, not a folder; pass a folder for the report and the confusion matrix (it is created when missing).");
+        }
+
+        OutputPath.RequireNotInput(Path.Combine(outDir, RunFiles.Report), model);
+        OutputPath.RequireNotInput(Path.Combine(outDir, RunFiles.ConfusionMatrix), model);
+    }
+
+    private static void CreateFolder(string outDir)
+    {
+        try
+        {
+            Directory.CreateDirectory(outDir);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UserError($"Could not create the folder {outDir} ({(e is UnauthorizedAccessException ? "permission denied" : e.Message.Split(" : ")[0].Split(" '")[0].TrimEnd('.'))}); pass another --out.", e);
+        }
     }
 }

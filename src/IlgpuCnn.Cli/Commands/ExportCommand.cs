@@ -21,10 +21,7 @@ public static class ExportCommand
         {
             string path = parse.GetValue(model)!;
             string outPath = parse.GetValue(output) ?? Path.ChangeExtension(path, ".onnx");
-            if (Path.GetFullPath(outPath) == Path.GetFullPath(path))
-            {
-                throw new UserError($"--out '{outPath}' is the checkpoint itself; pass another path for the .onnx file.");
-            }
+            CheckOutput(path, outPath);
 
             using var device = ComputeDevice.Create(DeviceKind.Cpu);
             using var net = Checkpoint.LoadModel(path, device);
@@ -35,5 +32,20 @@ public static class ExportCommand
             return 0;
         }));
         return cmd;
+    }
+
+    /// <summary>
+    /// The .onnx may replace only a regular file that belongs to no run, or the model's own .onnx:
+    /// never the model, a checkpoint or model of any run, nor another file of a run folder.
+    /// </summary>
+    public static void CheckOutput(string model, string outPath)
+    {
+        OutputPath.RequireNotInput(outPath, model);
+        bool own = OutputPath.SameFile(outPath, Path.ChangeExtension(model, ".onnx"));
+        bool runFile = RunFiles.All.Contains(Path.GetFileName(outPath)) || outPath.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase);
+        if (!own && runFile && File.Exists(outPath))
+        {
+            throw new UserError($"--out '{outPath}' is a file of a training run, which export does not replace; pass another path for the .onnx file (or leave --out out to write it beside the model).");
+        }
     }
 }

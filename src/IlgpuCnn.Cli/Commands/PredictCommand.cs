@@ -25,7 +25,12 @@ public static class PredictCommand
         cmd.SetAction(parse => Cli.Guard(parse, () =>
         {
             var files = parse.GetValue(images)!;
-            int k = Math.Clamp(parse.GetValue(top), 1, CifarDataset.ClassCount);
+            int k = parse.GetValue(top);
+            if (k is < 1 or > CifarDataset.ClassCount)
+            {
+                throw new UserError($"--top must be between 1 and {CifarDataset.ClassCount} (the classes there are), but got {k}.");
+            }
+
             var pixels = new float[files.Length * CifarDataset.ImageFloats];
             for (int i = 0; i < files.Length; i++)
             {
@@ -53,10 +58,7 @@ public static class PredictCommand
     /// <summary>Decodes an image file, resizes it to 32×32 (bilinear) and returns (3, 32, 32) floats in [0, 1].</summary>
     public static float[] LoadImage(string path)
     {
-        if (!File.Exists(path))
-        {
-            throw new UserError($"Image '{path}' does not exist; pass the path of a PNG or JPEG file.");
-        }
+        BoundedFile.RequireExisting(path, "pass the path of a PNG or JPEG file");
 
         using var image = Decode(path);
         const int size = CifarDataset.ImageSize;
@@ -82,19 +84,23 @@ public static class PredictCommand
         return result;
     }
 
-    /// <summary>Decodes the file as RGB after checking its header's size; an unreadable file is a <see cref="UserError"/>.</summary>
-    private static Image<Rgb24> Decode(string path)
+    /// <summary>
+    /// Decodes the file as RGB after checking its header's size; of an animated or multi-page file
+    /// (GIF, TIFF) only the first frame is decoded, so memory is bounded by one frame of at most
+    /// <see cref="MaxSide"/>² pixels. An unreadable file is a <see cref="UserError"/>.
+    /// </summary>
+    public static Image<Rgb24> Decode(string path)
     {
         try
         {
             // The header first: a small file can declare a huge image (a PNG of zeros compresses ~1000:1).
-            var info = Image.Identify(path) ?? throw new UnknownImageFormatException("unknown format");
+            var info = Image.Identify(path, out var format) ?? throw new UnknownImageFormatException("unknown format");
             if (info.Width > MaxSide || info.Height > MaxSide)
             {
                 throw new UserError($"'{path}' is {info.Width:N0}×{info.Height:N0} pixels, larger than the {MaxSide:N0} pixels per side that predict reads (every image is shrunk to 32×32 anyway); resize it first.");
             }
 
-            return Image.Load<Rgb24>(path);
+            return Image.Load<Rgb24>(path, FirstFrameDecoder(path, format));
         }
         catch (UnknownImageFormatException e)
         {
@@ -105,4 +111,15 @@ public static class PredictCommand
             throw new UserError($"'{path}' is a damaged image ({e.Message.Split('\n')[0].Trim()}); pass a readable PNG or JPEG file.", e);
         }
     }
+
+    /// <summary>The decoder for <paramref name="format"/> that reads one frame; formats that may hold many frames without such a decoder are refused.</summary>
+    private static SixLabors.ImageSharp.Formats.IImageDecoder FirstFrameDecoder(string path, SixLabors.ImageSharp.Formats.IImageFormat format) => format switch
+    {
+        SixLabors.ImageSharp.Formats.Gif.GifFormat => new SixLabors.ImageSharp.Formats.Gif.GifDecoder { DecodingMode = SixLabors.ImageSharp.Metadata.FrameDecodingMode.First },
+        SixLabors.ImageSharp.Formats.Tiff.TiffFormat => new SixLabors.ImageSharp.Formats.Tiff.TiffDecoder { DecodingMode = SixLabors.ImageSharp.Metadata.FrameDecodingMode.First },
+        SixLabors.ImageSharp.Formats.Png.PngFormat => new SixLabors.ImageSharp.Formats.Png.PngDecoder(),
+        SixLabors.ImageSharp.Formats.Jpeg.JpegFormat => new SixLabors.ImageSharp.Formats.Jpeg.JpegDecoder(),
+        SixLabors.ImageSharp.Formats.Bmp.BmpFormat => new SixLabors.ImageSharp.Formats.Bmp.BmpDecoder(),
+        _ => throw new UserError($"'{path}' is a {format.Name} image, which predict does not read; convert it to PNG or JPEG."),
+    };
 }

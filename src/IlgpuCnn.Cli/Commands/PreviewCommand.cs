@@ -40,7 +40,9 @@ public static class PreviewCommand
     /// <summary>Runs the command; returns the exit code.</summary>
     public static int Run(string? dataOption, string outputPath, uint seed)
     {
+        OutputPath.RequireWritable(outputPath);
         var location = SharedOptions.Locate(dataOption);
+        OutputPath.RequireNotInput(outputPath, [.. location.TrainFiles]);
         var pool = CifarParquetReader.ReadSplit(location.TrainFiles, PoolRows);
         var indices = AugmentationPreview.PickIndices(pool.Count, seed);
         using var device = ComputeDevice.Create(DeviceKind.Cpu);

@@ -17,9 +17,7 @@ public static class TrainCommand
         cmd.SetAction(parse => Cli.Guard(parse, () =>
         {
             var requested = flags.Read(parse);
-            var run = requested.Resume is { } checkpoint && File.Exists(checkpoint) && Checkpoint.ReadRunOptions(checkpoint) is { } saved
-                ? flags.ForResume(parse, requested, saved)
-                : requested;
+            var run = requested.Resume is { } checkpoint ? ResumePoint.Read(checkpoint).Apply(requested, flags.Given(parse)) : requested;
             return Run(run, flags.NoSelfTest(parse));
         }));
         return cmd;

@@ -1,12 +1,11 @@
 using System.CommandLine;
-using System.Globalization;
 using IlgpuCnn.Training;
 
 namespace IlgpuCnn.Cli.Commands;
 
 /// <summary>
 /// The flags of <c>ilgpucnn train</c>, their defaults taken from a default <see cref="RunOptions"/>,
-/// read back into one; and on <c>--resume</c>, the checkpoint's options with only what may change.
+/// read back into one, and which of them the user gave (a resumed run keeps the checkpoint's others: <see cref="ResumePoint"/>).
 /// </summary>
 internal sealed class TrainFlags
 {
@@ -36,6 +35,7 @@ internal sealed class TrainFlags
         [nameof(TrainingOptions.BatchSize)] = "--batch-size",
         [nameof(TrainingOptions.ValidationSplit)] = "--validation-split",
         [nameof(TrainingOptions.Width)] = "--width",
+        [nameof(TrainingOptions.Seed)] = "--seed",
         [nameof(AdamWOptions.LearningRate)] = "--lr",
         [nameof(AdamWOptions.WeightDecay)] = "--weight-decay",
         [nameof(DataOptions.TrainLimit)] = "--train-limit",
@@ -72,60 +72,19 @@ internal sealed class TrainFlags
         },
     };
 
-    /// <summary>
-    /// A resumed run: the checkpoint's options, with what may change taken from the flags given
-    /// (--epochs, --out, --data, --device, --lr, --weight-decay, --no-augment); a flag that fixes the
-    /// run (--seed, --width, --batch-size, --validation-split, the limits) given with a value other
-    /// than the checkpoint's is refused in one sentence.
-    /// </summary>
-    public RunOptions ForResume(ParseResult parse, RunOptions requested, RunOptions saved)
+    /// <summary>The options the user gave on the command line, by property name, for <see cref="ResumePoint.Apply"/>.</summary>
+    public IReadOnlySet<string> Given(ParseResult parse)
     {
-        var t = saved.Training;
-        Same(parse, _seed, requested.Training.Seed, t.Seed, "seed");
-        Same(parse, _width, requested.Training.Width, t.Width, "width");
-        Same(parse, _batch, requested.Training.BatchSize, t.BatchSize, "batch size");
-        Same(parse, _split, requested.Training.ValidationSplit, t.ValidationSplit, "validation split");
-        Same(parse, _trainLimit, requested.Data.TrainLimit, saved.Data.TrainLimit, "training-row limit");
-        Same(parse, _testLimit, requested.Data.TestLimit, saved.Data.TestLimit, "test-row limit");
-        var optimizer = t.Optimizer with
+        var byOption = new (Option Flag, string Name)[]
         {
-            LearningRate = Given(parse, _lr) ? requested.Training.Optimizer.LearningRate : t.Optimizer.LearningRate,
-            WeightDecay = Given(parse, _wd) ? requested.Training.Optimizer.WeightDecay : t.Optimizer.WeightDecay,
+            (_epochs, nameof(TrainingOptions.Epochs)), (_batch, nameof(TrainingOptions.BatchSize)), (_lr, nameof(AdamWOptions.LearningRate)),
+            (_wd, nameof(AdamWOptions.WeightDecay)), (_split, nameof(TrainingOptions.ValidationSplit)), (_seed, nameof(TrainingOptions.Seed)),
+            (_width, nameof(TrainingOptions.Width)), (_trainLimit, nameof(DataOptions.TrainLimit)), (_testLimit, nameof(DataOptions.TestLimit)),
+            (_noAugment, nameof(TrainingOptions.Augment)), (_data, nameof(DataOptions.Directory)), (_device, nameof(RunOptions.Device)),
         };
-        return saved with
-        {
-            Training = t with
-            {
-                Epochs = Given(parse, _epochs) ? requested.Training.Epochs : t.Epochs,
-                Augment = Given(parse, _noAugment) ? requested.Training.Augment : t.Augment,
-                Optimizer = optimizer,
-            },
-            Data = saved.Data with { Directory = Given(parse, _data) ? requested.Data.Directory : saved.Data.Directory },
-            Device = Given(parse, _device) ? requested.Device : saved.Device,
-            OutputDirectory = requested.OutputDirectory,
-            Resume = requested.Resume,
-            MaxMinutes = requested.MaxMinutes, // a cap belongs to one invocation, never to the checkpoint
-            Overwrite = requested.Overwrite,
-        };
+        return byOption.Where(o => parse.GetResult(o.Flag) is { Implicit: false }).Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>--no-selftest: not an option of the run (it changes nothing trained), so not in <see cref="RunOptions"/>.</summary>
     public bool NoSelfTest(ParseResult parse) => parse.GetValue(_noSelfTest);
-
-    private static bool Given(ParseResult parse, Option option) => parse.GetResult(option) is { Implicit: false };
-
-    private static void Same<T>(ParseResult parse, Option flag, T requested, T saved, string what)
-    {
-        if (Given(parse, flag) && !EqualityComparer<T>.Default.Equals(requested, saved))
-        {
-            throw new UserError(string.Create(CultureInfo.InvariantCulture, $"{flag.Name} {Show(requested)} conflicts with the checkpoint's {what} {Show(saved)}; leave {flag.Name} out to resume with {Show(saved)}, or start a new run without --resume."));
-        }
-    }
-
-    private static string Show<T>(T value) => value switch
-    {
-        null => "(none)",
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString()!,
-    };
 }

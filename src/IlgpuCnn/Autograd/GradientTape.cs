@@ -70,7 +70,9 @@ public sealed class GradientTape
 
     /// <summary>
     /// Backpropagates from <paramref name="loss"/> (a 1-element tensor produced by the last recorded op).
-    /// Parameter gradients accumulate; zero them first (<see cref="ParameterStore.ZeroGrad"/>).
+    /// Activation gradients are written (=) by their one consumer; parameter gradients accumulate
+    /// (+=) onto what they hold — zero, in training, because AdamW's step zeroes every gradient it
+    /// consumed (call <see cref="ParameterStore.ZeroGrad"/> first only where no such step ran).
     /// </summary>
     public void Backward(Tensor loss)
     {

@@ -7,10 +7,10 @@ namespace IlgpuCnn.Data;
 /// Downloads the two CIFAR-10 Parquet files from the Hugging Face hub (or an injected base URL)
 /// into a folder when they are missing. Each file is written to a temporary name beside the
 /// target and renamed only when complete, so a failed, stalled or cancelled download never leaves
-/// a half-written file behind (the temporary file is deleted; temporary files of earlier runs
-/// that were killed are removed once they are <see cref="StalePartAge"/> old). A server that sends
-/// no headers or no bytes for <see cref="StallTimeout"/> ends the download with a
-/// <see cref="UserError"/>; there is no limit on a download that keeps moving. A finished file is
+/// a half-written file behind (the temporary file is deleted; <see cref="EnsureAsync"/> holds a lock
+/// on the folder and removes temporary files of killed downloads). A server that sends no headers
+/// or no bytes for <see cref="StallTimeout"/> ends the download with a <see cref="UserError"/>, and
+/// so does one that sends more than it announced (or than <see cref="MaxDownloadBytes"/>). A finished file is
 /// checked against the size and SHA-256 that the hub publishes for it (the <c>X-Linked-Size</c> and
 /// <c>X-Linked-Etag</c> headers of its LFS redirect) and removed when they differ.
 /// </summary>
@@ -24,6 +24,10 @@ public sealed class CifarDownloader : IDisposable
 
     /// <summary>A leftover temporary file this old belongs to no running download (it would have been written to within the stall timeout).</summary>
     public static readonly TimeSpan StalePartAge = TimeSpan.FromMinutes(10);
+
+    /// <summary>The most bytes a download may bring when the server announces no size (CIFAR-10's files are 120 MB and 24 MB).</summary>
+    public const long MaxDownloadBytes = 1L << 30;
+
 
     private readonly HttpClient _http;
     private readonly string _baseUrl;
@@ -54,9 +58,12 @@ public sealed class CifarDownloader : IDisposable
     public async Task<IReadOnlyList<string>> EnsureAsync(string directory, Action<string, long, long?>? progress = null, CancellationToken cancellation = default)
     {
         var downloaded = new List<string>();
+        CreateFolder(directory);
+        using var folderLock = DownloadLock.Acquire(directory);
         foreach (var name in new[] { DataLocator.TrainFileName, DataLocator.TestFileName })
         {
             var target = Path.Combine(directory, name);
+            AtomicFile.RemoveStale(target, TimeSpan.Zero); // under the lock no other download writes here: every temp file is a killed one's
             if (File.Exists(target))
             {
                 continue;
@@ -84,11 +91,11 @@ public sealed class CifarDownloader : IDisposable
         }
         catch (OperationCanceledException e) when (!cancellation.IsCancellationRequested && stall.IsCancellationRequested)
         {
-            throw new UserError($"Could not download {url} (the server sent {transfer.Silence()} for {StallTimeout.TotalSeconds:0.#} s, so the download was stopped and its partial file removed); run the command again later, or {transfer.Advice}.", e);
+            throw new UserError($"Could not download {transfer.Shown} (the server sent {transfer.Silence()} for {StallTimeout.TotalSeconds:0.#} s, so the download was stopped and its partial file removed); run the command again later, or {transfer.Advice}.", e);
         }
         catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException && !cancellation.IsCancellationRequested)
         {
-            throw new UserError($"Could not download {url} ({Reason(e)}); {transfer.Advice}.", e);
+            throw new UserError($"Could not download {transfer.Shown} ({Reason(e)}); {transfer.Advice}.", e);
         }
     }
 
@@ -125,6 +132,10 @@ public sealed class CifarDownloader : IDisposable
 
             current = new Uri(current, response.Headers.Location);
             response.Dispose();
+            if (current.Scheme is not ("http" or "https"))
+            {
+                throw new UserError($"Could not download {DownloadTransfer.Mask(url)}: the server redirected to a {current.Scheme}: URL, and only http and https are followed; put the two Parquet files in the data folder or pass --data DIR.");
+            }
         }
     }
 
@@ -165,7 +176,7 @@ public sealed class CifarDownloader : IDisposable
         transfer.Headers = true;
         if (!response.IsSuccessStatusCode)
         {
-            throw new UserError($"Could not download {transfer.Url} (HTTP {(int)response.StatusCode} {response.ReasonPhrase}); put the two Parquet files in {transfer.Directory} or pass --data DIR.");
+            throw new UserError($"Could not download {transfer.Shown} (HTTP {(int)response.StatusCode} {response.ReasonPhrase}); put the two Parquet files in {transfer.Directory} or pass --data DIR.");
         }
 
         transfer.Total = response.Content.Headers.ContentLength ?? published.Size;
@@ -181,6 +192,11 @@ public sealed class CifarDownloader : IDisposable
                 if (read == 0)
                 {
                     break;
+                }
+
+                if (transfer.Done + read > (transfer.Total ?? MaxDownloadBytes))
+                {
+                    throw new UserError($"Could not download {transfer.Shown} (the server sent more than the {transfer.Total ?? MaxDownloadBytes:N0} bytes {(transfer.Total is null ? "a CIFAR-10 file can have" : "it announced")}, so the download was stopped and its partial file removed); {transfer.Advice}.");
                 }
 
                 await file.WriteAsync(buffer.AsMemory(0, read), cancellation).ConfigureAwait(false);

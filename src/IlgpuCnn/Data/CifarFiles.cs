@@ -15,10 +15,39 @@ public static class CifarFiles
     /// <summary>Seconds a server may stay silent before a download is given up (default 60).</summary>
     public const string StallSecondsVariable = "ILGPUCNN_DOWNLOAD_STALL_SECONDS";
 
-    private static TimeSpan StallTimeout() =>
-        double.TryParse(Environment.GetEnvironmentVariable(StallSecondsVariable), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double s) && s > 0
-            ? TimeSpan.FromSeconds(s)
-            : CifarDownloader.DefaultStallTimeout;
+    /// <summary>The stall timeout from <see cref="StallSecondsVariable"/> (default 60 s); a value that is not 0.1 to 86,400 seconds is refused in one sentence.</summary>
+    public static TimeSpan StallTimeout()
+    {
+        string? text = Environment.GetEnvironmentVariable(StallSecondsVariable);
+        if (string.IsNullOrEmpty(text))
+        {
+            return CifarDownloader.DefaultStallTimeout;
+        }
+
+        if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double s) || !(s >= 0.1 && s <= 86_400))
+        {
+            throw new UserError($"{StallSecondsVariable} is '{text}', but it must be a number of seconds from 0.1 to 86,400; fix it or unset it to wait the default 60 s.");
+        }
+
+        return TimeSpan.FromSeconds(s);
+    }
+
+    /// <summary>The download folder URL from <see cref="DownloadUrlVariable"/> (or <paramref name="fallback"/>); anything but an absolute http(s) URL is refused, its credentials masked.</summary>
+    public static string BaseUrl(string fallback)
+    {
+        string? text = Environment.GetEnvironmentVariable(DownloadUrlVariable);
+        if (string.IsNullOrEmpty(text) || fallback != CifarDownloader.DefaultBaseUrl)
+        {
+            return fallback;
+        }
+
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            throw new UserError($"{DownloadUrlVariable} is '{DownloadTransfer.Mask(text)}', but it must be an http:// or https:// folder URL; fix it or unset it to download from the Hugging Face hub.");
+        }
+
+        return text;
+    }
 
     /// <summary>Ensures both files exist, downloading into the cache when needed; returns the files downloaded.</summary>
     public static IReadOnlyList<string> Ensure(DataLocation location, Action<string, long, long?>? progress = null, string baseUrl = CifarDownloader.DefaultBaseUrl, CancellationToken cancel = default)
@@ -37,7 +66,7 @@ public static class CifarFiles
             throw new UserError($"The data folder {location.Directory} (from {location.OriginText}) has no {string.Join(" and no ", missing)}; put the two CIFAR-10 Parquet files there, or {(location.Origin == DataOrigin.Flag ? "leave out --data" : $"unset {DataLocator.EnvironmentVariable}")} to download them into the user cache.");
         }
 
-        using var downloader = new CifarDownloader(Environment.GetEnvironmentVariable(DownloadUrlVariable) is { Length: > 0 } url && baseUrl == CifarDownloader.DefaultBaseUrl ? url : baseUrl, StallTimeout());
+        using var downloader = new CifarDownloader(BaseUrl(baseUrl), StallTimeout());
         return downloader.EnsureAsync(location.Directory, progress, cancel).GetAwaiter().GetResult();
     }
 }

@@ -216,9 +216,10 @@ public static class CifarParquetReader
     private static string? DecodeImage(string path, int row, byte[]? png, Rgb24[] pixels, Span<float> destination)
     {
         const string fix = "this file is not CIFAR-10 (re-download it with `ilgpucnn data` or pass --data with the right folder).";
-        if (png is null || png.Length == 0)
+        // The header first: a cell of a few KB can declare a 30,000×30,000 image.
+        if (HeaderProblem(png) is { } problem)
         {
-            return $"Row {row} of {path} has no image bytes; {fix}";
+            return $"Row {row} of {path} holds {problem}; {fix}";
         }
 
         Image<Rgb24> image;
@@ -253,6 +254,24 @@ public static class CifarParquetReader
         return null;
     }
 
+    /// <summary>What the PNG header says that makes the image no CIFAR-10 image (read before decoding), or null.</summary>
+    private static string? HeaderProblem(byte[]? png)
+    {
+        if (png is null || png.Length == 0)
+        {
+            return "no image bytes";
+        }
+
+        if (!PngHeader.TryReadSize(png, out long width, out long height))
+        {
+            return "image bytes that are not a readable PNG (they do not start with a PNG header)";
+        }
+
+        return width != CifarDataset.ImageSize || height != CifarDataset.ImageSize
+            ? $"a {width:N0}×{height:N0} PNG (from its header), but CIFAR-10 images are 32×32 RGB"
+            : null;
+    }
+
     /// <summary>What makes the image other than a 32×32 8-bit RGB PNG, or null.</summary>
     private static string? NotCifar(Image<Rgb24> image, SixLabors.ImageSharp.Formats.IImageFormat format)
     {
@@ -274,14 +293,20 @@ public static class CifarParquetReader
 
     private static async Task<ParquetReader> Open(string path)
     {
-        if (Directory.Exists(path))
+        var kind = PathKind.Of(path);
+        if (kind == FileKind.Directory)
         {
             throw new UserError($"{path} is a folder, not a Parquet file; pass the folder with --data and the file names are found in it.");
         }
 
-        if (!File.Exists(path))
+        if (kind == FileKind.Missing)
         {
             throw new UserError($"The data file {path} does not exist; run `ilgpucnn data` to download CIFAR-10, or pass --data with the folder that holds the two Parquet files.");
+        }
+
+        if (kind != FileKind.Regular)
+        {
+            throw new UserError($"The data file {path} is {PathKind.Describe(kind)}, not a regular file; put the CIFAR-10 Parquet files there as regular files.");
         }
 
         try

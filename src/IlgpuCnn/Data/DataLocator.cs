@@ -18,7 +18,12 @@ public static class DataLocator
     /// <summary>Resolves with an injected environment lookup and home folder (for tests).</summary>
     public static DataLocation Resolve(string? dataOption, Func<string, string?> environment, string homeDirectory)
     {
-        if (!string.IsNullOrWhiteSpace(dataOption))
+        if (dataOption is not null && string.IsNullOrWhiteSpace(dataOption))
+        {
+            throw new UserError("The data folder given is an empty path; pass --data with a folder that holds the two Parquet files, or leave it out to use the user cache.");
+        }
+
+        if (dataOption is not null)
         {
             return new DataLocation(Path.GetFullPath(dataOption), DataOrigin.Flag);
         }

@@ -29,22 +29,12 @@ public sealed class DataSplit
             throw new ArgumentOutOfRangeException(nameof(rows), rows, "expected 0 or more rows.");
         }
 
-        if (!(validationFraction >= 0 && validationFraction < 1))
-        {
-            throw new UserError($"--validation-split must be at least 0 and below 1, but got {validationFraction}.");
-        }
-
+        // The one rule for the validation split; the option is named by its property, the CLI names its flag.
+        const string option = "ValidationSplit";
+        OptionException.Require(validationFraction >= 0 && validationFraction < 1, option, $"The validation split must be at least 0 and below 1, but got {validationFraction}.");
         int train = (int)Math.Floor(rows * (1.0 - validationFraction));
-        if (rows > 0 && train == 0)
-        {
-            throw new UserError($"--validation-split {validationFraction} leaves no training rows out of {rows}; use a smaller fraction or more rows.");
-        }
-
-        if (rows > 0 && validationFraction > 0 && train == rows)
-        {
-            throw new UserError($"--validation-split {validationFraction} leaves no validation rows out of {rows} (each row is {1.0 / rows:G3} of them); use a larger fraction or more rows.");
-        }
-
+        OptionException.Require(rows == 0 || train > 0, option, $"A validation split of {validationFraction} leaves no training rows out of {rows}; use a smaller fraction or more rows.");
+        OptionException.Require(rows == 0 || validationFraction == 0 || train < rows, option, $"A validation split of {validationFraction} leaves no validation rows out of {rows} (each row is {1.0 / rows:G3} of them); use a larger fraction or more rows.");
         return new DataSplit(train, rows - train);
     }
 

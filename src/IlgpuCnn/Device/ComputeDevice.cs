@@ -16,6 +16,7 @@ namespace IlgpuCnn.Device;
 public sealed class ComputeDevice : IDisposable
 {
     private readonly Dictionary<Type, object> _caches = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _planned = new();
     private readonly Context _context;
     private long _memSets;
 
@@ -23,12 +24,16 @@ public sealed class ComputeDevice : IDisposable
     {
         _context = context;
         Accelerator = accelerator;
+        Figures = DeviceFigures.Of(accelerator);
     }
 
     /// <summary>ILGPU's optimisation level for every kernel (the PTX and assembler tests compile with it too).</summary>
     public const OptimizationLevel Optimization = OptimizationLevel.O1;
 
     public Accelerator Accelerator { get; }
+
+    /// <summary>What the kernel plan reads of this device (type, multiprocessors, group and shared-memory limits).</summary>
+    public DeviceFigures Figures { get; }
 
     /// <summary>True on an NVIDIA GPU through CUDA.</summary>
     public bool IsCuda => Accelerator.AcceleratorType == AcceleratorType.Cuda;
@@ -191,6 +196,12 @@ public sealed class ComputeDevice : IDisposable
         Interlocked.Increment(ref _memSets);
         view.MemSetToZero();
     }
+
+    /// <summary>Kernels launched through a kernel plan on this device ("Class.Method" → launches): what the self-test's coverage test reads.</summary>
+    public IReadOnlyDictionary<string, long> PlannedLaunches => _planned;
+
+    /// <summary>Counts one launch of <paramref name="kernel"/> in <see cref="PlannedLaunches"/>.</summary>
+    public void NoteLaunch(string kernel) => _planned.AddOrUpdate(kernel, 1, (_, n) => n + 1);
 
     /// <summary>Waits for all queued kernels.</summary>
     public void Synchronize() => Accelerator.Synchronize();

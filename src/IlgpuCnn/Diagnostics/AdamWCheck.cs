@@ -5,9 +5,9 @@ using IlgpuCnn.Tensors;
 namespace IlgpuCnn.Diagnostics;
 
 /// <summary>Three AdamW steps (decoupled decay, moments, bias-corrected update) on an odd-sized vector.</summary>
-public sealed class AdamWCheck() : SelfTestCheck("adamw", KernelVariant.Auto)
+public sealed class AdamWCheck() : SelfTestCheck("adamw")
 {
-    public override IReadOnlyList<CheckOutput> Run(ComputeDevice device, KernelVariant variant, int seed)
+    public override IReadOnlyList<CheckOutput> Run(ComputeDevice device, DeviceFigures planFor, int seed)
     {
         var rng = new Random(seed);
         var shape = new Shape(1001, 1, 1, 1);

@@ -5,11 +5,11 @@ using IlgpuCnn.Tensors;
 namespace IlgpuCnn.Diagnostics;
 
 /// <summary>Batch norm (optionally with ReLU fused) in training (statistics, moving averages, y), backward (dx, dγ, dβ) and inference.</summary>
-public sealed class BatchNormCheck(bool fuseRelu) : SelfTestCheck(fuseRelu ? "batchnorm+relu" : "batchnorm", KernelVariant.Auto)
+public sealed class BatchNormCheck(bool fuseRelu) : SelfTestCheck(fuseRelu ? "batchnorm+relu" : "batchnorm")
 {
     private static readonly (int N, int C, int H, int W)[] Shapes = [(3, 5, 7, 9), (7, 3, 1, 1), (2, 33, 5, 3)];
 
-    public override IReadOnlyList<CheckOutput> Run(ComputeDevice device, KernelVariant variant, int seed)
+    public override IReadOnlyList<CheckOutput> Run(ComputeDevice device, DeviceFigures planFor, int seed)
     {
         var rng = new Random(seed);
         var (n, c, h, w) = Shapes[seed % Shapes.Length];

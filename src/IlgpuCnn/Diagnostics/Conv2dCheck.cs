@@ -4,20 +4,26 @@ using IlgpuCnn.Tensors;
 
 namespace IlgpuCnn.Diagnostics;
 
-/// <summary>Conv2d forward, backward-data and backward-weights (+ bias) of one variant, on odd shapes (3×3 "same" as the recipe, and a strided case).</summary>
-public sealed class Conv2dCheck(KernelVariant variant) : SelfTestCheck("conv2d", variant)
+/// <summary>Conv2d forward, backward-data and backward-weights (+ bias) on one shape; each output is labelled with the plan body that computed it.</summary>
+public sealed class Conv2dCheck(ConvGeometry g) : SelfTestCheck(Name(g))
 {
-    private static readonly ConvGeometry[] Shapes =
+    /// <summary>
+    /// Shapes that, on a GPU's plan, reach every body (3×3 "same" as the recipe, plus one stride-2
+    /// case): 5→11 Cursor (no pass in runs of 8); 8→16 Run32 forward and backward-data, Run64
+    /// weights (32 pixels); 40→48 Run64 for all three; 8→16 stride 2: Run32 forward, Simple
+    /// backward-data, Run64 weights.
+    /// </summary>
+    public static readonly ConvGeometry[] Shapes =
     [
         new(3, 5, 9, 7, 11, 3, 3, 1, 1),
-        new(2, 3, 7, 6, 5, 3, 3, 2, 1),
-        new(2, 9, 5, 5, 70, 3, 3, 1, 1),
+        new(2, 8, 8, 4, 16, 3, 3, 1, 1),
+        new(1, 40, 4, 4, 48, 3, 3, 1, 1),
+        new(2, 8, 8, 8, 16, 3, 3, 2, 1),
     ];
 
-    public override IReadOnlyList<CheckOutput> Run(ComputeDevice device, KernelVariant variant, int seed)
+    public override IReadOnlyList<CheckOutput> Run(ComputeDevice device, DeviceFigures planFor, int seed)
     {
         var rng = new Random(seed);
-        var g = Shapes[seed % Shapes.Length];
         var kernels = Conv2dKernels.For(device);
         using var x = Tensor.FromHost(device, new Shape(g.N, g.Ci, g.H, g.W), Floats(rng, (long)g.N * g.Ci * g.H * g.W));
         using var w = Tensor.FromHost(device, new Shape(g.Co, g.Ci, g.KH, g.KW), Floats(rng, (long)g.Co * g.Ci * g.KH * g.KW));
@@ -27,9 +33,11 @@ public sealed class Conv2dCheck(KernelVariant variant) : SelfTestCheck("conv2d",
         using var dx = Tensor.FromHost(device, x.Shape, Floats(rng, x.Length));
         using var dw = Tensor.FromHost(device, w.Shape, Floats(rng, w.Length));
         using var db = Tensor.FromHost(device, b.Shape, Floats(rng, b.Length));
-        kernels.Forward(g, x.View, w.View, b.View, y.View, variant);
-        kernels.BackwardData(g, dy.View, w.View, dx.View, variant);
-        kernels.BackwardWeights(g, x.View, dy.View, dw.View, db.View, variant);
-        return [new("forward", y.ToHost()), new("backward-data", dx.ToHost()), new("backward-weights", dw.ToHost()), new("bias-grad", db.ToHost())];
+        var forward = kernels.Forward(g, x.View, w.View, b.View, y.View, planFor).Body.ToString();
+        var data = kernels.BackwardData(g, dy.View, w.View, dx.View, planFor).Body.ToString();
+        var weights = kernels.BackwardWeights(g, x.View, dy.View, dw.View, db.View, planFor).Body.ToString();
+        return [new("forward", y.ToHost(), forward), new("backward-data", dx.ToHost(), data), new("backward-weights", dw.ToHost(), weights), new("bias-grad", db.ToHost(), weights)];
     }
+
+    private static string Name(ConvGeometry g) => $"conv2d {g.Ci}→{g.Co}" + (g.Stride != 1 ? $" stride {g.Stride}" : "");
 }

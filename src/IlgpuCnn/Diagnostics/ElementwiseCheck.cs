@@ -5,12 +5,12 @@ using IlgpuCnn.Tensors;
 namespace IlgpuCnn.Diagnostics;
 
 /// <summary>ReLU, dropout and global average pooling, forward and backward, on one odd shape.</summary>
-public sealed class ElementwiseCheck(string op) : SelfTestCheck(op, KernelVariant.Auto)
+public sealed class ElementwiseCheck(string op) : SelfTestCheck(op)
 {
     /// <summary>The ops this check knows.</summary>
     public static readonly string[] Ops = ["relu", "dropout", "global-avg-pool"];
 
-    public override IReadOnlyList<CheckOutput> Run(ComputeDevice device, KernelVariant variant, int seed)
+    public override IReadOnlyList<CheckOutput> Run(ComputeDevice device, DeviceFigures planFor, int seed)
     {
         var rng = new Random(seed);
         var shape = new Shape(3, 5, 7, 9);

@@ -11,11 +11,11 @@ namespace IlgpuCnn.Diagnostics;
 /// (flip + rotation + zoom, bilinear, reflect). Trigonometry may round differently on a GPU, so
 /// augmentation is allowed 1e-3.
 /// </summary>
-public sealed class InputPipelineCheck() : SelfTestCheck("gather+augmentation", KernelVariant.Auto)
+public sealed class InputPipelineCheck() : SelfTestCheck("gather+augmentation")
 {
     public override double Tolerance => 1e-3;
 
-    public override IReadOnlyList<CheckOutput> Run(ComputeDevice device, KernelVariant variant, int seed)
+    public override IReadOnlyList<CheckOutput> Run(ComputeDevice device, DeviceFigures planFor, int seed)
     {
         var rng = new Random(seed);
         const int rows = 11, count = 5;

@@ -6,11 +6,11 @@ using IlgpuCnn.Tensors;
 namespace IlgpuCnn.Diagnostics;
 
 /// <summary>2×2 max-pool forward and backward, plain or with the block's dropout fused (as the model runs it).</summary>
-public sealed class MaxPoolCheck(float dropoutRate) : SelfTestCheck(dropoutRate > 0 ? "maxpool+dropout" : "maxpool", KernelVariant.Auto)
+public sealed class MaxPoolCheck(float dropoutRate) : SelfTestCheck(dropoutRate > 0 ? "maxpool+dropout" : "maxpool")
 {
     private static readonly (int N, int C, int H, int W)[] Shapes = [(3, 5, 8, 6), (2, 3, 7, 9), (1, 7, 4, 4)];
 
-    public override IReadOnlyList<CheckOutput> Run(ComputeDevice device, KernelVariant variant, int seed)
+    public override IReadOnlyList<CheckOutput> Run(ComputeDevice device, DeviceFigures planFor, int seed)
     {
         var rng = new Random(seed);
         var (n, c, h, w) = Shapes[seed % Shapes.Length];

@@ -10,14 +10,14 @@ using IlgpuCnn.Training;
 namespace IlgpuCnn.Diagnostics;
 
 /// <summary>
-/// A few training steps of the width-0.25 model (or <paramref name="width"/>) (every conv and dense layer on one variant, BN,
+/// A few training steps of the width-0.25 model (or <paramref name="width"/>) (every conv and dense layer on the plan of the device under test, BN,
 /// pooling, dropout, loss and AdamW as training runs them), compared step by step: the loss, every
 /// parameter gradient and the BN moving statistics. Step s starts from the initial weights moved
 /// by a small host-drawn offset (the same on both devices), not from the previous step's AdamW
 /// result: AdamW turns a gradient that is zero up to rounding (a conv bias before BN) into a
 /// ±lr step whose sign is noise, so chained steps would differ for reasons that are no fault.
 /// </summary>
-public sealed class ModelStepCheck(KernelVariant variant, int steps, int batch, int imageSize = 32, double width = ModelStepCheck.Width) : SelfTestCheck("model-step", variant)
+public sealed class ModelStepCheck(int steps, int batch, int imageSize = 32, double width = ModelStepCheck.Width) : SelfTestCheck("model-step")
 {
     /// <summary>The self-test's model width.</summary>
     public const double Width = 0.25;
@@ -34,11 +34,11 @@ public sealed class ModelStepCheck(KernelVariant variant, int steps, int batch, 
     /// <summary>Relative error allowed: looser than a single kernel's, as a step chains thousands of float sums.</summary>
     public override double Tolerance => 1e-3;
 
-    public override IReadOnlyList<CheckOutput> Run(ComputeDevice device, KernelVariant variant, int seed)
+    public override IReadOnlyList<CheckOutput> Run(ComputeDevice device, DeviceFigures planFor, int seed)
     {
         var rng = new Random(seed);
         using var model = VggModel.Create(device, ModelWidth, (uint)seed);
-        UseVariant(model, variant);
+        UsePlan(model, planFor);
         var tape = new GradientTape(device);
         var optimizer = new AdamW(device, model.Store);
         var shape = new Shape(Batch, 3, ImageSize, ImageSize);
@@ -72,18 +72,18 @@ public sealed class ModelStepCheck(KernelVariant variant, int steps, int batch, 
         return outputs;
     }
 
-    /// <summary>Runs every conv and dense layer of <paramref name="model"/> on <paramref name="variant"/>.</summary>
-    private static void UseVariant(VggModel model, KernelVariant variant)
+    /// <summary>Runs every conv and dense layer of <paramref name="model"/> by the plan for <paramref name="planFor"/>.</summary>
+    private static void UsePlan(VggModel model, DeviceFigures planFor)
     {
         foreach (var layer in model.Network.Layers)
         {
             if (layer is Conv2d conv)
             {
-                conv.Variant = variant;
+                conv.PlanFor = planFor;
             }
             else if (layer is Dense dense)
             {
-                dense.Variant = variant;
+                dense.PlanFor = planFor;
             }
         }
     }

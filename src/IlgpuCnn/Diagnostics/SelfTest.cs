@@ -1,30 +1,26 @@
 using System.Diagnostics;
 using IlgpuCnn.Device;
-using IlgpuCnn.Kernels;
 
 namespace IlgpuCnn.Diagnostics;
 
 /// <summary>
-/// Checks that a device computes what the CPU reference computes: every kernel variant that
-/// training uses (conv2d and dense in each <see cref="KernelVariant"/>, batch norm, pooling,
-/// dropout, ReLU, loss, AdamW, the batch gather and augmentation) and a few steps of the
-/// width-0.25 model, each from the same random inputs on the device under test and on the CPU
-/// accelerator with the simple kernels, compared output by output (forward values and gradients)
-/// by <see cref="RelativeError"/>. On a CPU-only machine the device under test is the GPU-shaped
-/// CPU accelerator, so the tiled (CUDA) code paths are checked there too.
+/// Checks that a device computes what the CPU reference computes: conv2d on one shape per body a
+/// GPU's kernel plan can pick (<see cref="Conv2dCheck.Shapes"/>: Simple, Cursor, Run64, Run32),
+/// dense, batch norm, pooling, dropout, ReLU, loss, AdamW, the batch gather and augmentation, and
+/// a few steps of the width-0.25 model, each from the same random inputs on the device under test
+/// (by a GPU's plan) and on the CPU accelerator (by its plan: the Simple bodies), compared output
+/// by output (forward values and gradients) by <see cref="RelativeError"/>; each row names the body
+/// that computed it. On a CPU-only machine the device under test is the GPU-shaped CPU
+/// accelerator running <see cref="DeviceFigures.H100"/>'s plan, so the GPU bodies are checked there too.
 /// </summary>
 public static class SelfTest
 {
-    /// <summary>
-    /// Every check, in the order run. Conv2d, dense and the model step run once per kernel variant
-    /// (every value of <see cref="KernelVariant"/> but Auto), so a new variant is checked as soon as it exists.
-    /// </summary>
+    /// <summary>Every check, in the order run: conv2d once per shape of <see cref="Conv2dCheck.Shapes"/>, so every plan body is checked.</summary>
     public static List<SelfTestCheck> DefaultChecks(SelfTestOptions options)
     {
-        var variants = Enum.GetValues<KernelVariant>().Where(v => v != KernelVariant.Auto).ToList();
         var checks = new List<SelfTestCheck>();
-        checks.AddRange(variants.Select(v => new Conv2dCheck(v)));
-        checks.AddRange(variants.Select(v => new DenseCheck(v)));
+        checks.AddRange(Conv2dCheck.Shapes.Select(g => new Conv2dCheck(g)));
+        checks.Add(new DenseCheck());
         checks.Add(new BatchNormCheck(fuseRelu: false));
         checks.Add(new BatchNormCheck(fuseRelu: true));
         checks.Add(new MaxPoolCheck(0f));
@@ -33,13 +29,14 @@ public static class SelfTest
         checks.Add(new SoftmaxCrossEntropyCheck());
         checks.Add(new AdamWCheck());
         checks.Add(new InputPipelineCheck());
-        checks.AddRange(variants.Select(v => new ModelStepCheck(v, options.ModelSteps, options.ModelBatch, options.ModelImageSize)));
+        checks.Add(new ModelStepCheck(options.ModelSteps, options.ModelBatch, options.ModelImageSize));
         return checks;
     }
 
     /// <summary>
-    /// Runs each check on <paramref name="device"/> and on <paramref name="reference"/> (simple
-    /// kernels) for every seed; <paramref name="progress"/> sees each row as it is done.
+    /// Runs each check on <paramref name="device"/> (by <see cref="PlanFor"/>'s plan) and on
+    /// <paramref name="reference"/> (by its own plan: the Simple bodies) for every seed;
+    /// <paramref name="progress"/> sees each row as it is done.
     /// </summary>
     public static SelfTestReport Run(ComputeDevice device, ComputeDevice reference, IEnumerable<SelfTestCheck> checks, SelfTestOptions options, Action<SelfTestRow>? progress = null)
     {
@@ -48,9 +45,9 @@ public static class SelfTest
         foreach (var check in checks)
         {
             var (worst, time) = Worst(device, reference, check, options.Seeds);
-            foreach (var (name, (error, seed)) in worst)
+            foreach (var (name, body, (error, seed)) in worst)
             {
-                var row = new SelfTestRow($"{check.Kernel} {name}", check.Variant, error, check.Tolerance, time, seed);
+                var row = new SelfTestRow($"{check.Kernel} {name}", body, error, check.Tolerance, time, seed);
                 rows.Add(row);
                 progress?.Invoke(row);
             }
@@ -63,35 +60,40 @@ public static class SelfTest
     /// Each output's largest relative error over the seeds (in the order the check returns its
     /// outputs) and the seed that gave it, and the device's time for all seeds.
     /// </summary>
-    private static (List<(string Name, (double Error, int Seed) Worst)> Worst, TimeSpan Time) Worst(ComputeDevice device, ComputeDevice reference, SelfTestCheck check, IEnumerable<int> seeds)
+    private static (List<(string Name, string Body, (double Error, int Seed) Worst)> Worst, TimeSpan Time) Worst(ComputeDevice device, ComputeDevice reference, SelfTestCheck check, IEnumerable<int> seeds)
     {
-        var worst = new List<(string Name, (double Error, int Seed) Worst)>();
+        var worst = new List<(string Name, string Body, (double Error, int Seed) Worst)>();
         var time = TimeSpan.Zero;
         foreach (int seed in seeds)
         {
             var watch = Stopwatch.StartNew();
-            var actual = check.Run(device, check.Variant, seed);
+            var actual = check.Run(device, PlanFor(device), seed);
             device.Synchronize();
             time += watch.Elapsed;
-            var expected = check.Run(reference, KernelVariant.Simple, seed);
+            var expected = check.Run(reference, reference.Figures, seed);
             for (int i = 0; i < expected.Count; i++)
             {
                 string name = expected[i].Name;
-                double error = i < actual.Count && actual[i].Name == name ? RelativeError(expected[i].Values, actual[i].Values) : double.PositiveInfinity;
+                bool same = i < actual.Count && actual[i].Name == name;
+                double error = same ? RelativeError(expected[i].Values, actual[i].Values) : double.PositiveInfinity;
+                string body = same ? actual[i].Body : "-";
                 int at = worst.FindIndex(w => w.Name == name);
                 if (at < 0)
                 {
-                    worst.Add((name, (error, seed)));
+                    worst.Add((name, body, (error, seed)));
                 }
                 else if (!(error <= worst[at].Worst.Error))
                 {
-                    worst[at] = (name, (error, seed));
+                    worst[at] = (name, body, (error, seed));
                 }
             }
         }
 
         return (worst, time);
     }
+
+    /// <summary>The device whose kernel plan the device under test runs: its own on a GPU, an H100's on the (GPU-shaped) CPU accelerator.</summary>
+    public static DeviceFigures PlanFor(ComputeDevice device) => device.Figures.IsGpu ? device.Figures : DeviceFigures.H100;
 
     /// <summary>
     /// The quick form <c>train</c> runs on CUDA before its first epoch (about a second there): a

@@ -10,18 +10,18 @@ public sealed record SelfTestReport(string Device, string Reference, IReadOnlyLi
 
     /// <summary>One sentence naming the first kernel that disagrees (null when all agree).</summary>
     public string? FailureSentence => FirstFailure is { } f
-        ? $"The self-test found that {f.Kernel} ({f.VariantText}) on {Device} disagrees with the {Reference}: max relative error {f.MaxError:E2} > {f.Tolerance:E0} (seed {f.WorstSeed})"
+        ? $"The self-test found that {f.Kernel} ({f.Body}) on {Device} disagrees with the {Reference}: max relative error {f.MaxError:E2} > {f.Tolerance:E0} (seed {f.WorstSeed})"
         : null;
 
-    /// <summary>The table: kernel, variant, max error, tolerance, time, result.</summary>
+    /// <summary>The table: kernel, plan body, max error, tolerance, time, result.</summary>
     public IEnumerable<string> Table()
     {
         int width = Math.Max(40, Rows.Count == 0 ? 0 : Rows.Max(r => r.Kernel.Length));
-        yield return $"{"kernel".PadRight(width)}  {"variant",-7}  {"max error",9}  {"tolerance",9}  {"time ms",8}  result";
+        yield return $"{"kernel".PadRight(width)}  {"body",-7}  {"max error",9}  {"tolerance",9}  {"time ms",8}  result";
         foreach (var r in Rows)
         {
             string error = double.IsFinite(r.MaxError) ? r.MaxError.ToString("E2", System.Globalization.CultureInfo.InvariantCulture) : "NaN/inf";
-            yield return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{r.Kernel.PadRight(width)}  {r.VariantText,-7}  {error,9}  {r.Tolerance,9:E0}  {r.Time.TotalMilliseconds,8:F1}  {(r.Passed ? "ok" : "DIFFERS")}");
+            yield return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{r.Kernel.PadRight(width)}  {r.Body,-7}  {error,9}  {r.Tolerance,9:E0}  {r.Time.TotalMilliseconds,8:F1}  {(r.Passed ? "ok" : "DIFFERS")}");
         }
     }
 }

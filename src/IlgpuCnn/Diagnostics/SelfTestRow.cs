@@ -1,5 +1,3 @@
-using IlgpuCnn.Kernels;
-
 namespace IlgpuCnn.Diagnostics;
 
 /// <summary>
@@ -7,10 +5,7 @@ namespace IlgpuCnn.Diagnostics;
 /// seeds, the tolerance, and the time the device under test spent on the check (all outputs of a
 /// check share it).
 /// </summary>
-public sealed record SelfTestRow(string Kernel, KernelVariant Variant, double MaxError, double Tolerance, TimeSpan Time, int WorstSeed)
+public sealed record SelfTestRow(string Kernel, string Body, double MaxError, double Tolerance, TimeSpan Time, int WorstSeed)
 {
     public bool Passed => MaxError <= Tolerance;
-
-    /// <summary>"Tiled", "Simple", or "-" for ops with one implementation.</summary>
-    public string VariantText => Variant == KernelVariant.Auto ? "-" : Variant.ToString();
 }

@@ -6,9 +6,9 @@ using IlgpuCnn.Tensors;
 namespace IlgpuCnn.Diagnostics;
 
 /// <summary>Fused softmax + cross-entropy: probabilities, mean loss, metric sums and the logits' gradient.</summary>
-public sealed class SoftmaxCrossEntropyCheck() : SelfTestCheck("softmax-cross-entropy", KernelVariant.Auto)
+public sealed class SoftmaxCrossEntropyCheck() : SelfTestCheck("softmax-cross-entropy")
 {
-    public override IReadOnlyList<CheckOutput> Run(ComputeDevice device, KernelVariant variant, int seed)
+    public override IReadOnlyList<CheckOutput> Run(ComputeDevice device, DeviceFigures planFor, int seed)
     {
         var rng = new Random(seed);
         const int n = 33, k = 10;

@@ -10,11 +10,36 @@ namespace IlgpuCnn.Kernels;
 // backward-data:    dx[n,ci,ih,iw] = Σ_{co,kh,kw} w[co,ci,kh,kw] · dy[n,co,(ih+p−kh)/s, (iw+p−kw)/s]
 // backward-weights: dw[co,ci,kh,kw] += Σ_{n,oh,ow} dy[n,co,oh,ow] · x[n,ci,oh·s−p+kh, ow·s−p+kw]
 // bias:             db[co] += Σ_{n,oh,ow} dy[n,co,oh,ow]
-// Two variants of each pass: Tiled (implicit GEMM through TiledGemm, for CUDA) and Simple (one
-// thread per (sample, block of 4 channels) or per (4 output channels, ci, kh) of weights,
-// accumulating in Lanes4 registers, no barriers, for the CPU accelerator).
+//
+// Which body runs a pass is decided by KernelPlanner.Conv alone (Kernels/Plan/); each pass here
+// launches the plan's kernel. The bodies (KernelBody):
+//   Simple  one thread per (sample, 4 channels) — or per (4 output channels, ci, kh) of weights —
+//           accumulating in Lanes4 registers, no barriers: every pass on the CPU accelerator, and
+//           backward-data at stride ≠ 1 on a GPU.
+//   Cursor  BlockedGemm, IKCursor operands (Conv/ConvTapCursor, ...): a run dimension not a multiple of 8.
+//   Run64   RunGemm.Run, IKRun operands (Conv/ConvTapRun, ...), 64×64 tiles.
+//   Run32   RunGemm.RunNarrow, 64×32 tiles: forward and backward-data GEMMs at most 32 wide.
+// Versions (the lab, benchmarks/IlgpuCnn.Benchmarks/Lab/, as llm.c's dev/cuda): version 1 is the
+// shared-memory TiledGemm (4×4 per thread, one k per load); version 2 is Cursor (8×4 register block,
+// 16-byte shared loads, division-free cursors, register double buffer); version 3 is Run64/Run32
+// (runs of 8 k staged per thread, tap-major K). Versions 2 and 3 run here.
+//
+// The recipe (width 1, batch 64): layer → body of forward / backward-data / backward-weights (the
+// first layer's input needs no gradient). KernelPlanTests checks it against KernelPlanner (the
+// plan) and benchmarks/STATIC.md (StepModel's launches); the dense layers run Cursor on a GPU.
+// RECIPE-TABLE-BEGIN
+// layer         CUDA (H100): fwd / bwd-data / bwd-weights   CPU accelerator
+// block1.conv1  Cursor / - / Run64                          Simple / - / Simple
+// block1.conv2  Run32 / Run32 / Run64                       Simple / Simple / Simple
+// block2.conv1  Run64 / Run32 / Run64                       Simple / Simple / Simple
+// block2.conv2  Run64 / Run64 / Run64                       Simple / Simple / Simple
+// block3.conv1  Run64 / Run64 / Run64                       Simple / Simple / Simple
+// block3.conv2  Run64 / Run64 / Run64                       Simple / Simple / Simple
+// block4.conv1  Run64 / Run64 / Run64                       Simple / Simple / Simple
+// block4.conv2  Run64 / Run64 / Run64                       Simple / Simple / Simple
+// RECIPE-TABLE-END
 
-/// <summary>The conv2d kernels of one device, loaded once.</summary>
+/// <summary>The conv2d kernels of one device, loaded once; each pass launches <see cref="KernelPlanner.Conv"/>'s plan.</summary>
 public sealed class Conv2dKernels
 {
     /// <summary>Channels per thread in the simple kernels: each value loaded feeds 4 accumulators (<see cref="Lanes4"/>).</summary>
@@ -24,18 +49,15 @@ public sealed class Conv2dKernels
     private readonly Lazy<Action<Index1D, ConvGeometry, ConvForwardBuffers>> _forwardSimple;
     private readonly Lazy<Action<Index1D, ConvGeometry, ConvBackwardDataBuffers>> _backwardDataSimple;
     private readonly Lazy<Action<Index1D, ConvGeometry, ConvBackwardWeightsBuffers>> _backwardWeightsSimple;
-    private readonly Lazy<Action<KernelConfig, ConvGeometry, int, ConvForwardBuffers>> _forwardTiled;
-    private readonly Lazy<Action<KernelConfig, ConvGeometry, int, ConvBackwardDataBuffers>> _backwardDataTiled;
-    private readonly Lazy<Action<KernelConfig, ConvGeometry, int, ConvBackwardWeightsBuffers>> _backwardWeightsTiled;
     private readonly Lazy<Action<KernelConfig, int, int, int, ArrayView<float>, ArrayView<float>>> _biasGrad;
-    private readonly Lazy<Action<KernelConfig, ConvGeometry, ConvForwardBuffers>> _forwardBlocked;
-    private readonly Lazy<Action<KernelConfig, ConvGeometry, int, GemmStoreMode, ConvBackwardDataBuffers>> _backwardDataBlocked;
-    private readonly Lazy<Action<KernelConfig, ConvGeometry, int, GemmStoreMode, ConvBackwardWeightsBuffers, ArrayView<float>>> _backwardWeightsBlocked;
-    private readonly Lazy<Action<KernelConfig, ConvGeometry, ConvForwardBuffers>> _forwardRun;
-    private readonly Lazy<Action<KernelConfig, ConvGeometry, int, GemmStoreMode, ConvBackwardDataBuffers>> _backwardDataRun;
-    private readonly Lazy<Action<KernelConfig, ConvGeometry, int, GemmStoreMode, ConvBackwardWeightsBuffers, ArrayView<float>>> _backwardWeightsRun;
-    private readonly Lazy<Action<KernelConfig, ConvGeometry, ConvForwardBuffers>> _forwardRunNarrow;
-    private readonly Lazy<Action<KernelConfig, ConvGeometry, int, GemmStoreMode, ConvBackwardDataBuffers>> _backwardDataRunNarrow;
+    private readonly Lazy<Action<KernelConfig, ConvGeometry, ConvForwardBuffers>> _forwardCursor;
+    private readonly Lazy<Action<KernelConfig, ConvGeometry, int, GemmStoreMode, ConvBackwardDataBuffers>> _backwardDataCursor;
+    private readonly Lazy<Action<KernelConfig, ConvGeometry, int, GemmStoreMode, ConvBackwardWeightsBuffers, ArrayView<float>>> _backwardWeightsCursor;
+    private readonly Lazy<Action<KernelConfig, ConvGeometry, ConvForwardBuffers>> _forwardRun64;
+    private readonly Lazy<Action<KernelConfig, ConvGeometry, int, GemmStoreMode, ConvBackwardDataBuffers>> _backwardDataRun64;
+    private readonly Lazy<Action<KernelConfig, ConvGeometry, int, GemmStoreMode, ConvBackwardWeightsBuffers, ArrayView<float>>> _backwardWeightsRun64;
+    private readonly Lazy<Action<KernelConfig, ConvGeometry, ConvForwardBuffers>> _forwardRun32;
+    private readonly Lazy<Action<KernelConfig, ConvGeometry, int, GemmStoreMode, ConvBackwardDataBuffers>> _backwardDataRun32;
 
     private Conv2dKernels(ComputeDevice device)
     {
@@ -44,25 +66,22 @@ public sealed class Conv2dKernels
         _forwardSimple = new(() => acc.LoadAutoGroupedStreamKernel<Index1D, ConvGeometry, ConvForwardBuffers>(ForwardSimpleKernel));
         _backwardDataSimple = new(() => acc.LoadAutoGroupedStreamKernel<Index1D, ConvGeometry, ConvBackwardDataBuffers>(BackwardDataSimpleKernel));
         _backwardWeightsSimple = new(() => acc.LoadAutoGroupedStreamKernel<Index1D, ConvGeometry, ConvBackwardWeightsBuffers>(BackwardWeightsSimpleKernel));
-        _forwardTiled = new(() => acc.LoadStreamKernel<ConvGeometry, int, ConvForwardBuffers>(ForwardTiledKernel));
-        _backwardDataTiled = new(() => acc.LoadStreamKernel<ConvGeometry, int, ConvBackwardDataBuffers>(BackwardDataTiledKernel));
-        _backwardWeightsTiled = new(() => acc.LoadStreamKernel<ConvGeometry, int, ConvBackwardWeightsBuffers>(BackwardWeightsTiledKernel));
         _biasGrad = new(() => acc.LoadStreamKernel<int, int, int, ArrayView<float>, ArrayView<float>>(BiasGradKernel));
-        _forwardBlocked = new(() => acc.LoadStreamKernel<ConvGeometry, ConvForwardBuffers>(ForwardBlockedKernel));
-        _backwardDataBlocked = new(() => acc.LoadStreamKernel<ConvGeometry, int, GemmStoreMode, ConvBackwardDataBuffers>(BackwardDataBlockedKernel));
-        _backwardWeightsBlocked = new(() => acc.LoadStreamKernel<ConvGeometry, int, GemmStoreMode, ConvBackwardWeightsBuffers, ArrayView<float>>(BackwardWeightsBlockedKernel));
-        _forwardRun = new(() => acc.LoadStreamKernel<ConvGeometry, ConvForwardBuffers>(ForwardRunKernel));
-        _backwardDataRun = new(() => acc.LoadStreamKernel<ConvGeometry, int, GemmStoreMode, ConvBackwardDataBuffers>(BackwardDataRunKernel));
-        _backwardWeightsRun = new(() => acc.LoadStreamKernel<ConvGeometry, int, GemmStoreMode, ConvBackwardWeightsBuffers, ArrayView<float>>(BackwardWeightsRunKernel));
-        _forwardRunNarrow = new(() => acc.LoadStreamKernel<ConvGeometry, ConvForwardBuffers>(ForwardRunNarrowKernel));
-        _backwardDataRunNarrow = new(() => acc.LoadStreamKernel<ConvGeometry, int, GemmStoreMode, ConvBackwardDataBuffers>(BackwardDataRunNarrowKernel));
+        _forwardCursor = new(() => acc.LoadStreamKernel<ConvGeometry, ConvForwardBuffers>(ForwardCursorKernel));
+        _backwardDataCursor = new(() => acc.LoadStreamKernel<ConvGeometry, int, GemmStoreMode, ConvBackwardDataBuffers>(BackwardDataCursorKernel));
+        _backwardWeightsCursor = new(() => acc.LoadStreamKernel<ConvGeometry, int, GemmStoreMode, ConvBackwardWeightsBuffers, ArrayView<float>>(BackwardWeightsCursorKernel));
+        _forwardRun64 = new(() => acc.LoadStreamKernel<ConvGeometry, ConvForwardBuffers>(ForwardRun64Kernel));
+        _backwardDataRun64 = new(() => acc.LoadStreamKernel<ConvGeometry, int, GemmStoreMode, ConvBackwardDataBuffers>(BackwardDataRun64Kernel));
+        _backwardWeightsRun64 = new(() => acc.LoadStreamKernel<ConvGeometry, int, GemmStoreMode, ConvBackwardWeightsBuffers, ArrayView<float>>(BackwardWeightsRun64Kernel));
+        _forwardRun32 = new(() => acc.LoadStreamKernel<ConvGeometry, ConvForwardBuffers>(ForwardRun32Kernel));
+        _backwardDataRun32 = new(() => acc.LoadStreamKernel<ConvGeometry, int, GemmStoreMode, ConvBackwardDataBuffers>(BackwardDataRun32Kernel));
 
-        // The device's own variant is compiled now (so no training step compiles anything); the
-        // others (tests, benchmarks) on first use.
-        if (KernelVariant.Auto.On(device) == KernelVariant.Blocked)
+        // The bodies the device's own plans pick are compiled now (so no training step compiles
+        // anything), the others (tests, benchmarks, strided backward-data) on first use.
+        if (device.Figures.IsGpu)
         {
-            _ = (_forwardRun.Value, _backwardDataRun.Value, _backwardWeightsRun.Value, _forwardRunNarrow.Value, _backwardDataRunNarrow.Value);
-            _ = (_forwardBlocked.Value, _backwardDataBlocked.Value, _backwardWeightsBlocked.Value);
+            _ = (_forwardRun64.Value, _backwardDataRun64.Value, _backwardWeightsRun64.Value, _forwardRun32.Value, _backwardDataRun32.Value);
+            _ = (_forwardCursor.Value, _backwardDataCursor.Value, _backwardWeightsCursor.Value);
         }
         else
         {
@@ -72,133 +91,69 @@ public sealed class Conv2dKernels
 
     public static Conv2dKernels For(ComputeDevice device) => device.Kernels(d => new Conv2dKernels(d));
 
-    /// <summary>y = conv(x, w) + b (y is overwritten; b may be empty).</summary>
-    public void Forward(ConvGeometry g, ArrayView<float> x, ArrayView<float> w, ArrayView<float> b, ArrayView<float> y, KernelVariant variant = KernelVariant.Auto)
+    /// <summary>y = conv(x, w) + b (y is overwritten; b may be empty), by the plan for <paramref name="planFor"/> (default: this device's figures).</summary>
+    public KernelPlan Forward(ConvGeometry g, ArrayView<float> x, ArrayView<float> w, ArrayView<float> b, ArrayView<float> y, DeviceFigures? planFor = null)
     {
+        var plan = KernelPlanner.Conv(KernelPass.Forward, g, planFor ?? _device.Figures);
         var buffers = new ConvForwardBuffers(x, w, b, y);
-        var v = variant.On(_device);
-        if (v == KernelVariant.Blocked)
+        _device.NoteLaunch(plan.Kernel);
+        switch (plan.Body)
         {
-            int m = g.N * g.OH * g.OW;
-            var shape = RunShape(g.Ci, g.Co, x.Length, y.Length, w.Length);
-            var forward = (shape == GemmShape.Narrow ? _forwardRunNarrow : shape == GemmShape.Wide ? _forwardRun : _forwardBlocked).Value;
-            forward(Config(shape, m, g.Co, 1), g, buffers);
+            case KernelBody.Simple: _forwardSimple.Value((int)plan.Threads, g, buffers); break;
+            case KernelBody.Cursor: _forwardCursor.Value(plan.Config, g, buffers); break;
+            case KernelBody.Run64: _forwardRun64.Value(plan.Config, g, buffers); break;
+            default: _forwardRun32.Value(plan.Config, g, buffers); break;
         }
-        else if (v == KernelVariant.Tiled)
-        {
-            int m = g.N * g.OH * g.OW;
-            int k = g.Ci * g.KH * g.KW;
-            _forwardTiled.Value(TiledGemm.Config(m, g.Co, 1), g, TiledGemm.SliceLength(k, 1), buffers);
-        }
-        else
-        {
-            _forwardSimple.Value(g.N * Blocks(g.Co), g, buffers);
-        }
+
+        return plan;
     }
 
-    /// <summary>dx = conv_transpose(dy, w) (overwritten: an activation gradient has one writer; split-K zeroes it first).</summary>
-    public void BackwardData(ConvGeometry g, ArrayView<float> dy, ArrayView<float> w, ArrayView<float> dx, KernelVariant variant = KernelVariant.Auto)
+    /// <summary>dx = conv_transpose(dy, w) (overwritten: an activation gradient has one writer; a split-K plan zeroes it first).</summary>
+    public KernelPlan BackwardData(ConvGeometry g, ArrayView<float> dy, ArrayView<float> w, ArrayView<float> dx, DeviceFigures? planFor = null)
     {
+        var plan = KernelPlanner.Conv(KernelPass.BackwardData, g, planFor ?? _device.Figures);
         var buffers = new ConvBackwardDataBuffers(dy, w, dx);
-        var v = variant.On(_device);
-        if (v == KernelVariant.Blocked && g.Stride == 1)
+        if (plan.ZeroesOutput)
         {
-            int m = g.N * g.H * g.W;
-            int k = g.Co * g.KH * g.KW;
-            var shape = RunShape(g.Co, g.Ci, dy.Length, dx.Length, w.Length);
-            int splits = SplitsToFill(shape == GemmShape.Narrow ? RunGemm.NarrowTiles(m, g.Ci) : BlockedGemm.Tiles(m, g.Ci), k);
-            if (splits > 1)
-            {
-                _device.Zero(dx);
-            }
+            _device.Zero(dx);
+        }
 
-            var backwardData = (shape == GemmShape.Narrow ? _backwardDataRunNarrow : shape == GemmShape.Wide ? _backwardDataRun : _backwardDataBlocked).Value;
-            backwardData(Config(shape, m, g.Ci, splits), g, BlockedGemm.SliceLength(k, splits), splits > 1 ? GemmStoreMode.AtomicAdd : GemmStoreMode.Write, buffers);
-        }
-        else if (v is KernelVariant.Tiled or KernelVariant.Blocked)
+        _device.NoteLaunch(plan.Kernel);
+        switch (plan.Body)
         {
-            int m = g.N * g.H * g.W;
-            int k = g.Co * g.KH * g.KW;
-            _backwardDataTiled.Value(TiledGemm.Config(m, g.Ci, 1), g, TiledGemm.SliceLength(k, 1), buffers);
+            case KernelBody.Simple: _backwardDataSimple.Value((int)plan.Threads, g, buffers); break;
+            case KernelBody.Cursor: _backwardDataCursor.Value(plan.Config, g, plan.Slice, plan.Store, buffers); break;
+            case KernelBody.Run64: _backwardDataRun64.Value(plan.Config, g, plan.Slice, plan.Store, buffers); break;
+            default: _backwardDataRun32.Value(plan.Config, g, plan.Slice, plan.Store, buffers); break;
         }
-        else
-        {
-            _backwardDataSimple.Value(g.N * Blocks(g.Ci), g, buffers);
-        }
+
+        return plan;
     }
 
-    /// <summary>dw += Σ dy ⊗ patches(x); db += Σ dy (db may be empty).</summary>
-    public void BackwardWeights(ConvGeometry g, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> dw, ArrayView<float> db, KernelVariant variant = KernelVariant.Auto)
+    /// <summary>dw += Σ dy ⊗ patches(x); db += Σ dy (db may be empty; the GEMM bodies sum it as one extra column of ones).</summary>
+    public KernelPlan BackwardWeights(ConvGeometry g, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> dw, ArrayView<float> db, DeviceFigures? planFor = null)
     {
+        var plan = KernelPlanner.Conv(KernelPass.BackwardWeights, g, planFor ?? _device.Figures, db.Length > 0);
         var buffers = new ConvBackwardWeightsBuffers(x, dy, dw);
-        var v = variant.On(_device);
-        if (v == KernelVariant.Blocked)
+        _device.NoteLaunch(plan.Kernel);
+        if (plan.Body != KernelBody.Simple)
         {
-            // One extra GEMM column of ones folds the bias gradient db = Σ dy into this launch.
-            int n = (g.Ci * g.KH * g.KW) + (db.Length > 0 ? 1 : 0);
-            int k = g.N * g.OH * g.OW;
-            int splits = SplitsToFill(BlockedGemm.Tiles(g.Co, n), k);
-            var backwardWeights = (RunsFit(g.OH * g.OW, x.Length, dy.Length, dw.Length) ? _backwardWeightsRun : _backwardWeightsBlocked).Value;
-            backwardWeights(BlockedGemm.Config(g.Co, n, splits), g, BlockedGemm.SliceLength(k, splits), splits > 1 ? GemmStoreMode.AtomicAdd : GemmStoreMode.Add, buffers, db);
-            return;
+            (plan.Body == KernelBody.Run64 ? _backwardWeightsRun64 : _backwardWeightsCursor).Value(plan.Config, g, plan.Slice, plan.Store, buffers, db);
+            return plan;
         }
 
-        if (v == KernelVariant.Tiled)
-        {
-            int n = g.Ci * g.KH * g.KW;
-            int k = g.N * g.OH * g.OW;
-            int tiles = ((g.Co + TiledGemm.TileM - 1) / TiledGemm.TileM) * ((n + TiledGemm.TileN - 1) / TiledGemm.TileN);
-            int splits = Math.Clamp(512 / tiles, 1, Math.Max(1, k / 256));
-            _backwardWeightsTiled.Value(TiledGemm.Config(g.Co, n, splits), g, TiledGemm.SliceLength(k, splits), buffers);
-        }
-        else
-        {
-            _backwardWeightsSimple.Value(Blocks(g.Co) * g.Ci * g.KH, g, buffers);
-        }
-
+        _backwardWeightsSimple.Value((int)plan.Threads, g, buffers);
         if (db.Length > 0)
         {
+            _device.NoteLaunch($"{nameof(Conv2dKernels)}.{nameof(BiasGradKernel)}");
             _biasGrad.Value(ChannelReduce.Config(_device, g.Co), g.N, g.Co, g.OH * g.OW, dy, db);
         }
+
+        return plan;
     }
 
-    /// <summary>
-    /// The GEMM a blocked conv pass runs on: <see cref="RunGemm"/> when the K dimension comes in runs
-    /// of 8 (<see cref="RunsFit"/>) — its 64×32 tile when the GEMM is at most 32 wide — else
-    /// <see cref="BlockedGemm"/>.
-    /// </summary>
-    internal static GemmShape RunShape(int runDimension, int width, params ReadOnlySpan<long> lengths) =>
-        !RunsFit(runDimension, lengths) ? GemmShape.Cursor : width <= RunGemm.NarrowN ? GemmShape.Narrow : GemmShape.Wide;
-
-    /// <summary>Launch shape of a blocked conv GEMM C[m, n] in <paramref name="splits"/> K slices.</summary>
-    internal static KernelConfig Config(GemmShape shape, int m, int n, int splits) =>
-        shape == GemmShape.Narrow ? RunGemm.NarrowConfig(m, n, splits) : BlockedGemm.Config(m, n, splits);
-
-    /// <summary>
-    /// Whether a conv GEMM can stage runs of 8 k (<see cref="RunGemm"/>): forward needs Ci, backward-data
-    /// Co (channels are the run), backward-weights OH·OW (pixels are the run) a multiple of 8, and
-    /// every tensor fewer than 2³¹ elements (the run operands index in 32 bits).
-    /// </summary>
-    internal static bool RunsFit(int runDimension, params ReadOnlySpan<long> lengths)
-    {
-        foreach (long n in lengths)
-        {
-            if (n > int.MaxValue)
-            {
-                return false;
-            }
-        }
-
-        return runDimension % RunGemm.RunLength == 0;
-    }
-
-    private static int Blocks(int channels) => (channels + ChannelBlock - 1) / ChannelBlock;
-
-    /// <summary>
-    /// Split-K slices for a blocked GEMM of <paramref name="tiles"/> groups: enough for about two
-    /// groups per SM of a 132-SM GPU, each slice keeping at least 8 K steps.
-    /// </summary>
-    internal static int SplitsToFill(int tiles, int k) => Math.Clamp((2 * 132) / tiles, 1, Math.Max(1, k / (8 * BlockedGemm.TileK)));
+    /// <summary>Blocks of <see cref="ChannelBlock"/> channels a simple kernel's threads own.</summary>
+    internal static int Blocks(int channels) => (channels + ChannelBlock - 1) / ChannelBlock;
 
     /// <summary>One thread per (n, block of 4 output channels): the whole output planes, accumulated in registers.</summary>
     [Kernel]
@@ -376,68 +331,15 @@ public sealed class Conv2dKernels
         }
     }
 
-    [Kernel(Grouped = true, GroupSize = TiledGemm.GroupSize)]
-    internal static void ForwardTiledKernel(ConvGeometry g, int slice, ConvForwardBuffers p)
-    {
-        var sa = SharedMemory.Allocate<float>(TiledGemm.TileK * TiledGemm.TileM);
-        var sb = SharedMemory.Allocate<float>(TiledGemm.TileK * TiledGemm.TileN);
-        int k = g.Ci * g.KH * g.KW;
-        TiledGemm.Run(
-            new ConvInputPatches(p.X, g),
-            new StridedMatrix(p.W, 1, k),
-            new NchwOut(p.Y, p.B, g.Co, g.OH * g.OW, GemmStoreMode.Write),
-            g.N * g.OH * g.OW,
-            g.Co,
-            k,
-            slice,
-            sa,
-            sb);
-    }
-
-    [Kernel(Grouped = true, GroupSize = TiledGemm.GroupSize)]
-    internal static void BackwardDataTiledKernel(ConvGeometry g, int slice, ConvBackwardDataBuffers p)
-    {
-        var sa = SharedMemory.Allocate<float>(TiledGemm.TileK * TiledGemm.TileM);
-        var sb = SharedMemory.Allocate<float>(TiledGemm.TileK * TiledGemm.TileN);
-        TiledGemm.Run(
-            new ConvOutputGradGather(p.Dy, g),
-            new ConvWeightsByOutput(p.W, g),
-            new NchwOut(p.Dx, default, g.Ci, g.H * g.W, GemmStoreMode.Write),
-            g.N * g.H * g.W,
-            g.Ci,
-            g.Co * g.KH * g.KW,
-            slice,
-            sa,
-            sb);
-    }
-
-    [Kernel(Grouped = true, GroupSize = TiledGemm.GroupSize)]
-    internal static void BackwardWeightsTiledKernel(ConvGeometry g, int slice, ConvBackwardWeightsBuffers p)
-    {
-        var sa = SharedMemory.Allocate<float>(TiledGemm.TileK * TiledGemm.TileM);
-        var sb = SharedMemory.Allocate<float>(TiledGemm.TileK * TiledGemm.TileN);
-        int n = g.Ci * g.KH * g.KW;
-        TiledGemm.Run(
-            new ConvOutputGradByChannel(p.Dy, g),
-            new ConvInputPatchesT(p.X, g),
-            new MatrixOut(p.Dw, default, n, GemmStoreMode.AtomicAdd),
-            g.Co,
-            n,
-            g.N * g.OH * g.OW,
-            slice,
-            sa,
-            sb);
-    }
-
     /// <summary>Forward as a blocked GEMM: C[(n,oh,ow), co] = Σ_k patches · w, written with the bias.</summary>
     [Kernel(Grouped = true, GroupSize = BlockedGemm.GroupSize)]
-    internal static void ForwardBlockedKernel(ConvGeometry g, ConvForwardBuffers p)
+    internal static void ForwardCursorKernel(ConvGeometry g, ConvForwardBuffers p)
     {
         var sa = SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s);
         var sb = SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s);
         int k = g.Ci * g.KH * g.KW;
         BlockedGemm.Run(
-            new ConvPatchCursor(p.X, g),
+            ConvTapCursor.Forward(p.X, g),
             new StridedCursor(p.W, k, 1),
             new NchwOut(p.Y, p.B, g.Co, g.OH * g.OW, GemmStoreMode.Write),
             g.N * g.OH * g.OW,
@@ -450,12 +352,12 @@ public sealed class Conv2dKernels
 
     /// <summary>Backward-data at stride 1 as a blocked GEMM: C[(n,ih,iw), ci] = Σ_{co,kh,kw} dy · w.</summary>
     [Kernel(Grouped = true, GroupSize = BlockedGemm.GroupSize)]
-    internal static void BackwardDataBlockedKernel(ConvGeometry g, int slice, GemmStoreMode mode, ConvBackwardDataBuffers p)
+    internal static void BackwardDataCursorKernel(ConvGeometry g, int slice, GemmStoreMode mode, ConvBackwardDataBuffers p)
     {
         var sa = SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s);
         var sb = SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s);
         BlockedGemm.Run(
-            new ConvGradGatherCursor(p.Dy, g),
+            ConvTapCursor.BackwardData(p.Dy, g),
             new ConvWeightsByOutputCursor(p.W, g),
             new NchwOut(p.Dx, default, g.Ci, g.H * g.W, mode),
             g.N * g.H * g.W,
@@ -468,7 +370,7 @@ public sealed class Conv2dKernels
 
     /// <summary>Backward-weights (and bias, as the extra column when db is not empty) as a blocked GEMM: C[co, (ci,kh,kw)] = Σ_{n,oh,ow} dy · patches.</summary>
     [Kernel(Grouped = true, GroupSize = BlockedGemm.GroupSize)]
-    internal static void BackwardWeightsBlockedKernel(ConvGeometry g, int slice, GemmStoreMode mode, ConvBackwardWeightsBuffers p, ArrayView<float> db)
+    internal static void BackwardWeightsCursorKernel(ConvGeometry g, int slice, GemmStoreMode mode, ConvBackwardWeightsBuffers p, ArrayView<float> db)
     {
         var sa = SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s);
         var sb = SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s);
@@ -487,7 +389,7 @@ public sealed class Conv2dKernels
 
     /// <summary>Forward with balanced staging (Ci a multiple of 8): C[(n,oh,ow), co] = Σ_{(kh,kw,ci)} patches · w, written with the bias.</summary>
     [Kernel(Grouped = true, GroupSize = BlockedGemm.GroupSize)]
-    internal static void ForwardRunKernel(ConvGeometry g, ConvForwardBuffers p)
+    internal static void ForwardRun64Kernel(ConvGeometry g, ConvForwardBuffers p)
     {
         var gemm = ForwardGemm(g, p);
         RunGemm.Run(gemm, gemm.K, SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s), SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s));
@@ -495,12 +397,12 @@ public sealed class Conv2dKernels
 
     /// <summary>Backward-data at stride 1 with balanced staging (Co a multiple of 8): C[(n,ih,iw), ci] = Σ_{(kh,kw,co)} dy · w.</summary>
     [Kernel(Grouped = true, GroupSize = BlockedGemm.GroupSize)]
-    internal static void BackwardDataRunKernel(ConvGeometry g, int slice, GemmStoreMode mode, ConvBackwardDataBuffers p) =>
+    internal static void BackwardDataRun64Kernel(ConvGeometry g, int slice, GemmStoreMode mode, ConvBackwardDataBuffers p) =>
         RunGemm.Run(BackwardDataGemm(g, mode, p), slice, SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s), SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s));
 
     /// <summary>Forward on the 64×32 tile (Ci a multiple of 8, Co ≤ 32).</summary>
     [Kernel(Grouped = true, GroupSize = RunGemm.NarrowGroupSize)]
-    internal static void ForwardRunNarrowKernel(ConvGeometry g, ConvForwardBuffers p)
+    internal static void ForwardRun32Kernel(ConvGeometry g, ConvForwardBuffers p)
     {
         var gemm = ForwardGemm(g, p);
         RunGemm.RunNarrow(gemm, gemm.K, SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s), SharedMemory.Allocate<Float4>(RunGemm.NarrowFloat4s));
@@ -508,7 +410,7 @@ public sealed class Conv2dKernels
 
     /// <summary>Backward-data at stride 1 on the 64×32 tile (Co a multiple of 8, Ci ≤ 32).</summary>
     [Kernel(Grouped = true, GroupSize = RunGemm.NarrowGroupSize)]
-    internal static void BackwardDataRunNarrowKernel(ConvGeometry g, int slice, GemmStoreMode mode, ConvBackwardDataBuffers p) =>
+    internal static void BackwardDataRun32Kernel(ConvGeometry g, int slice, GemmStoreMode mode, ConvBackwardDataBuffers p) =>
         RunGemm.RunNarrow(BackwardDataGemm(g, mode, p), slice, SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s), SharedMemory.Allocate<Float4>(RunGemm.NarrowFloat4s));
 
     /// <summary>The forward GEMM in tap-major K: rows (n, oh, ow), columns co, k = (kh, kw, ci).</summary>
@@ -535,7 +437,7 @@ public sealed class Conv2dKernels
 
     /// <summary>Backward-weights (and bias, as the extra column when db is not empty) with balanced staging (OH·OW a multiple of 8).</summary>
     [Kernel(Grouped = true, GroupSize = BlockedGemm.GroupSize)]
-    internal static void BackwardWeightsRunKernel(ConvGeometry g, int slice, GemmStoreMode mode, ConvBackwardWeightsBuffers p, ArrayView<float> db)
+    internal static void BackwardWeightsRun64Kernel(ConvGeometry g, int slice, GemmStoreMode mode, ConvBackwardWeightsBuffers p, ArrayView<float> db)
     {
         int cols = g.Ci * g.KH * g.KW;
         var gemm = new RunGemmProblem<ChannelGradRun, PatchColumnRun, GradWithBiasOut>

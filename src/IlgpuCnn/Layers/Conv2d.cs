@@ -54,8 +54,8 @@ public sealed class Conv2d : ILayer, IDisposable
 
     public IReadOnlyList<Parameter> Parameters { get; }
 
-    /// <summary>Which kernel variant to launch (Auto: tiled on CUDA, simple on the CPU).</summary>
-    public KernelVariant Variant { get; set; } = KernelVariant.Auto;
+    /// <summary>The device whose kernel plan (<see cref="KernelPlanner"/>) this layer launches; null: the device it runs on. Tests and the self-test set a GPU's figures to run the GPU bodies on the GPU-shaped CPU accelerator.</summary>
+    public DeviceFigures? PlanFor { get; set; }
 
     public Shape OutputShape(Shape input)
     {
@@ -72,7 +72,7 @@ public sealed class Conv2d : ILayer, IDisposable
     {
         _g = Geometry(x.Shape);
         _y.EnsureShape(OutputShape(x.Shape));
-        _kernels.Forward(_g, x.View, _kernel.Tensor.View, _bias.Tensor.View, _y.View, Variant);
+        _kernels.Forward(_g, x.View, _kernel.Tensor.View, _bias.Tensor.View, _y.View, PlanFor);
         _x = x;
         tape.Record(this, x, _y);
         return _y;
@@ -83,10 +83,10 @@ public sealed class Conv2d : ILayer, IDisposable
         var x = _x!;
         if (x.RequiresGrad)
         {
-            _kernels.BackwardData(_g, _y.Grad, _kernel.Tensor.View, x.Grad, Variant);
+            _kernels.BackwardData(_g, _y.Grad, _kernel.Tensor.View, x.Grad, PlanFor);
         }
 
-        _kernels.BackwardWeights(_g, x.View, _y.Grad, _kernel.Tensor.Grad, _bias.Tensor.Grad, Variant);
+        _kernels.BackwardWeights(_g, x.View, _y.Grad, _kernel.Tensor.Grad, _bias.Tensor.Grad, PlanFor);
     }
 
     private ConvGeometry Geometry(Shape s) => new(s.N, s.C, s.H, s.W, OutChannels, KernelSize, KernelSize, Stride, Padding);

@@ -42,7 +42,8 @@ public sealed class Dense : ILayer, IDisposable
 
     public IReadOnlyList<Parameter> Parameters { get; }
 
-    public KernelVariant Variant { get; set; } = KernelVariant.Auto;
+    /// <summary>The device whose kernel plan (<see cref="KernelPlanner"/>) this layer launches; null: the device it runs on. Tests and the self-test set a GPU's figures to run the GPU bodies on the GPU-shaped CPU accelerator.</summary>
+    public DeviceFigures? PlanFor { get; set; }
 
     public Shape OutputShape(Shape input)
     {
@@ -57,7 +58,7 @@ public sealed class Dense : ILayer, IDisposable
     public Tensor Forward(Tensor x, GradientTape tape)
     {
         _y.EnsureShape(OutputShape(x.Shape));
-        _kernels.Forward(x.Shape.N, InFeatures, OutFeatures, x.View, _kernel.Tensor.View, _bias.Tensor.View, _y.View, Variant);
+        _kernels.Forward(x.Shape.N, InFeatures, OutFeatures, x.View, _kernel.Tensor.View, _bias.Tensor.View, _y.View, PlanFor);
         _x = x;
         tape.Record(this, x, _y);
         return _y;
@@ -69,10 +70,10 @@ public sealed class Dense : ILayer, IDisposable
         int n = x.Shape.N;
         if (x.RequiresGrad)
         {
-            _kernels.BackwardData(n, InFeatures, OutFeatures, _y.Grad, _kernel.Tensor.View, x.Grad, Variant);
+            _kernels.BackwardData(n, InFeatures, OutFeatures, _y.Grad, _kernel.Tensor.View, x.Grad, PlanFor);
         }
 
-        _kernels.BackwardWeights(n, InFeatures, OutFeatures, x.View, _y.Grad, _kernel.Tensor.Grad, _bias.Tensor.Grad, Variant);
+        _kernels.BackwardWeights(n, InFeatures, OutFeatures, x.View, _y.Grad, _kernel.Tensor.Grad, _bias.Tensor.Grad, PlanFor);
     }
 
     public void Dispose() => _y.Dispose();

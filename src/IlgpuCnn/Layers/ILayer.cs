@@ -6,7 +6,7 @@ namespace IlgpuCnn.Layers;
 /// <summary>
 /// A layer: <see cref="Forward"/> writes its output (a buffer it owns, sized for the largest batch
 /// seen) and records itself on the tape when training; its <see cref="IBackward.Backward"/>
-/// accumulates into its input's and its parameters' gradients.
+/// writes (=) its input's gradient and accumulates (+=) into its parameters' gradients.
 /// </summary>
 public interface ILayer : IBackward
 {

@@ -53,11 +53,7 @@ public static class SafeTensors
     public static SafeTensorsContent Read(string path, Action<SafeTensorsHeader>? check)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!File.Exists(path))
-        {
-            throw new UserError($"{path} does not exist; check the path of the checkpoint.");
-        }
-
+        BoundedFile.RequireExisting(path, "check the path of the checkpoint");
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         var (entries, metadata, dataStart) = ReadHeader(path, stream);
         check?.Invoke(new SafeTensorsHeader(entries.OrderBy(e => e.Order).Select(e => new SafeTensorsEntry(e.Name, e.DType, e.Shape)).ToList(), metadata));
@@ -78,11 +74,7 @@ public static class SafeTensors
     public static SafeTensorsHeader ReadHeader(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!File.Exists(path))
-        {
-            throw new UserError($"{path} does not exist; check the path of the checkpoint.");
-        }
-
+        BoundedFile.RequireExisting(path, "check the path of the checkpoint");
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         var (entries, metadata, _) = ReadHeader(path, stream);
         return new SafeTensorsHeader(entries.OrderBy(e => e.Order).Select(e => new SafeTensorsEntry(e.Name, e.DType, e.Shape)).ToList(), metadata);

@@ -85,58 +85,22 @@ public static class Checkpoint
         }
     }
 
-    /// <summary>The run options a training checkpoint was written with (null when it holds none); reads only the header.</summary>
-    public static RunOptions? ReadRunOptions(string path)
-    {
-        RequireFile(path);
-        var header = SafeTensors.ReadHeader(path);
-        return header.Metadata.TryGetValue(OptionsKey, out var json) ? RunConfig.Deserialize(json, path) : null;
-    }
-
     /// <summary>
-    /// Restores weights, moments, callback state and position into a trainer built with the same
-    /// width. The header (tensors, width) and the training state's values are checked before any
-    /// tensor data is read.
+    /// Loads the weights and AdamW moments of a training checkpoint into <paramref name="trainer"/>'s
+    /// model (tensor names, dtypes and shapes checked before any data is read) and returns
+    /// EarlyStopping's best weights (null when none); <see cref="ResumePoint.Restore"/> calls it.
     /// </summary>
-    public static void LoadTraining(string path, Trainer trainer)
+    internal static float[]? LoadTrainingTensors(string path, Trainer trainer)
     {
-        RequireFile(path);
-        TrainingState? state = null;
-        var content = SafeTensors.Read(path, header =>
-        {
-            double width = ReadWidth(path, header.Metadata);
-            if (Math.Abs(width - trainer.Model.Width) > 1e-9)
-            {
-                throw new UserError($"Checkpoint '{path}' is for a model of width {width.ToString(CultureInfo.InvariantCulture)}, but this model's width is {trainer.Model.Width.ToString(CultureInfo.InvariantCulture)}; build the model with width {width.ToString(CultureInfo.InvariantCulture)} to resume it.");
-            }
-
-            CheckTensors(path, header, trainer.Model.Store);
-            if (!header.Metadata.TryGetValue(StateKey, out var json))
-            {
-                throw new UserError($"'{path}' holds model weights but no training state, so it cannot be resumed; use the run's checkpoint.safetensors.");
-            }
-
-            try
-            {
-                state = JsonSerializer.Deserialize<TrainingState>(json, RunConfig.Json) ?? throw new JsonException("null");
-            }
-            catch (JsonException e)
-            {
-                throw new UserError($"The training state in '{path}' is not valid JSON ({e.Message}); the checkpoint is damaged, use another one.", e);
-            }
-
-            state.Validate(path, trainer.StepsPerEpoch);
-        });
-
-        LoadParameters(path, content, trainer.Model);
         var store = trainer.Model.Store;
+        var content = SafeTensors.Read(path, header => CheckTensors(path, header, store));
+        LoadParameters(path, content, trainer.Model);
         long n = store.TrainableCount;
         var m = Flat(path, content, MomentsM, n);
         var v = Flat(path, content, MomentsV, n);
         store.FirstMoments.SubView(0, n).CopyFromCPU(m);
         store.SecondMoments.SubView(0, n).CopyFromCPU(v);
-        var best = content.Find(BestWeights) is null ? null : Flat(path, content, BestWeights, store.TotalCount);
-        trainer.SetState(state!, best);
+        return content.Find(BestWeights) is null ? null : Flat(path, content, BestWeights, store.TotalCount);
     }
 
     /// <summary>Every tensor in the header must be one this model reads, with its dtype and shape: anything else is refused before the data is read.</summary>
@@ -186,15 +150,12 @@ public static class Checkpoint
         ["format"] = "ilgpucnn-1; layout NCHW; conv kernels [out, in, kh, kw]; dense kernels [in, out]",
     };
 
-    private static void RequireFile(string path)
+    internal static void RequireFile(string path)
     {
-        if (!File.Exists(path))
-        {
-            throw new UserError($"Checkpoint '{path}' does not exist; pass the path of a .safetensors file written by 'ilgpucnn train'.");
-        }
+        BoundedFile.RequireExisting(path, "pass the path of a .safetensors file written by 'ilgpucnn train'");
     }
 
-    private static double ReadWidth(string path, IReadOnlyDictionary<string, string> metadata)
+    internal static double ReadWidth(string path, IReadOnlyDictionary<string, string> metadata)
     {
         if (!metadata.TryGetValue(ArchitectureKey, out var arch) || arch != VggModel.Architecture)
         {

@@ -44,5 +44,5 @@ public static class RunConfig
     }
 
     /// <summary>Reads the options of a config.json.</summary>
-    public static RunOptions Read(string path) => Deserialize(File.ReadAllText(path), path);
+    public static RunOptions Read(string path) => Deserialize(BoundedFile.ReadAllText(path), path);
 }

@@ -30,6 +30,7 @@ public sealed record RunOptions
     public void Validate()
     {
         Training.Validate();
+        Callbacks.Validate();
         Data.Validate();
     }
 }

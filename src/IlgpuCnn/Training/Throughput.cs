@@ -15,7 +15,8 @@ namespace IlgpuCnn.Training;
 /// <param name="Kind">layer type</param>
 /// <param name="ForwardMs">forward time per step</param>
 /// <param name="BackwardMs">backward time per step</param>
-public sealed record OpTime(string Name, string Kind, double ForwardMs, double BackwardMs);
+/// <param name="Bodies">for a conv or dense layer, the kernel plan's bodies of forward / backward-data / backward-weights (e.g. "Run32 / Run32 / Run64"); else "-"</param>
+public sealed record OpTime(string Name, string Kind, double ForwardMs, double BackwardMs, string Bodies = "-");
 
 /// <summary>Throughput figures of the recipe's training step on one device.</summary>
 public sealed record ThroughputReport(string Device, int BatchSize, double Width, int Steps, double TrainImagesPerSecond, double InferenceImagesPerSecond, double MillisecondsPerStep, IReadOnlyList<OpTime> Ops)
@@ -95,7 +96,8 @@ public static class Throughput
 
         run.Tape.Observer = null;
         var ops = new List<OpTime> { new("augmentation", "Augmentation", augmentMs / steps, 0) };
-        ops.AddRange(model.Network.Layers.Select(layer => new OpTime(layer.Name, layer.GetType().Name, forward[layer.Name] / steps, timer.Backward.GetValueOrDefault(layer) / steps)));
+        var plans = RecipePlans.For(device.Figures, model.Width, run.Input.Shape.N).ToDictionary(p => p.Layer, p => p.Bodies);
+        ops.AddRange(model.Network.Layers.Select(layer => new OpTime(layer.Name, layer.GetType().Name, forward[layer.Name] / steps, timer.Backward.GetValueOrDefault(layer) / steps, plans.GetValueOrDefault(layer.Name, "-"))));
         ops.Add(new OpTime("loss", "SoftmaxCrossEntropy", lossMs / steps, timer.Backward.GetValueOrDefault(model.Loss) / steps));
         ops.Add(new OpTime("tape", "GradientTape (seed)", 0, (backwardMs - timer.Total) / steps));
         ops.Add(new OpTime("adamw", "AdamW", optimizerMs / steps, 0));

@@ -165,7 +165,10 @@ public sealed class Trainer : ITrainingControl, IDisposable
         };
     }
 
-    /// <summary>Continues from a saved state: the next <see cref="Fit"/> picks up where it stopped.</summary>
+    /// <summary>
+    /// Continues from a saved state (<see cref="ResumePoint.Restore"/>): position, learning rate and
+    /// stop flag are set here, once; the callbacks get their part when the next <see cref="Fit"/> begins.
+    /// </summary>
     public void SetState(TrainingState state, float[]? bestWeights)
     {
         EpochsCompleted = state.EpochsCompleted;
@@ -213,8 +216,6 @@ public sealed class Trainer : ITrainingControl, IDisposable
                 ReduceLr.SetState(state.ReduceLr);
             }
 
-            LearningRate = state.LearningRate;
-            StopTraining = state.StopTraining;
             _resume = null;
         }
     }

@@ -19,18 +19,22 @@ namespace IlgpuCnn.Training;
 public static class TrainingRun
 {
     /// <summary>
-    /// Runs and returns the run folder; an interrupted run leaves a resumable checkpoint there.
+    /// Runs and returns the run folder; an interrupted run leaves a resumable checkpoint there. A
+    /// resumed run's options go through <see cref="ResumePoint.Apply"/> (the fixed ones must be the
+    /// checkpoint's).
     /// <paramref name="checkDevice"/> runs on the opened device before training (the CLI's
     /// self-test on CUDA) and throws to stop the run.
     /// </summary>
     public static RunOutcome Execute(RunOptions run, ITrainingReporter reporter, CancellationToken cancel = default, Action<string, long, long?>? downloadProgress = null, Action<ComputeDevice>? checkDevice = null)
     {
+        var resume = run.Resume is null ? null : ResumePoint.Read(run.Resume);
+        run = resume?.Apply(run) ?? run;
         run.Validate();
         var timeCap = run.MaxMinutes is double minutes ? new TimeCap(minutes, reporter.Message) : null;
-        var (location, train, test) = ReadData(run, reporter, downloadProgress, cancel);
         string outDir = run.OutputDirectory ?? RunFiles.DefaultDirectory();
-        RunFolder.Prepare(outDir, resuming: run.Resume is not null, run.Overwrite);
-        using var folderLock = RunFolderLock.Acquire(outDir);
+        RunFolder.Check(outDir, run.Resume, run.Overwrite);
+        var (location, train, test) = ReadData(run, reporter, downloadProgress, cancel);
+        using var folderLock = RunFolder.Open(outDir, run.Resume, run.Overwrite);
         using var device = ComputeDevice.Create(run.Device);
         var o = run.Training;
         MemoryEstimate.Require(device, MemoryEstimate.TrainingBytes(o.Width, o.BatchSize, train.Count), $"Training at --width {o.Width.ToString(CultureInfo.InvariantCulture)} with --batch-size {o.BatchSize} on {train.Count:N0} rows", "lower --batch-size or --width (or --train-limit)");
@@ -39,7 +43,7 @@ public static class TrainingRun
         using var model = VggModel.Create(device, o.Width, o.Seed);
         string checkpointPath = Path.Combine(outDir, RunFiles.Checkpoint);
         using var trainer = new Trainer(device, model, o, train, ExtraCallbacks(checkpointPath, run, timeCap), run.Callbacks);
-        Resume(run, trainer, reporter);
+        Resume(resume, trainer, reporter);
         if (CpuTimeNote.For(device, o.Width, trainer.Split.TrainCount, trainer.Split.ValidationCount) is { } note)
         {
             reporter.Message(note);
@@ -62,15 +66,19 @@ public static class TrainingRun
     private static List<ICallback> ExtraCallbacks(string checkpointPath, RunOptions run, TimeCap? timeCap) =>
         timeCap is null ? [new CheckpointCallback(checkpointPath, run)] : [new CheckpointCallback(checkpointPath, run), timeCap];
 
-    private static void Resume(RunOptions run, Trainer trainer, ITrainingReporter reporter)
+    private static void Resume(ResumePoint? resume, Trainer trainer, ITrainingReporter reporter)
     {
-        if (run.Resume is null)
+        if (resume is null)
         {
             return;
         }
 
-        Checkpoint.LoadTraining(run.Resume, trainer);
-        reporter.Message($"Resuming '{run.Resume}' after epoch {trainer.EpochsCompleted}" + (trainer.BatchesDoneInEpoch > 0 ? $" and {trainer.BatchesDoneInEpoch} steps of epoch {trainer.EpochsCompleted + 1}." : "."));
+        resume.Restore(trainer);
+        string position = trainer.BatchesDoneInEpoch > 0 ? $" and {trainer.BatchesDoneInEpoch} steps of epoch {trainer.EpochsCompleted + 1}" : "";
+        string rate = trainer.LearningRate != resume.State.LearningRate
+            ? string.Create(CultureInfo.InvariantCulture, $", with the learning rate {trainer.LearningRate:G6} asked for instead of the checkpoint's {resume.State.LearningRate:G6}")
+            : "";
+        reporter.Message($"Resuming '{resume.Path}' after epoch {trainer.EpochsCompleted}{position}{rate}.");
     }
 
     /// <summary>The final evaluation and the run's result files, unless Ctrl+C stops them.</summary>
@@ -90,11 +98,6 @@ public static class TrainingRun
     /// <summary>Finds (or downloads) the data and reads the rows the options ask for.</summary>
     private static (DataLocation Location, CifarDataset Train, CifarDataset Test) ReadData(RunOptions run, ITrainingReporter reporter, Action<string, long, long?>? downloadProgress, CancellationToken cancel)
     {
-        if (run.Resume is not null && !File.Exists(run.Resume))
-        {
-            throw new UserError($"Checkpoint '{run.Resume}' does not exist; pass the checkpoint.safetensors of an earlier run to --resume.");
-        }
-
         var location = DataLocator.Resolve(run.Data.Directory);
         reporter.PhaseChanged(TrainingPhase.Download);
         CifarFiles.Ensure(location, downloadProgress, cancel: cancel);

@@ -48,7 +48,7 @@ public sealed record TrainingState
 
         const int maxEpochs = 1_000_000;
         Require(EpochsCompleted is >= 0 and <= maxEpochs, "epochs_completed", EpochsCompleted, $"between 0 and {maxEpochs:N0}");
-        Require(BatchesDoneInEpoch >= 0 && BatchesDoneInEpoch < stepsPerEpoch, "batches_done_in_epoch", BatchesDoneInEpoch, $"between 0 and {stepsPerEpoch - 1} (this run has {stepsPerEpoch} steps per epoch; resume with the same --batch-size and limits)");
+        Require(BatchesDoneInEpoch >= 0 && BatchesDoneInEpoch < stepsPerEpoch, "batches_done_in_epoch", BatchesDoneInEpoch, $"between 0 and {stepsPerEpoch - 1} (this run has {stepsPerEpoch} steps per epoch, so the checkpoint is of another batch size or row limit)");
         Require(Iterations >= 0 && Iterations <= (long)(EpochsCompleted + 1) * int.MaxValue, "iterations", Iterations, "zero or positive");
         Require(double.IsFinite(LearningRate) && LearningRate > 0, "learning_rate", LearningRate, "a positive number");
         Require(double.IsFinite(LossSum) && LossSum >= 0, "loss_sum", LossSum, "a finite number, zero or positive");

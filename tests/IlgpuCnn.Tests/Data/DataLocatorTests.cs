@@ -29,9 +29,18 @@ public sealed class DataLocatorTests
     [Fact]
     public void XdgCacheHomeWhenNeither()
     {
-        var location = DataLocator.Resolve("", Env(("ILGPUCNN_DATA", ""), ("XDG_CACHE_HOME", "/xdg")), "/home/u");
+        var location = DataLocator.Resolve(null, Env(("ILGPUCNN_DATA", ""), ("XDG_CACHE_HOME", "/xdg")), "/home/u");
         Assert.Equal("/xdg/ilgpucnn/cifar10", location.Directory);
         Assert.Equal(DataOrigin.Cache, location.Origin);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("  ")]
+    public void ABlankDataFolderIsRefusedInsteadOfDownloading(string blank)
+    {
+        var e = Assert.Throws<UserError>(() => DataLocator.Resolve(blank, Env(("XDG_CACHE_HOME", "/xdg")), "/home/u"));
+        Assert.Contains("empty path", e.Message);
     }
 
     [Fact]

@@ -32,16 +32,17 @@ public sealed class DataSplitTests
     [InlineData(1.0)]
     [InlineData(-0.1)]
     [InlineData(double.NaN)]
-    public void FractionOutsideZeroToOneIsAUserError(double fraction)
+    public void FractionOutsideZeroToOneIsRefused(double fraction)
     {
-        var e = Assert.Throws<UserError>(() => DataSplit.Create(100, fraction));
-        Assert.Contains("--validation-split", e.Message);
+        var e = Assert.Throws<OptionException>(() => DataSplit.Create(100, fraction));
+        Assert.Equal("ValidationSplit", e.Option);
+        Assert.DoesNotContain("--", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void NoTrainingRowsLeftIsAUserError()
+    public void NoTrainingRowsLeftIsRefused()
     {
-        var e = Assert.Throws<UserError>(() => DataSplit.Create(1, 0.5));
+        var e = Assert.Throws<OptionException>(() => DataSplit.Create(1, 0.5));
         Assert.Contains("no training rows", e.Message);
     }
 
@@ -50,8 +51,8 @@ public sealed class DataSplitTests
     [InlineData(40, 1e-18)]
     public void NoValidationRowsLeftNamesTheSplitNotTheLoss(int rows, double fraction)
     {
-        var e = Assert.Throws<UserError>(() => DataSplit.Create(rows, fraction));
-        Assert.Contains($"--validation-split {fraction} leaves no validation rows out of {rows}", e.Message);
+        var e = Assert.Throws<OptionException>(() => DataSplit.Create(rows, fraction));
+        Assert.Contains($"validation split of {fraction} leaves no validation rows out of {rows}", e.Message);
         Assert.DoesNotContain("--lr", e.Message);
     }
 }

@@ -57,7 +57,7 @@ public sealed class StalledDownloadTests : IDisposable
     }
 
     [Fact]
-    public async Task StalePartialFilesOfKilledRunsAreRemoved()
+    public async Task PartialFilesOfKilledRunsAreRemovedAndASecondDownloadWaitsItsTurn()
     {
         string target = Path.Combine(_dir, "cache");
         Directory.CreateDirectory(target);
@@ -68,9 +68,19 @@ public sealed class StalledDownloadTests : IDisposable
         File.SetLastWriteTimeUtc(stale, DateTime.UtcNow - CifarDownloader.StalePartAge - TimeSpan.FromMinutes(1));
         using var server = SilentServer.Start(null, 0);
         using var downloader = new CifarDownloader(server.BaseUrl, TimeSpan.FromMilliseconds(300));
+        using (DownloadLock.Acquire(target))
+        {
+            // Another download holds the folder: refused, and its partial files are left alone.
+            var busy = await Assert.ThrowsAsync<UserError>(() => downloader.EnsureAsync(target, cancellation: TestContext.Current.CancellationToken));
+            Assert.Contains("Another ilgpucnn is downloading", busy.Message);
+            Assert.True(File.Exists(fresh));
+        }
+
+        // Under the folder's lock no download is running, so every partial file is a killed one's, however young.
         await Assert.ThrowsAsync<UserError>(() => downloader.EnsureAsync(target, cancellation: TestContext.Current.CancellationToken));
         Assert.False(File.Exists(stale), "a partial file of a killed run was left");
-        Assert.True(File.Exists(fresh), "a partial file that may belong to a running download was removed");
+        Assert.False(File.Exists(fresh), "a young partial file of a killed run was left");
+        Assert.Empty(Directory.GetFileSystemEntries(target));
     }
 
     /// <summary>

@@ -13,13 +13,13 @@ namespace IlgpuCnn.Tests.Diagnostics;
 [Collection(ConsoleCollection.Name)]
 public sealed class SelfTestTests
 {
-    /// <summary>A check whose device-under-test outputs (the run with its own variant, not the reference's Simple) have one value changed.</summary>
-    private sealed class Perturbed(SelfTestCheck inner, string output) : SelfTestCheck(inner.Kernel, inner.Variant)
+    /// <summary>A check whose device-under-test outputs (the run with a GPU's plan, not the reference's Simple) have one value changed.</summary>
+    private sealed class Perturbed(SelfTestCheck inner, string output) : SelfTestCheck(inner.Kernel)
     {
-        public override IReadOnlyList<CheckOutput> Run(ComputeDevice device, KernelVariant variant, int seed)
+        public override IReadOnlyList<CheckOutput> Run(ComputeDevice device, DeviceFigures planFor, int seed)
         {
-            var outputs = inner.Run(device, variant, seed);
-            if (variant == Variant)
+            var outputs = inner.Run(device, planFor, seed);
+            if (planFor.IsGpu)
             {
                 var values = outputs.Single(o => o.Name == output).Values;
                 values[values.Length / 2] += 0.01f * (1 + Math.Abs(values[values.Length / 2]));
@@ -35,14 +35,27 @@ public sealed class SelfTestTests
     public void EveryKernelCheckAgreesOnTheGpuShapedCpu()
     {
         // The model step (about a minute on the simulator) is left to `ilgpucnn selftest --device cpu`.
-        var checks = SelfTest.DefaultChecks(Quick).Where(c => c is not ModelStepCheck && c.Variant != KernelVariant.Simple).ToList();
+        // `selftest --device cpu` runs these checks on this device (the GPU-shaped CPU accelerator with an H100's plan).
+        var checks = SelfTest.DefaultChecks(Quick).Where(c => c is not ModelStepCheck).ToList();
         using var target = ComputeDevice.Create(DeviceKind.Cpu, gpuShapedCpu: true);
         using var reference = ComputeDevice.Create(DeviceKind.Cpu);
         var report = SelfTest.Run(target, reference, checks, Quick);
         Assert.True(report.Passed, report.FailureSentence);
-        Assert.Contains(report.Rows, r => r.Kernel == "conv2d backward-weights" && r.Variant == KernelVariant.Tiled);
-        Assert.Contains(report.Rows, r => r.Kernel == "batchnorm+relu backward-data");
+        Assert.Contains(report.Rows, r => r.Kernel == "conv2d 40→48 backward-weights" && r.Body == "Run64");
+        Assert.Contains(report.Rows, r => r.Kernel == "batchnorm+relu backward-data" && r.Body == "-");
+        Assert.Equal(Enum.GetNames<KernelBody>().Order(), report.Rows.Where(r => r.Kernel.StartsWith("conv2d", StringComparison.Ordinal)).Select(r => r.Body).Distinct().Order());
         Assert.All(report.Rows, r => Assert.InRange(r.MaxError, 0, r.Tolerance));
+
+        // The conv rows reach RunGemm (both tiles), the cursor GEMM and the strided Simple body: the kernels launched say so.
+        string[] expected =
+        [
+            "Conv2dKernels.ForwardRun64Kernel", "Conv2dKernels.ForwardRun32Kernel", "Conv2dKernels.ForwardCursorKernel",
+            "Conv2dKernels.BackwardDataRun64Kernel", "Conv2dKernels.BackwardDataRun32Kernel", "Conv2dKernels.BackwardDataCursorKernel", "Conv2dKernels.BackwardDataSimpleKernel",
+            "Conv2dKernels.BackwardWeightsRun64Kernel", "Conv2dKernels.BackwardWeightsCursorKernel",
+            "DenseKernels.GemmCursorKernel", "DenseKernels.GradGemmCursorKernel",
+        ];
+        Assert.Equal(expected.Order(), target.PlannedLaunches.Keys.Order());
+        Assert.All(reference.PlannedLaunches.Keys, k => Assert.True(k.Contains("Simple", StringComparison.Ordinal) || k == "Conv2dKernels.BiasGradKernel", $"the CPU reference launched {k}"));
     }
 
     [Fact]
@@ -51,7 +64,7 @@ public sealed class SelfTestTests
         var checks = new SelfTestCheck[]
         {
             new ElementwiseCheck("relu"),
-            new Perturbed(new DenseCheck(KernelVariant.Tiled), "backward-weights"),
+            new Perturbed(new DenseCheck(), "backward-weights"),
             new Perturbed(new ElementwiseCheck("dropout"), "forward"), // a later failure: only the first is named
         };
         using var output = new StringWriter();
@@ -60,10 +73,10 @@ public sealed class SelfTestTests
         Assert.Equal(1, code);
         var lines = error.ToString().Trim().Split('\n');
         Assert.Single(lines);
-        Assert.StartsWith("error: The self-test found that dense backward-weights (Tiled) on ILGPU CPU accelerator (GPU-shaped) disagrees", lines[0]);
+        Assert.StartsWith("error: The self-test found that dense backward-weights (Cursor) on ILGPU CPU accelerator (GPU-shaped) disagrees", lines[0]);
         Assert.Contains("relu forward", output.ToString());
         Assert.Contains("DIFFERS", output.ToString());
-        Assert.Matches(@"dense forward\s+Tiled\s+\S+\s+1E-004\s+\S+\s+ok", output.ToString());
+        Assert.Matches(@"dense forward\s+Cursor\s+\S+\s+1E-004\s+\S+\s+ok", output.ToString());
     }
 
     [Fact]
@@ -78,18 +91,21 @@ public sealed class SelfTestTests
 
         var none = CliRunner.Run("selftest", "--device", "cpu", "--only", "nothing");
         Assert.Equal(1, none.Code);
-        Assert.Contains("--only nothing matches no check", none.Err);
+        Assert.Contains("--only 'nothing' matches no check", none.Err);
     }
 
     [Fact]
-    public void EveryVariantOfConvDenseAndTheModelIsChecked()
+    public void EveryPlanBodyIsCheckedWithTheShapesTheIssueAsksFor()
     {
-        var variants = Enum.GetValues<KernelVariant>().Where(v => v != KernelVariant.Auto).ToList();
         var checks = SelfTest.DefaultChecks(SelfTestOptions.For(simulator: false, quick: false));
-        foreach (var kernel in new[] { "conv2d", "dense", "model-step" })
-        {
-            Assert.Equal(variants, checks.Where(c => c.Kernel == kernel).Select(c => c.Variant));
-        }
+        var shapes = Conv2dCheck.Shapes;
+        Assert.Equal(shapes.Length, checks.Count(c => c is Conv2dCheck));
+        var bodies = shapes.SelectMany(g => Enum.GetValues<KernelPass>().Select(p => KernelPlanner.Conv(p, g, DeviceFigures.H100).Body)).Distinct().Order();
+        Assert.Equal(Enum.GetValues<KernelBody>().Order(), bodies);
+        Assert.Contains(shapes, g => g.Ci % 8 == 0 && g.Co % 8 == 0 && Math.Max(g.Ci, g.Co) <= 32);
+        Assert.Contains(shapes, g => g.Ci % 8 == 0 && g.Co % 8 == 0 && g.Stride == 2);
+        Assert.Single(checks, c => c is DenseCheck);
+        Assert.Single(checks, c => c is ModelStepCheck);
 
         Assert.Contains(checks, c => c is InputPipelineCheck);
         Assert.Equal(3, SelfTestOptions.For(false, false).ModelSteps);

@@ -11,45 +11,43 @@ public class Conv2dKernelsTests
 
     public Conv2dKernelsTests(DeviceFixture fx) => _fx = fx;
 
-    public static TheoryData<KernelVariant, int, int, int, int, int, int, int, int> Cases() => new()
+    /// <summary>Shapes with the bodies the plan must pick for forward, backward-data and backward-weights ("Simple Simple Simple": the CPU accelerator's plan; otherwise a GPU's, on the GPU-shaped device).</summary>
+    public static TheoryData<string, int, int, int, int, int, int, int, int> Cases() => new()
     {
-        // variant, n, ci, h, w, co, k, stride, pad
-        { KernelVariant.Simple, 2, 3, 7, 5, 4, 3, 1, 1 },
-        { KernelVariant.Simple, 3, 2, 6, 6, 5, 3, 2, 1 },
-        { KernelVariant.Simple, 1, 4, 5, 7, 3, 1, 1, 0 },
-        { KernelVariant.Simple, 2, 3, 7, 6, 5, 5, 1, 2 },
-        { KernelVariant.Tiled, 2, 3, 7, 6, 5, 5, 1, 2 },
-        { KernelVariant.Tiled, 2, 3, 7, 5, 4, 3, 1, 1 },
-        { KernelVariant.Tiled, 3, 2, 6, 6, 5, 3, 2, 1 },
-        { KernelVariant.Tiled, 2, 9, 9, 8, 70, 3, 1, 1 },
-        { KernelVariant.Blocked, 2, 3, 7, 6, 5, 5, 1, 2 },
-        { KernelVariant.Blocked, 2, 3, 7, 5, 4, 3, 1, 1 },
-        { KernelVariant.Blocked, 3, 2, 6, 6, 5, 3, 2, 1 },
-        { KernelVariant.Blocked, 2, 9, 9, 8, 70, 3, 1, 1 },
-        { KernelVariant.Blocked, 1, 8, 4, 4, 9, 3, 1, 1 },
-        { KernelVariant.Blocked, 1, 3, 5, 4, 2, 1, 1, 0 },
-        { KernelVariant.Blocked, 4, 2, 9, 8, 3, 3, 1, 1 },  // split-K backward-weights (K = 288)
-        { KernelVariant.Blocked, 1, 3, 5, 4, 30, 3, 1, 1 }, // split-K backward-data (K = 270)
+        // bodies, n, ci, h, w, co, k, stride, pad
+        { "Simple Simple Simple", 2, 3, 7, 5, 4, 3, 1, 1 },
+        { "Simple Simple Simple", 3, 2, 6, 6, 5, 3, 2, 1 },
+        { "Simple Simple Simple", 1, 4, 5, 7, 3, 1, 1, 0 },
+        { "Simple Simple Simple", 2, 3, 7, 6, 5, 5, 1, 2 },
+        // A GPU's plan (the bodies of forward, backward-data, backward-weights):
+        { "Cursor Cursor Cursor", 2, 3, 7, 6, 5, 5, 1, 2 },
+        { "Cursor Cursor Cursor", 2, 3, 7, 5, 4, 3, 1, 1 },
+        { "Cursor Simple Cursor", 3, 2, 6, 6, 5, 3, 2, 1 },   // stride 2: backward-data on the Simple body, by the plan
+        { "Cursor Cursor Run64", 2, 9, 9, 8, 70, 3, 1, 1 },
+        { "Run32 Cursor Run64", 1, 8, 4, 4, 9, 3, 1, 1 },
+        { "Cursor Cursor Cursor", 1, 3, 5, 4, 2, 1, 1, 0 },
+        { "Cursor Cursor Run64", 4, 2, 9, 8, 3, 3, 1, 1 },    // split-K backward-weights (K = 288)
+        { "Cursor Cursor Cursor", 1, 3, 5, 4, 30, 3, 1, 1 },  // split-K backward-data (K = 270)
         // Balanced staging (RunGemm) where channels / pixels come in runs of 8:
-        { KernelVariant.Blocked, 3, 8, 5, 7, 9, 3, 1, 1 },    // forward runs only (Ci = 8)
-        { KernelVariant.Blocked, 3, 16, 4, 6, 24, 3, 1, 1 },  // all three; backward-data K = 216 ends mid K step
-        { KernelVariant.Blocked, 9, 8, 8, 4, 8, 3, 1, 1 },    // split-K backward-weights runs (K = 288), images of 32 pixels
-        { KernelVariant.Blocked, 1, 3, 4, 4, 32, 3, 1, 1 },   // split-K backward-data runs (K = 288), forward falls back (Ci = 3)
-        { KernelVariant.Blocked, 2, 8, 7, 6, 8, 3, 2, 1 },    // stride 2: forward runs, 12-pixel images fall back
-        { KernelVariant.Blocked, 2, 8, 8, 8, 8, 3, 2, 1 },    // stride 2 backward-weights runs (4×4 output)
-        { KernelVariant.Blocked, 2, 8, 4, 4, 8, 1, 1, 0 },    // 1×1 kernel: K = 8, half a K step
-        { KernelVariant.Blocked, 2, 8, 6, 4, 16, 5, 1, 2 },   // 5×5 kernel, padding 2
-        { KernelVariant.Blocked, 1, 24, 3, 8, 70, 3, 1, 1 },  // 70 output channels: two column tiles, the second partial
-        { KernelVariant.Blocked, 1, 40, 3, 5, 16, 3, 1, 1 },  // backward-data on the 64-wide tile (Ci = 40), forward on the 32-wide one
-        { KernelVariant.Blocked, 3, 8, 9, 9, 32, 3, 1, 1 },   // 32 output channels: one full 32-wide tile, rows over several 64-row tiles
-        { KernelVariant.Blocked, 2, 16, 5, 8, 40, 3, 1, 1 },  // 40 channels each way: the 64-wide tile, a partial column tile
+        { "Run32 Cursor Cursor", 3, 8, 5, 7, 9, 3, 1, 1 },    // forward runs only (Ci = 8)
+        { "Run32 Run32 Run64", 3, 16, 4, 6, 24, 3, 1, 1 },    // all three; backward-data K = 216 ends mid K step
+        { "Run32 Run32 Run64", 9, 8, 8, 4, 8, 3, 1, 1 },      // split-K backward-weights runs (K = 288), images of 32 pixels
+        { "Cursor Run32 Run64", 1, 3, 4, 4, 32, 3, 1, 1 },    // split-K backward-data runs (K = 288), forward falls back (Ci = 3)
+        { "Run32 Simple Cursor", 2, 8, 7, 6, 8, 3, 2, 1 },    // stride 2: forward runs, 12-pixel images fall back
+        { "Run32 Simple Run64", 2, 8, 8, 8, 8, 3, 2, 1 },     // stride 2 backward-weights runs (4×4 output)
+        { "Run32 Run32 Run64", 2, 8, 4, 4, 8, 1, 1, 0 },      // 1×1 kernel: K = 8, half a K step
+        { "Run32 Run32 Run64", 2, 8, 6, 4, 16, 5, 1, 2 },     // 5×5 kernel, padding 2
+        { "Run64 Cursor Run64", 1, 24, 3, 8, 70, 3, 1, 1 },   // 70 output channels: two column tiles, the second partial
+        { "Run32 Run64 Cursor", 1, 40, 3, 5, 16, 3, 1, 1 },   // backward-data on the 64-wide tile (Ci = 40), forward on the 32-wide one
+        { "Run32 Run32 Cursor", 3, 8, 9, 9, 32, 3, 1, 1 },    // 32 output channels: one full 32-wide tile, rows over several 64-row tiles
+        { "Run64 Run32 Run64", 2, 16, 5, 8, 40, 3, 1, 1 },    // 40 channels each way: the 64-wide tile, a partial column tile
     };
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void ForwardAndBackwardMatchReference(KernelVariant variant, int n, int ci, int h, int w, int co, int k, int stride, int pad)
+    public void ForwardAndBackwardMatchReference(string bodies, int n, int ci, int h, int w, int co, int k, int stride, int pad)
     {
-        var device = variant is KernelVariant.Tiled or KernelVariant.Blocked ? _fx.GpuShaped : _fx.Device;
+        var (device, plan) = _fx.On(bodies != "Simple Simple Simple");
         var rng = new TestRandom();
         var g = new ConvGeometry(n, ci, h, w, co, k, k, stride, pad);
         var x = rng.Floats((long)n * ci * h * w);
@@ -72,13 +70,18 @@ public class Conv2dKernelsTests
         using var tdw = Tensor.FromHost(device, tw.Shape, dw0);
         using var tdb = Tensor.FromHost(device, tb.Shape, db0);
         var kernels = Conv2dKernels.For(device);
-        kernels.Forward(g, tx.View, tw.View, tb.View, ty.View, variant);
-        kernels.BackwardData(g, tdy.View, tw.View, tdx.View, variant);
-        kernels.BackwardWeights(g, tx.View, tdy.View, tdw.View, tdb.View, variant);
+        var ran = string.Join(' ', new[]
+        {
+            kernels.Forward(g, tx.View, tw.View, tb.View, ty.View, plan),
+            kernels.BackwardData(g, tdy.View, tw.View, tdx.View, plan),
+            kernels.BackwardWeights(g, tx.View, tdy.View, tdw.View, tdb.View, plan),
+        }.Select(p => p.Body));
 
-        Assertions.Close(expectedY, ty.ToHost(), what: $"{variant} forward", seed: rng.Seed);
-        Assertions.Close(rdx, tdx.ToHost(), what: $"{variant} backward-data (overwrites dx)", seed: rng.Seed);
-        Assertions.Close(rdw.Select((v, i) => v + dw0[i]).ToArray(), tdw.ToHost(), what: $"{variant} backward-weights (accumulated)", seed: rng.Seed);
-        Assertions.Close(rdb.Select((v, i) => v + db0[i]).ToArray(), tdb.ToHost(), what: $"{variant} bias grad (accumulated)", seed: rng.Seed);
+        Assert.Equal(bodies, ran);
+
+        Assertions.Close(expectedY, ty.ToHost(), what: $"{bodies}: forward", seed: rng.Seed);
+        Assertions.Close(rdx, tdx.ToHost(), what: $"{bodies}: backward-data (overwrites dx)", seed: rng.Seed);
+        Assertions.Close(rdw.Select((v, i) => v + dw0[i]).ToArray(), tdw.ToHost(), what: $"{bodies}: backward-weights (accumulated)", seed: rng.Seed);
+        Assertions.Close(rdb.Select((v, i) => v + db0[i]).ToArray(), tdb.ToHost(), what: $"{bodies}: bias grad (accumulated)", seed: rng.Seed);
     }
 }

@@ -5,23 +5,20 @@ using IlgpuCnn.Tests.Reference;
 
 namespace IlgpuCnn.Tests.Kernels;
 
-/// <summary>Dense forward, backward-data and backward-weights, every variant, against the double reference.</summary>
+/// <summary>Dense forward, backward-data and backward-weights, every body of the plan (Simple on the CPU accelerator, Cursor on a GPU), against the double reference.</summary>
 [Collection(DeviceCollection.Name)]
 public class DenseKernelsTests(DeviceFixture fx)
 {
     [Theory]
-    [InlineData(KernelVariant.Simple, 1, 1, 1)]
-    [InlineData(KernelVariant.Simple, 5, 7, 3)]
-    [InlineData(KernelVariant.Tiled, 5, 7, 3)]
-    [InlineData(KernelVariant.Tiled, 67, 70, 33)]
-    [InlineData(KernelVariant.Tiled, 130, 9, 65)]
-    [InlineData(KernelVariant.Blocked, 5, 7, 3)]
-    [InlineData(KernelVariant.Blocked, 67, 70, 33)]
-    [InlineData(KernelVariant.Blocked, 130, 9, 65)]
-    [InlineData(KernelVariant.Blocked, 3, 63, 64)]
-    public void DenseForwardBackward(KernelVariant variant, int n, int inF, int outF)
+    [InlineData(KernelBody.Simple, 1, 1, 1)]
+    [InlineData(KernelBody.Simple, 5, 7, 3)]
+    [InlineData(KernelBody.Cursor, 5, 7, 3)]
+    [InlineData(KernelBody.Cursor, 67, 70, 33)]
+    [InlineData(KernelBody.Cursor, 130, 9, 65)]
+    [InlineData(KernelBody.Cursor, 3, 63, 64)]
+    public void DenseForwardBackward(KernelBody variant, int n, int inF, int outF)
     {
-        var device = variant is KernelVariant.Tiled or KernelVariant.Blocked ? fx.GpuShaped : fx.Device;
+        var (device, plan) = fx.On(variant != KernelBody.Simple);
         var rng = new TestRandom();
         var x = rng.Floats((long)n * inF);
         var w = rng.Floats((long)inF * outF);
@@ -41,9 +38,9 @@ public class DenseKernelsTests(DeviceFixture fx)
         using var tdw = Tensor.FromHost(device, tw.Shape, dw0);
         using var tdb = Tensor.FromHost(device, tb.Shape, db0);
         var k = DenseKernels.For(device);
-        k.Forward(n, inF, outF, tx.View, tw.View, tb.View, ty.View, variant);
-        k.BackwardData(n, inF, outF, tdy.View, tw.View, tdx.View, variant);
-        k.BackwardWeights(n, inF, outF, tx.View, tdy.View, tdw.View, tdb.View, variant);
+        Assert.Equal(variant, k.Forward(n, inF, outF, tx.View, tw.View, tb.View, ty.View, plan).Body);
+        Assert.Equal(variant, k.BackwardData(n, inF, outF, tdy.View, tw.View, tdx.View, plan).Body);
+        Assert.Equal(variant, k.BackwardWeights(n, inF, outF, tx.View, tdy.View, tdw.View, tdb.View, plan).Body);
         Assertions.Close(ey, ty.ToHost(), what: $"{variant} dense forward", seed: rng.Seed);
         Assertions.Close(edx, tdx.ToHost(), what: $"{variant} dense dx (overwritten)", seed: rng.Seed);
         Assertions.Close(edw.Select((v, i) => v + dw0[i]).ToArray(), tdw.ToHost(), what: $"{variant} dense dw", seed: rng.Seed);

@@ -19,18 +19,17 @@ public class GradientCheckTests
     public GradientCheckTests(DeviceFixture fx) => _fx = fx;
 
     [Theory]
-    [InlineData(KernelVariant.Simple, 1)]
-    [InlineData(KernelVariant.Simple, 2)]
-    [InlineData(KernelVariant.Tiled, 1)]
-    [InlineData(KernelVariant.Blocked, 1)]
-    [InlineData(KernelVariant.Blocked, 2)]
-    public void Conv2d(KernelVariant variant, int stride)
+    [InlineData(false, 1)]
+    [InlineData(false, 2)]
+    [InlineData(true, 1)]
+    [InlineData(true, 2)]
+    public void Conv2d(bool gpuPlan, int stride)
     {
-        var device = variant is KernelVariant.Tiled or KernelVariant.Blocked ? _fx.GpuShaped : _fx.Device;
-        Check(device, store => new Conv2d(device, store, "conv", 3, 4, 3, stride) { Variant = variant }, new Shape(2, 3, 5, 6));
+        var (device, plan) = _fx.On(gpuPlan);
+        Check(device, store => new Conv2d(device, store, "conv", 3, 4, 3, stride) { PlanFor = plan }, new Shape(2, 3, 5, 6));
     }
 
-    /// <summary>Channels and pixels in runs of 8: the blocked variant's balanced-staging kernels (RunGemm) for all three passes.</summary>
+    /// <summary>Channels and pixels in runs of 8: a GPU plan's Run32/Run64 bodies (RunGemm) for all three passes (backward-data at stride 2: Simple).</summary>
     [Theory]
     [InlineData(1, 8, 8)]
     [InlineData(2, 8, 8)]
@@ -40,18 +39,17 @@ public class GradientCheckTests
         // 8 channels: the 64×32 tile both ways; 40: the 64×64 tile. A conv is linear in x and in w
         // separately, so a large step has no truncation error, and it keeps the float32 rounding
         // of 360-term sums out of the difference (at ε = 1e-3 that rounding alone is ~1e-2).
-        var device = _fx.GpuShaped;
-        Check(device, store => new Conv2d(device, store, "conv", inChannels, outChannels, 3, stride) { Variant = KernelVariant.Blocked }, new Shape(2, inChannels, 4, 4), eps: 0.1);
+        var (device, plan) = _fx.On(gpu: true);
+        Check(device, store => new Conv2d(device, store, "conv", inChannels, outChannels, 3, stride) { PlanFor = plan }, new Shape(2, inChannels, 4, 4), eps: 0.1);
     }
 
     [Theory]
-    [InlineData(KernelVariant.Simple)]
-    [InlineData(KernelVariant.Tiled)]
-    [InlineData(KernelVariant.Blocked)]
-    public void Dense(KernelVariant variant)
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Dense(bool gpuPlan)
     {
-        var device = variant is KernelVariant.Tiled or KernelVariant.Blocked ? _fx.GpuShaped : _fx.Device;
-        Check(device, store => new Dense(device, store, "dense", 7, 5) { Variant = variant }, new Shape(3, 7, 1, 1));
+        var (device, plan) = _fx.On(gpuPlan);
+        Check(device, store => new Dense(device, store, "dense", 7, 5) { PlanFor = plan }, new Shape(3, 7, 1, 1));
     }
 
     [Theory]

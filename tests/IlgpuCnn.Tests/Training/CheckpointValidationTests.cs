@@ -52,7 +52,7 @@ public sealed class CheckpointValidationTests : IDisposable
         meta[Checkpoint.StateKey] = state.ToJsonString();
         SafeTensors.Write(path, content.Tensors, meta);
 
-        var e = Assert.Throws<UserError>(() => Checkpoint.LoadTraining(path, trainer));
+        var e = Assert.Throws<UserError>(() => ResumePoint.Read(path).Restore(trainer));
         Assert.Contains(said, e.Message);
         Assert.Contains(path, e.Message);
         Assert.Equal(0, trainer.EpochsCompleted);

@@ -68,7 +68,7 @@ public sealed class TrainerTests(DeviceFixture fx, ITestOutputHelper output) : T
         using (var model = VggModel.Create(_fx.Device, Width, 99))
         using (var trainer = new Trainer(_fx.Device, model, Options(2), data))
         {
-            Checkpoint.LoadTraining(checkpoint, trainer);
+            ResumePoint.Read(checkpoint).Restore(trainer);
             Assert.Equal(1, trainer.EpochsCompleted);
             var fit = trainer.Fit(cancel: TestContext.Current.CancellationToken);
             Assert.Equal(2, fit.EpochsRun);
@@ -106,7 +106,7 @@ public sealed class TrainerTests(DeviceFixture fx, ITestOutputHelper output) : T
         using (var model = VggModel.Create(_fx.Device, Width, 3))
         using (var trainer = new Trainer(_fx.Device, model, Options(1), data))
         {
-            Checkpoint.LoadTraining(checkpoint, trainer);
+            ResumePoint.Read(checkpoint).Restore(trainer);
             var fit = trainer.Fit(cancel: TestContext.Current.CancellationToken);
             Assert.False(fit.Interrupted);
             Assert.Equal(1, fit.EpochsRun);
@@ -179,12 +179,12 @@ public sealed class TrainerTests(DeviceFixture fx, ITestOutputHelper output) : T
         using (var model = VggModel.Create(_fx.Device, Width, 3))
         using (var trainer = new Trainer(_fx.Device, model, Options(1) with { BatchSize = 8 }, data))
         {
-            Checkpoint.SaveModel(checkpoint, model);
+            Checkpoint.SaveTraining(checkpoint, trainer);
         }
 
         using var other = VggModel.Create(_fx.Device, 0.25, 3);
         using var t2 = new Trainer(_fx.Device, other, Options(1) with { Width = 0.25 }, data);
-        var e = Assert.Throws<UserError>(() => Checkpoint.LoadTraining(checkpoint, t2));
+        var e = Assert.Throws<UserError>(() => ResumePoint.Read(checkpoint).Restore(t2));
         Assert.Contains("width 0.125", e.Message);
 
         var loaded = Checkpoint.LoadModel(checkpoint, _fx.Device);

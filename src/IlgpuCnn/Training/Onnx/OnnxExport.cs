@@ -97,7 +97,8 @@ public static class OnnxExport
     /// <summary>
     /// The facts of the run a checkpoint came from, read from its run folder: the commit from
     /// config.json's environment, and — only for the run's model.safetensors, whose weights were the ones
-    /// evaluated — test accuracy and rows from metrics.json. Whatever is missing or unreadable is null.
+    /// evaluated — test accuracy and rows from metrics.json. Whatever is missing or unreadable is null;
+    /// a side file that is not a regular file or is over <see cref="BoundedFile.SideFileBytes"/> is refused.
     /// </summary>
     public static OnnxModelFacts RunFacts(string checkpointPath)
     {
@@ -165,7 +166,8 @@ public static class OnnxExport
     {
         try
         {
-            return File.Exists(path) ? JsonNode.Parse(File.ReadAllText(path)) as JsonObject : null;
+            // A side file: only a regular file, and a bounded read (a link to /dev/zero is refused, not read).
+            return PathKind.Of(path) == FileKind.Missing ? null : JsonNode.Parse(BoundedFile.ReadAllText(path)) as JsonObject;
         }
         catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
         {

@@ -12,7 +12,7 @@ public static class CliRunner
         Console.SetError(error);
         try
         {
-            int code = IlgpuCnn.Cli.Cli.Build().Parse(args).Invoke();
+            int code = IlgpuCnn.Cli.Cli.Run(args);
             return (code, output.ToString(), error.ToString());
         }
         finally

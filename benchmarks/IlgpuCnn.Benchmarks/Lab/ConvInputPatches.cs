@@ -1,6 +1,7 @@
 using ILGPU;
+using IlgpuCnn.Kernels;
 
-namespace IlgpuCnn.Kernels;
+namespace IlgpuCnn.Benchmarks.Lab;
 
 /// <summary>Conv forward A: the implicit im2col of x. m = (n, oh, ow), k = (ci, kh, kw).</summary>
 public struct ConvInputPatches : IGemmA

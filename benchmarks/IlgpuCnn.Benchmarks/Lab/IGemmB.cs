@@ -1,4 +1,6 @@
-namespace IlgpuCnn.Kernels;
+using IlgpuCnn.Kernels;
+
+namespace IlgpuCnn.Benchmarks.Lab;
 
 /// <summary>Right operand B(k, n) of the tiled GEMM, with the column bound once per thread (see <see cref="IGemmA"/>).</summary>
 public interface IGemmB

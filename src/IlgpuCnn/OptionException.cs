@@ -1,4 +1,4 @@
-namespace IlgpuCnn.Training;
+namespace IlgpuCnn;
 
 /// <summary>
 /// An option out of range: <see cref="Option"/> is the property's name (e.g. <c>BatchSize</c>) and

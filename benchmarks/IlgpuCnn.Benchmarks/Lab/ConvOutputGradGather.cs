@@ -1,6 +1,7 @@
 using ILGPU;
+using IlgpuCnn.Kernels;
 
-namespace IlgpuCnn.Kernels;
+namespace IlgpuCnn.Benchmarks.Lab;
 
 /// <summary>Conv backward-data A: dy gathered per input pixel. m = (n, ih, iw), k = (co, kh, kw).</summary>
 public struct ConvOutputGradGather : IGemmA

@@ -1,4 +1,6 @@
-namespace IlgpuCnn.Kernels;
+using IlgpuCnn.Kernels;
+
+namespace IlgpuCnn.Benchmarks.Lab;
 
 /// <summary>A 4×4 register block of C: rows r0 + 16·i, columns c0 + 16·j.</summary>
 internal struct Block4x4

@@ -1,4 +1,6 @@
-namespace IlgpuCnn.Kernels;
+using IlgpuCnn.Kernels;
+
+namespace IlgpuCnn.Benchmarks.Lab;
 
 /// <summary>
 /// Left operand A(m, k) of the tiled GEMM C[M,N] (+)= Σ_k A(m,k)·B(k,n) (<see cref="TiledGemm"/>).

@@ -1,6 +1,7 @@
 using ILGPU;
+using IlgpuCnn.Kernels;
 
-namespace IlgpuCnn.Kernels;
+namespace IlgpuCnn.Benchmarks.Lab;
 
 /// <summary>Conv backward-weights A: dy as A(m = co, k = (n, oh, ow)).</summary>
 public struct ConvOutputGradByChannel : IGemmA

@@ -1,6 +1,7 @@
 using ILGPU;
+using IlgpuCnn.Kernels;
 
-namespace IlgpuCnn.Kernels;
+namespace IlgpuCnn.Benchmarks.Lab;
 
 /// <summary>Conv backward-data B: w[co, ci, kh, kw] as B(k = (co, kh, kw), n = ci).</summary>
 public struct ConvWeightsByOutput : IGemmB

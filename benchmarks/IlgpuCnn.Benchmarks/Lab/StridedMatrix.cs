@@ -1,6 +1,7 @@
 using ILGPU;
+using IlgpuCnn.Kernels;
 
-namespace IlgpuCnn.Kernels;
+namespace IlgpuCnn.Benchmarks.Lab;
 
 /// <summary>A strided matrix: element (r, c) = data[r·rowStride + c·colStride]; transposes are stride swaps.</summary>
 public struct StridedMatrix : IGemmA, IGemmB

@@ -1,10 +1,12 @@
 using ILGPU;
 using ILGPU.Runtime;
+using IlgpuCnn.Kernels;
 
-namespace IlgpuCnn.Kernels;
+namespace IlgpuCnn.Benchmarks.Lab;
 
 /// <summary>
-/// The body of every shared-memory tiled GEMM: C[M,N] = Σ_k A(m,k)·B(k,n) over this group's
+/// Version 1 of the lab's GEMM (see TiledKernels.cs; the product runs versions 2 and 3, Cursor and
+/// Run64/Run32): C[M,N] = Σ_k A(m,k)·B(k,n) over this group's
 /// 64×64 tile of C and this grid-z slice of K (split-K). 256 threads (16×16); each keeps a 4×4
 /// block of C in registers. Per K step of 16: every thread stages 4 elements of A and 4 of B
 /// into shared memory, barrier, 16 rank-1 updates from shared memory, barrier. A thread always

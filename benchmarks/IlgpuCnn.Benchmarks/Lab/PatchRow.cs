@@ -1,6 +1,7 @@
 using ILGPU;
+using IlgpuCnn.Kernels;
 
-namespace IlgpuCnn.Kernels;
+namespace IlgpuCnn.Benchmarks.Lab;
 
 /// <summary>A row of the implicit im2col matrix: sample base offset and the window's top-left corner.</summary>
 internal struct PatchRow

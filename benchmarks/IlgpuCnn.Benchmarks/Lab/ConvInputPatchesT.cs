@@ -1,6 +1,7 @@
 using ILGPU;
+using IlgpuCnn.Kernels;
 
-namespace IlgpuCnn.Kernels;
+namespace IlgpuCnn.Benchmarks.Lab;
 
 /// <summary>
 /// Conv backward-weights B: patches indexed k = (n, oh, ow), column j = (ci, kh, kw). The bound

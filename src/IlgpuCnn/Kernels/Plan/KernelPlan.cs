@@ -1,0 +1,45 @@
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace IlgpuCnn.Kernels;
+
+/// <summary>
+/// How one conv or dense pass runs on one device (made by <see cref="KernelPlanner"/>): the body,
+/// its kernel, the GEMM it computes (C[M, N] = Σ over K), the split-K count and how C is stored;
+/// for the <see cref="KernelBody.Simple"/> body, the threads it launches instead of a grid.
+/// </summary>
+/// <param name="Pass">forward, backward-data or backward-weights</param>
+/// <param name="Body">which body runs</param>
+/// <param name="Kernel">the kernel's name, "Class.Method", as the PTX, assembler and static-profile tools name it</param>
+/// <param name="M">rows of C</param>
+/// <param name="N">columns of C (with the bias column or row of a fused bias gradient)</param>
+/// <param name="K">the reduction length</param>
+/// <param name="Splits">K slices, each a z layer of the grid adding atomically into C (1: no split)</param>
+/// <param name="Store">how C's values reach memory</param>
+/// <param name="Threads">threads of a Simple launch (0 for the GEMM bodies, which launch <see cref="Config"/>)</param>
+public sealed record KernelPlan(KernelPass Pass, KernelBody Body, string Kernel, int M, int N, int K, int Splits, GemmStoreMode Store, long Threads)
+{
+    /// <summary>Rows of a tile (0 for Simple).</summary>
+    public int TileM => Body == KernelBody.Simple ? 0 : RunGemm.TileM;
+
+    /// <summary>Columns of a tile (0 for Simple).</summary>
+    public int TileN => Body switch { KernelBody.Simple => 0, KernelBody.Run32 => RunGemm.NarrowN, _ => BlockedGemm.TileN };
+
+    /// <summary>K per step of the GEMM bodies' loop.</summary>
+    public int TileK => BlockedGemm.TileK;
+
+    /// <summary>"64×32", or "-" for Simple.</summary>
+    public string Tile => Body == KernelBody.Simple ? "-" : $"{TileM}×{TileN}";
+
+    /// <summary>K per slice (a multiple of <see cref="TileK"/>).</summary>
+    public int Slice => BlockedGemm.SliceLength(K, Splits);
+
+    /// <summary>The grid and group of a GEMM body.</summary>
+    public KernelConfig Config => Body == KernelBody.Run32 ? RunGemm.NarrowConfig(M, N, Splits) : BlockedGemm.Config(M, N, Splits);
+
+    /// <summary>True when the pass's output is written but its slices add atomically, so it is zeroed (one memset) first.</summary>
+    public bool ZeroesOutput => Store == GemmStoreMode.AtomicAdd && Pass != KernelPass.BackwardWeights;
+
+    /// <summary>One line: "Run32 64×32 split 4 AtomicAdd".</summary>
+    public override string ToString() => $"{Body} {Tile} split {Splits} {Store}";
+}

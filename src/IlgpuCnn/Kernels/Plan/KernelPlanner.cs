@@ -1,0 +1,109 @@
+using IlgpuCnn.Device;
+
+namespace IlgpuCnn.Kernels;
+
+/// <summary>
+/// The one place that decides which body runs a conv or dense pass on a device, and how (the
+/// layers launch its plans; <c>bench</c>, the self-test and the static profile read them):
+/// <list type="bullet">
+/// <item>the CPU accelerator runs <see cref="KernelBody.Simple"/> for every pass;</item>
+/// <item>a GPU runs a conv pass on <see cref="KernelBody.Run32"/> / <see cref="KernelBody.Run64"/>
+/// when its run dimension (forward Ci, backward-data Co, backward-weights OH·OW) is a multiple of 8
+/// and every tensor has fewer than 2³¹ elements — Run32 when the GEMM is at most 32 wide (forward
+/// and backward-data; backward-weights has no narrow tile) — else on <see cref="KernelBody.Cursor"/>;
+/// conv backward-data at stride ≠ 1 runs Simple (the GEMM operands gather dy at stride 1 only; the
+/// recipe has no strided conv); dense passes run Cursor;</item>
+/// <item>split-K (<see cref="SplitK"/>) applies to the passes whose output can take atomic adds
+/// into a zeroed or accumulating buffer: conv backward-data and both backward-weights. Forward
+/// passes write their bias in the epilogue and dense backward-data keeps its one slice, as
+/// measured when the GEMMs were tuned.</item>
+/// </list>
+/// Why each kernel of Conv2dKernels and DenseKernels exists: the Simple ones are the CPU
+/// accelerator's every pass (and a GPU's strided conv backward-data; BiasGradKernel is the Simple
+/// weight pass's db); Run64/Run32 run 7 of the recipe's 8 conv layers on a GPU; the Cursor ones
+/// are the general case — the recipe's first conv forward (3 channels), the dense layers, and any
+/// geometry whose channels or pixels are not multiples of 8 (other widths: 0.3 gives 10-channel
+/// layers; 16×16 images give 2×2 maps).
+/// </summary>
+public static class KernelPlanner
+{
+    /// <summary>The plan of a conv pass (<paramref name="bias"/>: backward-weights also sums db, as one extra GEMM column).</summary>
+    public static KernelPlan Conv(KernelPass pass, ConvGeometry g, DeviceFigures device, bool bias = true)
+    {
+        // The implicit GEMM of each pass, and the dimension its runs of 8 k walk.
+        var (m, n, k, run) = pass switch
+        {
+            KernelPass.Forward => (g.N * g.OH * g.OW, g.Co, g.Ci * g.KH * g.KW, g.Ci),
+            KernelPass.BackwardData => (g.N * g.H * g.W, g.Ci, g.Co * g.KH * g.KW, g.Co),
+            _ => (g.Co, (g.Ci * g.KH * g.KW) + (bias ? 1 : 0), g.N * g.OH * g.OW, g.OH * g.OW),
+        };
+        if (!device.IsGpu || (pass == KernelPass.BackwardData && g.Stride != 1))
+        {
+            return Simple("Conv2dKernels", pass, m, n, k, ConvSimpleThreads(pass, g));
+        }
+
+        bool runs = RunsFit(run, (long)g.N * g.Ci * g.H * g.W, (long)g.N * g.Co * g.OH * g.OW, (long)g.Co * g.Ci * g.KH * g.KW);
+        var body = !runs ? KernelBody.Cursor : n <= RunGemm.NarrowN && pass != KernelPass.BackwardWeights ? KernelBody.Run32 : KernelBody.Run64;
+        return Gemm("Conv2dKernels", pass, body, m, n, k, device);
+    }
+
+    /// <summary>The plan of a dense pass, x (n, inF) · w (inF, outF) (<paramref name="bias"/>: backward-weights also sums db, as one extra GEMM row).</summary>
+    public static KernelPlan Dense(KernelPass pass, int n, int inF, int outF, DeviceFigures device, bool bias = true)
+    {
+        var (m, cols, k) = pass switch
+        {
+            KernelPass.Forward => (n, outF, inF),
+            KernelPass.BackwardData => (n, inF, outF),
+            _ => (inF + (bias ? 1 : 0), outF, n),
+        };
+        return device.IsGpu
+            ? Gemm("DenseKernels", pass, KernelBody.Cursor, m, cols, k, device)
+            : Simple("DenseKernels", pass, m, cols, k, pass == KernelPass.BackwardWeights ? inF : n);
+    }
+
+    /// <summary>
+    /// The one split-K rule: enough K slices for about two groups per multiprocessor of
+    /// <paramref name="device"/>, each slice keeping at least 8 K steps.
+    /// </summary>
+    public static int SplitK(int groups, int k, DeviceFigures device) =>
+        Math.Clamp(2 * device.Multiprocessors / Math.Max(1, groups), 1, Math.Max(1, k / (8 * BlockedGemm.TileK)));
+
+    /// <summary>
+    /// Whether a conv GEMM can stage runs of 8 k: its run dimension (forward Ci, backward-data Co,
+    /// backward-weights OH·OW) is a multiple of 8 and every tensor has fewer than 2³¹ elements (the
+    /// run operands index in 32 bits).
+    /// </summary>
+    public static bool RunsFit(int runDimension, params ReadOnlySpan<long> lengths)
+    {
+        foreach (long n in lengths)
+        {
+            if (n > int.MaxValue)
+            {
+                return false;
+            }
+        }
+
+        return runDimension % RunGemm.RunLength == 0;
+    }
+
+    /// <summary>A GEMM body's plan, split by <see cref="SplitK"/> where the pass may split.</summary>
+    private static KernelPlan Gemm(string op, KernelPass pass, KernelBody body, int m, int n, int k, DeviceFigures device)
+    {
+        bool maySplit = pass == KernelPass.BackwardWeights || (pass == KernelPass.BackwardData && op == "Conv2dKernels");
+        int splits = maySplit ? SplitK(body == KernelBody.Run32 ? RunGemm.NarrowTiles(m, n) : BlockedGemm.Tiles(m, n), k, device) : 1;
+        var store = splits > 1 ? GemmStoreMode.AtomicAdd : pass == KernelPass.BackwardWeights ? GemmStoreMode.Add : GemmStoreMode.Write;
+        string kernel = op == "DenseKernels" ? (pass == KernelPass.BackwardWeights ? "DenseKernels.GradGemmCursorKernel" : "DenseKernels.GemmCursorKernel") : $"{op}.{pass}{body}Kernel";
+        return new KernelPlan(pass, body, kernel, m, n, k, splits, store, 0);
+    }
+
+    private static KernelPlan Simple(string op, KernelPass pass, int m, int n, int k, long threads) =>
+        new(pass, KernelBody.Simple, $"{op}.{pass}SimpleKernel", m, n, k, 1, pass == KernelPass.BackwardWeights ? GemmStoreMode.Add : GemmStoreMode.Write, threads);
+
+    /// <summary>One thread per (n, block of 4 output or input channels), or per (block of 4 output channels, ci, kh) of weights.</summary>
+    private static long ConvSimpleThreads(KernelPass pass, ConvGeometry g) => pass switch
+    {
+        KernelPass.Forward => (long)g.N * Conv2dKernels.Blocks(g.Co),
+        KernelPass.BackwardData => (long)g.N * Conv2dKernels.Blocks(g.Ci),
+        _ => (long)Conv2dKernels.Blocks(g.Co) * g.Ci * g.KH,
+    };
+}

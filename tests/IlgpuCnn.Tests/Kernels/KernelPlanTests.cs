@@ -1,0 +1,128 @@
+using System.Reflection;
+using ILGPU.Runtime;
+using IlgpuCnn.Device;
+using IlgpuCnn.Kernels;
+using IlgpuCnn.Models;
+using IlgpuCnn.Tests.Architecture;
+
+namespace IlgpuCnn.Tests.Kernels;
+
+/// <summary>
+/// The kernel plan (<see cref="KernelPlanner"/>): its decisions, and that the three places that show
+/// them — the table in Conv2dKernels.cs's header, the static profile's launches (benchmarks/STATIC.md,
+/// written from StepModel) and the plan itself — agree.
+/// </summary>
+public sealed class KernelPlanTests
+{
+    private const string Begin = "// RECIPE-TABLE-BEGIN";
+    private const string End = "// RECIPE-TABLE-END";
+
+    [Fact]
+    public void TheConvHeaderTableIsThePlans()
+    {
+        string path = Path.Combine(MethodLengthTests.RepoRoot(), "src", "IlgpuCnn", "Kernels", "Conv2dKernels.cs");
+        var lines = File.ReadAllLines(path);
+        int begin = Array.IndexOf(lines, Begin), end = Array.IndexOf(lines, End);
+        Assert.True(begin >= 0 && end > begin, $"{path} has no {Begin} … {End} block");
+        var table = lines[(begin + 1)..end].Select(l => l.TrimEnd().StartsWith("// ", StringComparison.Ordinal) ? l.TrimEnd()[3..] : l.TrimEnd()).ToList();
+        var expected = RecipePlans.ConvTable().Select(l => l.TrimEnd()).ToList();
+        Assert.True(
+            expected.SequenceEqual(table),
+            $"the layer → body table in {path} disagrees with KernelPlanner; replace the lines between {Begin} and {End} with:\n" + string.Join("\n", expected.Select(l => "// " + l)));
+    }
+
+    [Fact]
+    public void TheStaticProfileLaunchesThePlansKernels()
+    {
+        string path = Path.Combine(MethodLengthTests.RepoRoot(), "benchmarks", "STATIC.md");
+        var launches = Launches(File.ReadAllLines(path));
+        var wrong = new List<string>();
+        foreach (var layer in RecipePlans.For(DeviceFigures.H100))
+        {
+            string[] forward = [layer.Forward.Kernel];
+            string[] backward = layer.All.Skip(1).Select(p => p.Kernel).ToArray();
+            foreach (var (pass, kernels) in new[] { ("forward", forward), ("backward", backward) })
+            {
+                var profiled = launches.Where(l => l.Layer == layer.Layer && l.Pass == pass && l.Kernel != "memset").Select(l => l.Kernel).ToArray();
+                if (!profiled.SequenceEqual(kernels))
+                {
+                    wrong.Add($"{layer.Layer} {pass}: the plan runs {string.Join(", ", kernels)}; STATIC.md has {string.Join(", ", profiled)}");
+                }
+            }
+        }
+
+        Assert.True(wrong.Count == 0, $"benchmarks/STATIC.md (StepModel's view) disagrees with KernelPlanner; regenerate it (dotnet run -c Release --project benchmarks/IlgpuCnn.Benchmarks -- static):\n" + string.Join("\n", wrong));
+    }
+
+    [Fact]
+    public void TheCpuRunsSimpleAndTheRecipeRunsRunGemmOnSevenOfEightConvs()
+    {
+        Assert.All(RecipePlans.For(DeviceFigures.Cpu).SelectMany(l => l.All), p => Assert.Equal(KernelBody.Simple, p.Body));
+        var gpu = RecipePlans.For(DeviceFigures.H100).Where(l => l.Forward.Kernel.StartsWith("Conv2dKernels.", StringComparison.Ordinal)).ToList();
+        Assert.Equal(8, gpu.Count);
+        Assert.Equal(7, gpu.Count(l => l.All.All(p => p.Body is KernelBody.Run32 or KernelBody.Run64)));
+        Assert.Equal(KernelBody.Cursor, gpu[0].Forward.Body); // 3 input channels: no runs of 8
+    }
+
+    /// <summary>Conv backward-data at stride ≠ 1 on a GPU runs the Simple body, by decision: the GEMM operands gather dy at stride 1 only (Conv2dKernelsTests checks its result on the GPU-shaped device).</summary>
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void StridedBackwardDataOnAGpuIsSimple(int stride)
+    {
+        var g = new ConvGeometry(2, 16, 9, 9, 16, 3, 3, stride, 1);
+        Assert.Equal(KernelBody.Simple, KernelPlanner.Conv(KernelPass.BackwardData, g, DeviceFigures.H100).Body);
+        Assert.Equal(KernelBody.Run32, KernelPlanner.Conv(KernelPass.Forward, g, DeviceFigures.H100).Body);
+    }
+
+    [Fact]
+    public void SplitKFillsTheDevicesMultiprocessors()
+    {
+        // block4.conv2's weights: 256 × (2304 + 1) over K = 64·4·4 = 1024: 4·37 = 148 groups.
+        var g = new ConvGeometry(64, 256, 4, 4, 256, 3, 3, 1, 1);
+        var small = DeviceFigures.H100 with { Multiprocessors = 16 };
+        var large = DeviceFigures.H100 with { Multiprocessors = 148 };
+        Assert.Equal(1, KernelPlanner.Conv(KernelPass.BackwardWeights, g, DeviceFigures.H100).Splits);
+        Assert.Equal(GemmStoreMode.Add, KernelPlanner.Conv(KernelPass.BackwardWeights, g, DeviceFigures.H100).Store);
+        var split = KernelPlanner.Conv(KernelPass.BackwardWeights, g, large);
+        Assert.Equal((2, GemmStoreMode.AtomicAdd), (split.Splits, split.Store));
+        Assert.Equal(1, KernelPlanner.Conv(KernelPass.BackwardWeights, g, small).Splits);
+        Assert.Equal(8, KernelPlanner.SplitK(1, 1 << 20, DeviceFigures.H100 with { Multiprocessors = 4 }));
+        Assert.Equal(2, KernelPlanner.SplitK(1, 256, DeviceFigures.H100)); // each slice keeps 8 K steps of 16
+        var data = KernelPlanner.Conv(KernelPass.BackwardData, new ConvGeometry(1, 3, 4, 4, 32, 3, 3, 1, 1), DeviceFigures.H100);
+        Assert.True(data.Splits > 1 && data.ZeroesOutput, $"{data}");
+        Assert.All(Enum.GetValues<KernelPass>(), p => Assert.Equal(1, KernelPlanner.Dense(p, 64, 256, 10, DeviceFigures.Cpu).Splits));
+    }
+
+    [Fact]
+    public void FiguresComeFromTheAccelerator()
+    {
+        using var cpu = ComputeDevice.Create(DeviceKind.Cpu);
+        Assert.Equal(AcceleratorType.CPU, cpu.Figures.Type);
+        Assert.False(cpu.Figures.IsGpu);
+        Assert.Equal(cpu.Accelerator.NumMultiprocessors, cpu.Figures.Multiprocessors);
+        Assert.Equal(cpu.Accelerator.MaxNumThreadsPerGroup, cpu.Figures.MaxGroupSize);
+        Assert.True(DeviceFigures.H100.IsGpu);
+    }
+
+    [Fact]
+    public void EveryPlannedKernelIsAKernelMethod()
+    {
+        var kernels = typeof(ComputeDevice).Assembly.GetTypes()
+            .SelectMany(t => t.GetMethods(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic).Where(m => m.GetCustomAttribute<KernelAttribute>() is not null).Select(m => $"{t.Name}.{m.Name}"))
+            .ToHashSet();
+        var shapes = new[] { new ConvGeometry(2, 3, 5, 5, 5, 3, 3, 1, 1), new ConvGeometry(2, 8, 4, 4, 16, 3, 3, 1, 1), new ConvGeometry(2, 40, 4, 4, 48, 3, 3, 2, 1) };
+        var planned = from device in new[] { DeviceFigures.Cpu, DeviceFigures.H100 }
+                      from pass in Enum.GetValues<KernelPass>()
+                      from plan in shapes.Select(g => KernelPlanner.Conv(pass, g, device)).Append(KernelPlanner.Dense(pass, 3, 5, 7, device))
+                      select plan.Kernel;
+        Assert.All(planned.Distinct(), k => Assert.Contains(k, kernels));
+    }
+
+    private static List<(string Layer, string Pass, string Kernel)> Launches(string[] lines)
+    {
+        int header = Array.FindIndex(lines, l => l.StartsWith("| layer | pass | kernel |", StringComparison.Ordinal));
+        Assert.True(header >= 0, "benchmarks/STATIC.md has no launch table (| layer | pass | kernel | …)");
+        return lines.Skip(header + 2).TakeWhile(l => l.StartsWith('|')).Select(l => l.Split('|', StringSplitOptions.TrimEntries)).Select(c => (c[1], c[2], c[3])).ToList();
+    }
+}
