@@ -37,7 +37,7 @@ public class DeviceFixture : IDisposable
     public DeviceFigures GpuPlan => GpuShaped.Figures.IsGpu ? GpuShaped.Figures : DeviceFigures.H100;
 
     /// <summary>The device and plan of a test: the product's device and plan (<paramref name="gpu"/> false), or the GPU-shaped device with a GPU's plan.</summary>
-    public (ComputeDevice Device, DeviceFigures Plan) On(bool gpu) => gpu ? (GpuShaped, GpuPlan) : (Device, Device.Figures);
+    public (ComputeDevice Device, DeviceFigures Plan) On(bool gpu) => gpu ? (GpuShaped, GpuPlan) : (Device, Device.Figures.IsGpu ? DeviceFigures.Cpu : Device.Figures);
 
     private static DeviceKind TestKind()
     {

@@ -20,20 +20,21 @@ public sealed class OpenClDeviceTests(OpenClFixture fx)
     public void TheDeviceIsOpenClAndRunsTheGpuBodies()
     {
         Assert.True(fx.Device.IsOpenCL, $"the OpenCL fixture opened {fx.Device.Name}");
-        Assert.Equal(KernelVariant.Blocked, KernelVariant.Auto.On(fx.Device));
+        Assert.True(fx.Device.Figures.IsGpu, "the kernel plan runs the GEMM bodies on OpenCL");
+        Assert.Equal(fx.Device.Accelerator.NumMultiprocessors, fx.Device.Figures.Multiprocessors);
         Assert.True(ChannelReduce.GroupSize(fx.Device) is > 1 and <= ChannelReduce.MaxGroup, "per-channel reductions run a shared-memory tree on OpenCL");
     }
 
     /// <summary>The recipe's conv shapes: the 64→64 3×3 conv at 16×16 (RunGemm all three passes), the 3-channel first layer at 32×32 (the fallbacks), 128→128 at 8×8.</summary>
     [Theory]
-    [InlineData(16, 64, 16, 16, 64)]
-    [InlineData(16, 3, 32, 32, 32)]
-    [InlineData(8, 128, 8, 8, 128)]
-    public void RealisticConvMatchesTheReference(int n, int ci, int h, int w, int co) =>
-        new Conv2dKernelsTests(fx).ForwardAndBackwardMatchReference(KernelVariant.Blocked, n, ci, h, w, co, 3, 1, 1);
+    [InlineData("Run64 Run64 Run64", 16, 64, 16, 16, 64)]
+    [InlineData("Cursor Run32 Run64", 16, 3, 32, 32, 32)]
+    [InlineData("Run64 Run64 Run64", 8, 128, 8, 8, 128)]
+    public void RealisticConvMatchesTheReference(string bodies, int n, int ci, int h, int w, int co) =>
+        new Conv2dKernelsTests(fx).ForwardAndBackwardMatchReference(bodies, n, ci, h, w, co, 3, 1, 1);
 
     [Fact]
-    public void RealisticDenseMatchesTheReference() => new DenseKernelsTests(fx).DenseForwardBackward(KernelVariant.Blocked, 64, 256, 10);
+    public void RealisticDenseMatchesTheReference() => new DenseKernelsTests(fx).DenseForwardBackward(KernelBody.Cursor, 64, 256, 10);
 
     [Fact]
     public void RealisticBatchNormMatchesTheReference() => new BatchNormKernelsTests(fx).BatchNormForwardBackward(true, 16, 64, 16, 16);
@@ -42,14 +43,42 @@ public sealed class OpenClDeviceTests(OpenClFixture fx)
     [Fact]
     public void WideConvGradientsMatchFiniteDifferences() => new GradientCheckTests(fx).Conv2dRuns(1, 64, 64);
 
-    /// <summary>A whole width-1 VGG training step at batch 8 on CIFAR-sized images: loss, every gradient and the BN statistics equal the CPU accelerator's within the self-test's tolerance.</summary>
+    /// <summary>
+    /// A whole width-1 VGG training step at batch 8 on CIFAR-sized images equals the CPU accelerator's:
+    /// the loss and the BN statistics within the self-test's 1e-3 (largest error over the largest value),
+    /// the 1.2 million gradients within 1e-2 in the L2 norm. The gradients are not held to the largest
+    /// element: among millions of ReLU inputs and max-pool windows a few sit within float rounding of
+    /// their kink, so the two devices may route a few gradients differently, and the difference grows
+    /// back to block 1 (seen: seed 5 agrees to 2.4e-5 of the largest element; seed 742450712 differs
+    /// by 6e-2 of it, 3.3e-3 in L2, loss and BN statistics equal to 1.6e-7). A wrong kernel is far off
+    /// in L2; each kernel alone is held to 1e-4 by the self-test below.
+    /// </summary>
     [Fact]
     public void AWidthOneVggStepEqualsTheCpuAccelerators()
     {
         using var reference = ComputeDevice.Create(DeviceKind.Cpu);
-        var check = new ModelStepCheck(KernelVariant.Blocked, steps: 1, batch: 8, imageSize: 32, width: 1.0);
-        var report = SelfTest.Run(fx.Device, reference, [check], new SelfTestOptions { Seeds = [new TestRandom().Seed] });
-        Assert.True(report.Passed, report.FailureSentence);
+        var check = new ModelStepCheck(steps: 1, batch: 8, imageSize: 32, width: 1.0);
+        int seed = new TestRandom().Seed;
+        var actual = check.Run(fx.Device, fx.Device.Figures, seed);
+        var expected = check.Run(reference, reference.Figures, seed);
+        for (int i = 0; i < expected.Count; i++)
+        {
+            bool gradients = expected[i].Name.EndsWith("gradients", StringComparison.Ordinal);
+            double error = gradients ? L2Error(expected[i].Values, actual[i].Values) : SelfTest.RelativeError(expected[i].Values, actual[i].Values);
+            Assert.True(error <= (gradients ? 1e-2 : 1e-3), $"width-1 VGG step on OpenCL: {expected[i].Name} differs from the CPU accelerator's by {error:E2} ({(gradients ? "L2" : "largest element")}; seed {seed})");
+        }
+    }
+
+    private static double L2Error(IReadOnlyList<float> expected, IReadOnlyList<float> actual)
+    {
+        double diff = 0, norm = 0;
+        for (int i = 0; i < expected.Count; i++)
+        {
+            diff += Math.Pow(expected[i] - actual[i], 2);
+            norm += Math.Pow(expected[i], 2);
+        }
+
+        return Math.Sqrt(diff / Math.Max(norm, 1e-30));
     }
 
     /// <summary><c>selftest --device opencl</c>: every kernel variant and three model steps against the CPU accelerator's simple kernels.</summary>
