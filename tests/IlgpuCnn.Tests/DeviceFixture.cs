@@ -33,8 +33,8 @@ public class DeviceFixture : IDisposable
     /// <summary>A device on which GPU-shaped (grouped, up to 1,024-thread) kernels can run.</summary>
     public ComputeDevice GpuShaped => _gpuShaped.Value;
 
-    /// <summary>The kernel plan <see cref="GpuShaped"/> runs in the tests: the GPU's own, or an H100's on the CPU accelerator.</summary>
-    public DeviceFigures GpuPlan => GpuShaped.Figures.IsGpu ? GpuShaped.Figures : DeviceFigures.H100;
+    /// <summary>The kernel plan <see cref="GpuShaped"/> runs in the tests: the GPU's own (on an OpenCL CPU device, without its Simple choices, so the GEMM bodies run where a GPU's would), or an H100's on the CPU accelerator.</summary>
+    public DeviceFigures GpuPlan => GpuShaped.Figures.IsGpu ? GpuShaped.Figures.AsGpu : DeviceFigures.H100;
 
     /// <summary>The device and plan of a test: the product's device and plan (<paramref name="gpu"/> false), or the GPU-shaped device with a GPU's plan.</summary>
     public (ComputeDevice Device, DeviceFigures Plan) On(bool gpu) => gpu ? (GpuShaped, GpuPlan) : (Device, Device.Figures.IsGpu ? DeviceFigures.Cpu : Device.Figures);

@@ -94,6 +94,28 @@ public sealed class KernelPlanTests
         Assert.All(Enum.GetValues<KernelPass>(), p => Assert.Equal(1, KernelPlanner.Dense(p, 64, 256, 10, DeviceFigures.Cpu).Splits));
     }
 
+    /// <summary>
+    /// An OpenCL device made of 2 CPU cores (PoCL here): the recipe's conv passes whose GEMM tiles
+    /// would be mostly padding run Simple, the rest the GPU's bodies; without its CPU choices
+    /// (<see cref="DeviceFigures.AsGpu"/>) it plans as a GPU does; CUDA never picks Simple for them.
+    /// </summary>
+    [Theory]
+    [InlineData(1.0, "Cursor / - / Simple|Run32 / Run32 / Simple|Run64 / Run32 / Run64|Run64 / Run64 / Run64|Run64 / Run64 / Run64|Run64 / Run64 / Run64|Run64 / Run64 / Run64|Run64 / Run64 / Run64")]
+    [InlineData(0.25, "Simple / - / Simple|Run32 / Simple / Simple|Run32 / Simple / Simple|Run32 / Run32 / Simple|Run32 / Run32 / Simple|Run32 / Run32 / Simple|Run64 / Run32 / Run64|Run64 / Run64 / Run64")]
+    public void CpuCoresRunSimpleWhereTheTilesAreMostlyPadding(double width, string bodies)
+    {
+        var pocl = new DeviceFigures(AcceleratorType.OpenCL, 2, 4096, 4 << 20, CpuCores: true);
+        List<LayerPlans> Convs(DeviceFigures device) => RecipePlans.For(device, width).Where(l => l.Forward.Kernel.StartsWith("Conv2dKernels.", StringComparison.Ordinal)).ToList();
+        Assert.Equal(bodies, string.Join('|', Convs(pocl).Select(l => l.Bodies)));
+        var gpu = Convs(pocl.AsGpu).SelectMany(l => l.All).ToList();
+        var h100 = Convs(DeviceFigures.H100).SelectMany(l => l.All).ToList();
+        Assert.Equal(h100.Select(p => p.Body), gpu.Select(p => p.Body));
+        Assert.DoesNotContain(KernelBody.Simple, h100.Select(p => p.Body));
+        Assert.All(
+            Convs(pocl).SelectMany(l => l.All).Zip(gpu),
+            pair => Assert.Equal(pair.First.Body == KernelBody.Simple, KernelPlanner.TileFill(pair.Second.Body, pair.Second.M, pair.Second.N) < KernelPlanner.SimpleBelow(pair.First.Pass)));
+    }
+
     [Fact]
     public void FiguresComeFromTheAccelerator()
     {
@@ -103,6 +125,7 @@ public sealed class KernelPlanTests
         Assert.Equal(cpu.Accelerator.NumMultiprocessors, cpu.Figures.Multiprocessors);
         Assert.Equal(cpu.Accelerator.MaxNumThreadsPerGroup, cpu.Figures.MaxGroupSize);
         Assert.True(DeviceFigures.H100.IsGpu);
+        Assert.False(cpu.Figures.CpuCores || DeviceFigures.H100.CpuCores, "only an OpenCL CPU device has CpuCores");
     }
 
     [Fact]
@@ -112,7 +135,7 @@ public sealed class KernelPlanTests
             .SelectMany(t => t.GetMethods(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic).Where(m => m.GetCustomAttribute<KernelAttribute>() is not null).Select(m => $"{t.Name}.{m.Name}"))
             .ToHashSet();
         var shapes = new[] { new ConvGeometry(2, 3, 5, 5, 5, 3, 3, 1, 1), new ConvGeometry(2, 8, 4, 4, 16, 3, 3, 1, 1), new ConvGeometry(2, 40, 4, 4, 48, 3, 3, 2, 1) };
-        var planned = from device in new[] { DeviceFigures.Cpu, DeviceFigures.H100 }
+        var planned = from device in new[] { DeviceFigures.Cpu, DeviceFigures.H100, new DeviceFigures(AcceleratorType.OpenCL, 2, 4096, 4 << 20, CpuCores: true) }
                       from pass in Enum.GetValues<KernelPass>()
                       from plan in shapes.Select(g => KernelPlanner.Conv(pass, g, device)).Append(KernelPlanner.Dense(pass, 3, 5, 7, device))
                       select plan.Kernel;

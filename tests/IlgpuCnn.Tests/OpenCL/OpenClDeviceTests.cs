@@ -22,6 +22,8 @@ public sealed class OpenClDeviceTests(OpenClFixture fx)
         Assert.True(fx.Device.IsOpenCL, $"the OpenCL fixture opened {fx.Device.Name}");
         Assert.True(fx.Device.Figures.IsGpu, "the kernel plan runs the GEMM bodies on OpenCL");
         Assert.Equal(fx.Device.Accelerator.NumMultiprocessors, fx.Device.Figures.Multiprocessors);
+        bool cpuDevice = fx.Device.Accelerator is ILGPU.Runtime.OpenCL.CLAccelerator { Device.DeviceType: ILGPU.Runtime.OpenCL.CLDeviceType.CL_DEVICE_TYPE_CPU };
+        Assert.Equal(cpuDevice, fx.Device.Figures.CpuCores);
         Assert.True(ChannelReduce.GroupSize(fx.Device) is > 1 and <= ChannelReduce.MaxGroup, "per-channel reductions run a shared-memory tree on OpenCL");
     }
 

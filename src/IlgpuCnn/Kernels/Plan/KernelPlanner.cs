@@ -13,6 +13,10 @@ namespace IlgpuCnn.Kernels;
 /// and backward-data; backward-weights has no narrow tile) — else on <see cref="KernelBody.Cursor"/>;
 /// conv backward-data at stride ≠ 1 runs Simple (the GEMM operands gather dy at stride 1 only; the
 /// recipe has no strided conv); dense passes run Cursor;</item>
+/// <item>an OpenCL device made of CPU cores (PoCL) runs a conv pass Simple where its GEMM tiles
+/// would be mostly padding (<see cref="TileFill"/> below <see cref="SimpleBelow"/>): the
+/// narrow layers of small widths, and backward-weights of layers with 32 output channels or
+/// fewer (a 64-row tile at most half full); CUDA and OpenCL GPUs never do;</item>
 /// <item>split-K (<see cref="SplitK"/>) applies to the passes whose output can take atomic adds
 /// into a zeroed or accumulating buffer: conv backward-data and both backward-weights. Forward
 /// passes write their bias in the epilogue and dense backward-data keeps its one slice, as
@@ -44,7 +48,9 @@ public static class KernelPlanner
 
         bool runs = RunsFit(run, (long)g.N * g.Ci * g.H * g.W, (long)g.N * g.Co * g.OH * g.OW, (long)g.Co * g.Ci * g.KH * g.KW);
         var body = !runs ? KernelBody.Cursor : n <= RunGemm.NarrowN && pass != KernelPass.BackwardWeights ? KernelBody.Run32 : KernelBody.Run64;
-        return Gemm("Conv2dKernels", pass, body, m, n, k, device);
+        return device.CpuCores && TileFill(body, m, n) < SimpleBelow(pass)
+            ? Simple("Conv2dKernels", pass, m, n, k, ConvSimpleThreads(pass, g))
+            : Gemm("Conv2dKernels", pass, body, m, n, k, device);
     }
 
     /// <summary>The plan of a dense pass, x (n, inF) · w (inF, outF) (<paramref name="bias"/>: backward-weights also sums db, as one extra GEMM row).</summary>
@@ -67,6 +73,22 @@ public static class KernelPlanner
     /// </summary>
     public static int SplitK(int groups, int k, DeviceFigures device) =>
         Math.Clamp(2 * device.Multiprocessors / Math.Max(1, groups), 1, Math.Max(1, k / (8 * BlockedGemm.TileK)));
+
+    /// <summary>The share of a GEMM body's tiles that holds C (1: M and N are multiples of the tile; the rest is padding it multiplies too).</summary>
+    public static double TileFill(KernelBody body, int m, int n)
+    {
+        int tileN = body == KernelBody.Run32 ? RunGemm.NarrowN : BlockedGemm.TileN;
+        return (double)m / RoundUp(m, RunGemm.TileM) * n / RoundUp(n, tileN);
+    }
+
+    /// <summary>
+    /// On an OpenCL device made of CPU cores (PoCL), a conv pass whose GEMM tiles are filled less
+    /// than this runs the Simple body instead. Measured there (2 cores, the recipe's layers at widths
+    /// 0.25 and 1): a full tile runs at ~20 GFLOP/s per core, Simple forward at ~3.5, Simple
+    /// backward-data and backward-weights at ~8, so Simple wins below about 1/6 and 2/5 of a tile;
+    /// the recipe's fills are 1/8, 1/4, 1/2 and ~1, hence 1/4 and 1/2.
+    /// </summary>
+    public static double SimpleBelow(KernelPass pass) => pass == KernelPass.Forward ? 0.25 : 0.5;
 
     /// <summary>
     /// Whether a conv GEMM can stage runs of 8 k: its run dimension (forward Ci, backward-data Co,
@@ -95,6 +117,8 @@ public static class KernelPlanner
         string kernel = op == "DenseKernels" ? (pass == KernelPass.BackwardWeights ? "DenseKernels.GradGemmCursorKernel" : "DenseKernels.GemmCursorKernel") : $"{op}.{pass}{body}Kernel";
         return new KernelPlan(pass, body, kernel, m, n, k, splits, store, 0);
     }
+
+    private static int RoundUp(int x, int tile) => (x + tile - 1) / tile * tile;
 
     private static KernelPlan Simple(string op, KernelPass pass, int m, int n, int k, long threads) =>
         new(pass, KernelBody.Simple, $"{op}.{pass}SimpleKernel", m, n, k, 1, pass == KernelPass.BackwardWeights ? GemmStoreMode.Add : GemmStoreMode.Write, threads);
