@@ -63,9 +63,9 @@ public sealed class Conv2dKernels
     {
         _device = device;
         var acc = device.Accelerator;
-        _forwardSimple = new(() => acc.LoadAutoGroupedStreamKernel<Index1D, ConvGeometry, ConvForwardBuffers>(ForwardSimpleKernel));
-        _backwardDataSimple = new(() => acc.LoadAutoGroupedStreamKernel<Index1D, ConvGeometry, ConvBackwardDataBuffers>(BackwardDataSimpleKernel));
-        _backwardWeightsSimple = new(() => acc.LoadAutoGroupedStreamKernel<Index1D, ConvGeometry, ConvBackwardWeightsBuffers>(BackwardWeightsSimpleKernel));
+        _forwardSimple = new(() => LoadSimple<ConvForwardBuffers>(device, ForwardSimpleKernel));
+        _backwardDataSimple = new(() => LoadSimple<ConvBackwardDataBuffers>(device, BackwardDataSimpleKernel));
+        _backwardWeightsSimple = new(() => LoadSimple<ConvBackwardWeightsBuffers>(device, BackwardWeightsSimpleKernel));
         _biasGrad = new(() => acc.LoadStreamKernel<int, int, int, ArrayView<float>, ArrayView<float>>(BiasGradKernel));
         _forwardCursor = new(() => acc.LoadStreamKernel<ConvGeometry, ConvForwardBuffers>(ForwardCursorKernel));
         _backwardDataCursor = new(() => acc.LoadStreamKernel<ConvGeometry, int, GemmStoreMode, ConvBackwardDataBuffers>(BackwardDataCursorKernel));
@@ -88,6 +88,13 @@ public sealed class Conv2dKernels
             _ = (_forwardSimple.Value, _backwardDataSimple.Value, _backwardWeightsSimple.Value, _biasGrad.Value);
         }
     }
+
+    /// <summary>
+    /// Work-items per group of a Simple launch on an OpenCL device made of CPU cores (PoCL). ILGPU's
+    /// automatic group there is the device's largest (4,096 on PoCL), so a Simple launch of a few
+    /// hundred threads would be one group, run by one core; small groups spread it over every core.
+    /// </summary>
+    public const int SimpleGroupOnCpuCores = 4;
 
     public static Conv2dKernels For(ComputeDevice device) => device.Kernels(d => new Conv2dKernels(d));
 
@@ -151,6 +158,13 @@ public sealed class Conv2dKernels
 
         return plan;
     }
+
+    /// <summary>A Simple body's kernel: automatically grouped, except in groups of <see cref="SimpleGroupOnCpuCores"/> on an OpenCL CPU device.</summary>
+    private static Action<Index1D, ConvGeometry, T> LoadSimple<T>(ComputeDevice device, Action<Index1D, ConvGeometry, T> kernel)
+        where T : struct =>
+        device.Figures.CpuCores
+            ? device.Accelerator.LoadImplicitlyGroupedStreamKernel(kernel, SimpleGroupOnCpuCores)
+            : device.Accelerator.LoadAutoGroupedStreamKernel(kernel);
 
     /// <summary>Blocks of <see cref="ChannelBlock"/> channels a simple kernel's threads own.</summary>
     internal static int Blocks(int channels) => (channels + ChannelBlock - 1) / ChannelBlock;
