@@ -22,11 +22,11 @@ public sealed partial class PtxInspectionTests
     /// CUDA: KernelPlanner's plans of an H100 (<see cref="RecipePlans"/>), so this list is the plan and
     /// cannot drift from it.
     /// </summary>
-    public static IEnumerable<(string Kernel, bool Tiled)> RecipeCudaKernels() =>
+    public static IEnumerable<(string Kernel, bool SharedTiles)> RecipeCudaKernels() =>
         RecipePlans.For(DeviceFigures.H100).SelectMany(l => l.All).Select(Named).Distinct();
 
     /// <summary>The GEMM kernels a GPU plan picks for a conv with no dimension a multiple of 8 (every pass on Cursor): the fallbacks other widths and image sizes run.</summary>
-    public static IEnumerable<(string Kernel, bool Tiled)> CudaFallbackKernels()
+    public static IEnumerable<(string Kernel, bool SharedTiles)> CudaFallbackKernels()
     {
         var odd = new ConvGeometry(2, 3, 5, 5, 5, 3, 3, 1, 1);
         return Enum.GetValues<KernelPass>().Select(p => Named(KernelPlanner.Conv(p, odd, DeviceFigures.H100)));
@@ -60,7 +60,7 @@ public sealed partial class PtxInspectionTests
     public static TheoryData<string> GemmKernels()
     {
         var data = new TheoryData<string>();
-        foreach (var (kernel, _) in RecipeCudaKernels().Concat(CudaFallbackKernels()).Where(k => k.Tiled).Distinct())
+        foreach (var (kernel, _) in RecipeCudaKernels().Concat(CudaFallbackKernels()).Where(k => k.SharedTiles).Distinct())
         {
             data.Add(kernel[(kernel.LastIndexOf('.') + 1)..]);
         }
@@ -108,7 +108,7 @@ public sealed partial class PtxInspectionTests
     }
 
     /// <summary>A plan's kernel by full name; the GEMM bodies hold shared-memory tiles, a Simple body none.</summary>
-    private static (string Kernel, bool Tiled) Named(KernelPlan plan) => ($"{typeof(Conv2dKernels).Namespace}.{plan.Kernel}", plan.Body != KernelBody.Simple);
+    private static (string Kernel, bool SharedTiles) Named(KernelPlan plan) => ($"{typeof(Conv2dKernels).Namespace}.{plan.Kernel}", plan.Body != KernelBody.Simple);
 
     [GeneratedRegex(@"\.shared\s+\.align\s+\d+\s+\.b8\s+\w+\[(\d+)\]")]
     private static partial Regex SharedDecl();
