@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using IlgpuCnn.Data;
 using IlgpuCnn.Tests.Data;
 
@@ -83,22 +82,26 @@ public sealed class OutputFolderTests : IDisposable
     {
         string readOnly = Path.Combine(_dir, "read-only");
         Directory.CreateDirectory(readOnly);
-        if (!MakeReadOnly(readOnly))
+        using var mount = TempMount.Tmpfs(readOnly, "ro,size=64k"); // root: a read-only mount
+        if (mount is null && (OperatingSystem.IsWindows() || Environment.IsPrivilegedProcess))
         {
-            return; // neither a read-only mount (root) nor permissions (others) can be had here
+            return; // root without mount, or Windows: no read-only folder to be had
         }
 
-        try
+        if (mount is null)
         {
-            string why = Environment.IsPrivilegedProcess ? "is on a read-only file system" : "is not writable (permission denied)";
-            foreach (var args in Writers(Path.Combine(readOnly, "x.png"), Path.Combine(readOnly, "run")))
-            {
-                OneSentence(CliRunner.Run(args), $"cannot be written: '{readOnly}' {why}");
-            }
+            File.SetUnixFileMode(readOnly, UnixFileMode.UserRead | UnixFileMode.UserExecute);
         }
-        finally
+
+        string why = mount is not null ? "is on a read-only file system" : "is not writable (permission denied)";
+        foreach (var args in Writers(Path.Combine(readOnly, "x.png"), Path.Combine(readOnly, "run")))
         {
-            Undo(readOnly);
+            OneSentence(CliRunner.Run(args), $"cannot be written: '{readOnly}' {why}");
+        }
+
+        if (mount is null)
+        {
+            File.SetUnixFileMode(readOnly, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
     }
 
@@ -116,48 +119,5 @@ public sealed class OutputFolderTests : IDisposable
         File.Delete(train);
         Directory.CreateDirectory(train);
         OneSentence(CliRunner.Run("preview", "--data", data, "--out", Path.Combine(_dir, "p.png")), $"The data file {train} is a folder, not a Parquet file");
-    }
-
-    /// <summary>Root: a read-only tmpfs mounted on the folder; others: the folder's write permission removed.</summary>
-    private static bool MakeReadOnly(string folder)
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            return false;
-        }
-
-        if (!Environment.IsPrivilegedProcess)
-        {
-            File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserExecute);
-            return true;
-        }
-
-        return Tool("mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", folder);
-    }
-
-    private static void Undo(string folder)
-    {
-        if (Environment.IsPrivilegedProcess)
-        {
-            Assert.True(Tool("umount", folder), $"could not unmount the test's read-only tmpfs at {folder}");
-        }
-        else if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-    }
-
-    private static bool Tool(string command, params string[] args)
-    {
-        try
-        {
-            using var p = Process.Start(new ProcessStartInfo(command, args) { RedirectStandardError = true, RedirectStandardOutput = true })!;
-            p.WaitForExit();
-            return p.ExitCode == 0;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return false;
-        }
     }
 }
