@@ -52,34 +52,7 @@ internal sealed class KernelProfile
         var sass = SassListing.Parse(CudaTools.Run("cuobjdump", ["-sass", sm90.CubinPath], workDir));
         var attr = method.GetCustomAttribute<KernelAttribute>()!;
         int group = attr.Grouped ? attr.GroupSize : GpuArch.Sm90.AutoGroupSize(sm90.Registers, sm90.SharedBytes);
-        var hot = sass.HotLoop();
-        SassMix? hotMix = hot is null ? null : SassMix.Of(hot.Body);
-        SassMix? kStep = null;
-        int trips = 0;
-        if (hot is not null)
-        {
-            var k = hotMix!.Ffma > 0 ? sass.Enclosing(hot) : null;
-            if (k is not null && SassMix.Of(k.Body).Barriers > 0)
-            {
-                var expanded = Expand(sass, k, designFfmaPerKStep, designStsPerKStep);
-                kStep = SassMix.Of(expanded);
-                trips = Toolchain.RoundTrips.Exposed(expanded);
-            }
-            else if (hotMix!.Barriers > 0 && hotMix.Ffma >= designFfmaPerKStep)
-            {
-                // The compute loop is unrolled into the K loop: the hot loop is the K step, or
-                // several of them where ptxas unrolled the K loop too (FFMA counts the steps).
-                int steps = Math.Max(1, hotMix.Ffma / Math.Max(1, designFfmaPerKStep));
-                kStep = hotMix.Per(steps);
-                hotMix = kStep;
-                trips = (Toolchain.RoundTrips.Exposed(hot.Body) + steps - 1) / steps;
-            }
-            else
-            {
-                trips = Toolchain.RoundTrips.Exposed(hot.Body);
-            }
-        }
-
+        var loop = LoopShape.Of(sass, designFfmaPerKStep, designStsPerKStep);
         int inLoops = sass.Code.Count(i => sass.Loops.Any(l => i.Address >= l.Start && i.Address <= l.End));
         return new KernelProfile
         {
@@ -90,12 +63,44 @@ internal sealed class KernelProfile
             AutoGrouped = !attr.Grouped,
             Occupancy = GpuArch.Sm90.Occupancy(sm90.Registers, group, sm90.SharedBytes),
             BlocksPerSm = GpuArch.Sm90.BlocksPerSm(sm90.Registers, group, sm90.SharedBytes),
-            HotLoop = hotMix,
-            KStep = kStep,
-            RoundTrips = trips,
+            HotLoop = loop.HotMix,
+            KStep = loop.KStep,
+            RoundTrips = loop.Trips,
             StraightLine = sass.Code.Count - inLoops,
             TotalInstructions = sass.Code.Count,
         };
+    }
+
+    /// <summary>The hot loop's mix, the K step's (for tiled GEMMs) and the exposed round trips per iteration.</summary>
+    private sealed record LoopShape(SassMix? HotMix, SassMix? KStep, int Trips)
+    {
+        public static LoopShape Of(SassListing sass, int designFfma, int designSts)
+        {
+            var hot = sass.HotLoop();
+            if (hot is null)
+            {
+                return new LoopShape(null, null, 0);
+            }
+
+            var hotMix = SassMix.Of(hot.Body);
+            var k = hotMix.Ffma > 0 ? sass.Enclosing(hot) : null;
+            if (k is not null && SassMix.Of(k.Body).Barriers > 0)
+            {
+                var expanded = Expand(sass, k, designFfma, designSts);
+                return new LoopShape(hotMix, SassMix.Of(expanded), Toolchain.RoundTrips.Exposed(expanded));
+            }
+
+            if (hotMix.Barriers > 0 && hotMix.Ffma >= designFfma)
+            {
+                // The compute loop is unrolled into the K loop: the hot loop is the K step, or
+                // several of them where ptxas unrolled the K loop too (FFMA counts the steps).
+                int steps = Math.Max(1, hotMix.Ffma / Math.Max(1, designFfma));
+                var kStep = hotMix.Per(steps);
+                return new LoopShape(kStep, kStep, (Toolchain.RoundTrips.Exposed(hot.Body) + steps - 1) / steps);
+            }
+
+            return new LoopShape(hotMix, null, Toolchain.RoundTrips.Exposed(hot.Body));
+        }
     }
 
     /// <summary>

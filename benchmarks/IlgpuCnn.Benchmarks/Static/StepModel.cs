@@ -129,53 +129,7 @@ internal sealed class StepModel
         {
             var o = layer.OutputShape(s);
             At(layer.Name, "forward");
-            long inLen = s.Length, outLen = o.Length;
-            switch (layer)
-            {
-                case Conv2d c:
-                {
-                    var g = Geometry(c, s);
-                    int k = g.Ci * g.KH * g.KW;
-                    Planned(KernelPlanner.Conv(KernelPass.Forward, g, Gpu), outLen, (inLen + outLen + ((long)k * g.Co) + g.Co) * F);
-                    break;
-                }
-
-                case BatchNormLayer bn:
-                {
-                    long per = inLen / bn.Channels;
-                    if (training)
-                    {
-                        // statistics (two passes) and the normalised output (a third) in one launch
-                        ChannelReduction("BatchNormKernels.StatsKernel", bn.Channels, per, 3, 4.0 * inLen * F);
-                    }
-                    else
-                    {
-                        PerItem("BatchNormKernels.InferenceStatsKernel", bn.Channels, 1, 4.0 * bn.Channels * F);
-                        GridStride("BatchNormKernels.NormalizeKernel", inLen, 2.0 * inLen * F, 3.0 * inLen);
-                    }
-                    break;
-                }
-
-                case MaxPoolLayer:
-                    GridStride("MaxPoolKernels.ForwardKernel", outLen, (inLen + (2.0 * outLen)) * F, 4.0 * outLen);
-                    break;
-                case GlobalAvgPool:
-                    PerItem("GlobalAvgPoolKernels.ForwardKernel", outLen, s.H * s.W, (inLen + outLen) * F, inLen);
-                    break;
-                case Dense d:
-                    Planned(KernelPlanner.Dense(KernelPass.Forward, s.N, d.InFeatures, d.OutFeatures, Gpu), outLen, (inLen + outLen + ((long)d.InFeatures * d.OutFeatures)) * F);
-                    break;
-                case IlgpuCnn.Layers.Dropout:
-                    if (training)
-                    {
-                        GridStride("DropoutKernels.ForwardKernel", inLen, 2.0 * inLen * F, inLen);
-                    }
-
-                    break;
-                default:
-                    throw new InvalidOperationException($"the static profile has no launch model for layer {layer.Name} ({layer.GetType().Name})");
-            }
-
+            ForwardOf(layer, s, o, training);
             shapes.Add((layer, s, o));
             s = o;
         }
@@ -184,6 +138,57 @@ internal sealed class StepModel
         PerItem("SoftmaxCrossEntropyKernels.ForwardKernel", batch, model.Classes, 3.0 * batch * model.Classes * F);
         PerItem("SoftmaxCrossEntropyKernels.MeanKernel", 1, batch, batch * F);
         return shapes;
+    }
+
+    /// <summary>The launches of one layer's forward, input shape <paramref name="s"/>, output <paramref name="o"/>.</summary>
+    private void ForwardOf(ILayer layer, Shape s, Shape o, bool training)
+    {
+        long inLen = s.Length, outLen = o.Length;
+        switch (layer)
+        {
+            case Conv2d c:
+            {
+                var g = Geometry(c, s);
+                int k = g.Ci * g.KH * g.KW;
+                Planned(KernelPlanner.Conv(KernelPass.Forward, g, Gpu), outLen, (inLen + outLen + ((long)k * g.Co) + g.Co) * F);
+                break;
+            }
+
+            case BatchNormLayer bn:
+                BatchNormForward(bn, inLen, training);
+                break;
+            case MaxPoolLayer:
+                GridStride("MaxPoolKernels.ForwardKernel", outLen, (inLen + (2.0 * outLen)) * F, 4.0 * outLen);
+                break;
+            case GlobalAvgPool:
+                PerItem("GlobalAvgPoolKernels.ForwardKernel", outLen, s.H * s.W, (inLen + outLen) * F, inLen);
+                break;
+            case Dense d:
+                Planned(KernelPlanner.Dense(KernelPass.Forward, s.N, d.InFeatures, d.OutFeatures, Gpu), outLen, (inLen + outLen + ((long)d.InFeatures * d.OutFeatures)) * F);
+                break;
+            case IlgpuCnn.Layers.Dropout when training:
+                GridStride("DropoutKernels.ForwardKernel", inLen, 2.0 * inLen * F, inLen);
+                break;
+            case IlgpuCnn.Layers.Dropout:
+                break;
+            default:
+                throw new InvalidOperationException($"the static profile has no launch model for layer {layer.Name} ({layer.GetType().Name})");
+        }
+    }
+
+    private void BatchNormForward(BatchNormLayer bn, long inLen, bool training)
+    {
+        long per = inLen / bn.Channels;
+        if (training)
+        {
+            // statistics (two passes) and the normalised output (a third) in one launch
+            ChannelReduction("BatchNormKernels.StatsKernel", bn.Channels, per, 3, 4.0 * inLen * F);
+        }
+        else
+        {
+            PerItem("BatchNormKernels.InferenceStatsKernel", bn.Channels, 1, 4.0 * bn.Channels * F);
+            GridStride("BatchNormKernels.NormalizeKernel", inLen, 2.0 * inLen * F, 3.0 * inLen);
+        }
     }
 
     private void Backward(VggModel model, List<(ILayer Layer, Shape In, Shape Out)> shapes)
@@ -196,51 +201,59 @@ internal sealed class StepModel
         for (int i = shapes.Count - 1; i >= 0; i--)
         {
             var (layer, s, o) = shapes[i];
-            bool dx = i > 0;
-            long inLen = s.Length, outLen = o.Length;
             At(layer.Name, "backward");
-            switch (layer)
-            {
-                case Conv2d c:
-                {
-                    var g = Geometry(c, s);
-                    long w = (long)g.Co * g.Ci * g.KH * g.KW;
-                    if (dx)
-                    {
-                        Planned(KernelPlanner.Conv(KernelPass.BackwardData, g, Gpu), inLen, (outLen + w + (2.0 * inLen)) * F);
-                    }
-
-                    Planned(KernelPlanner.Conv(KernelPass.BackwardWeights, g, Gpu), 0, (inLen + outLen + (2.0 * w)) * F);
-                    break;
-                }
-
-                case BatchNormLayer bn:
-                    // sums, then dx of the channel, in one launch
-                    ChannelReduction("BatchNormKernels.BackwardSumsKernel", bn.Channels, inLen / bn.Channels, 2, 7.0 * inLen * F);
-                    break;
-                case MaxPoolLayer:
-                    GridStride("MaxPoolKernels.BackwardKernel", outLen, (3.0 * outLen + (2.0 * outLen)) * F, outLen);
-                    break;
-                case GlobalAvgPool:
-                    GridStride("GlobalAvgPoolKernels.BackwardKernel", inLen, (outLen + (2.0 * inLen)) * F, inLen);
-                    break;
-                case Dense d:
-                {
-                    long w = (long)d.InFeatures * d.OutFeatures;
-                    if (dx)
-                    {
-                        Planned(KernelPlanner.Dense(KernelPass.BackwardData, s.N, d.InFeatures, d.OutFeatures, Gpu), inLen, (outLen + w + (2.0 * inLen)) * F);
-                    }
-
-                    Planned(KernelPlanner.Dense(KernelPass.BackwardWeights, s.N, d.InFeatures, d.OutFeatures, Gpu), 0, (inLen + outLen + (2.0 * w)) * F);
-                    break;
-                }
-
-                case IlgpuCnn.Layers.Dropout:
-                    GridStride("DropoutKernels.BackwardKernel", inLen, 3.0 * inLen * F, inLen);
-                    break;
-            }
+            BackwardOf(layer, s, o, dx: i > 0);
         }
+    }
+
+    /// <summary>The launches of one layer's backward (<paramref name="dx"/>: it also computes its input's gradient).</summary>
+    private void BackwardOf(ILayer layer, Shape s, Shape o, bool dx)
+    {
+        long inLen = s.Length, outLen = o.Length;
+        switch (layer)
+        {
+            case Conv2d c:
+                ConvBackward(Geometry(c, s), inLen, outLen, dx);
+                break;
+            case BatchNormLayer bn:
+                // sums, then dx of the channel, in one launch
+                ChannelReduction("BatchNormKernels.BackwardSumsKernel", bn.Channels, inLen / bn.Channels, 2, 7.0 * inLen * F);
+                break;
+            case MaxPoolLayer:
+                GridStride("MaxPoolKernels.BackwardKernel", outLen, (3.0 * outLen + (2.0 * outLen)) * F, outLen);
+                break;
+            case GlobalAvgPool:
+                GridStride("GlobalAvgPoolKernels.BackwardKernel", inLen, (outLen + (2.0 * inLen)) * F, inLen);
+                break;
+            case Dense d:
+                DenseBackward(s.N, d, inLen, outLen, dx);
+                break;
+            case IlgpuCnn.Layers.Dropout:
+                GridStride("DropoutKernels.BackwardKernel", inLen, 3.0 * inLen * F, inLen);
+                break;
+        }
+    }
+
+    private void ConvBackward(ConvGeometry g, long inLen, long outLen, bool dx)
+    {
+        long w = (long)g.Co * g.Ci * g.KH * g.KW;
+        if (dx)
+        {
+            Planned(KernelPlanner.Conv(KernelPass.BackwardData, g, Gpu), inLen, (outLen + w + (2.0 * inLen)) * F);
+        }
+
+        Planned(KernelPlanner.Conv(KernelPass.BackwardWeights, g, Gpu), 0, (inLen + outLen + (2.0 * w)) * F);
+    }
+
+    private void DenseBackward(int n, Dense d, long inLen, long outLen, bool dx)
+    {
+        long w = (long)d.InFeatures * d.OutFeatures;
+        if (dx)
+        {
+            Planned(KernelPlanner.Dense(KernelPass.BackwardData, n, d.InFeatures, d.OutFeatures, Gpu), inLen, (outLen + w + (2.0 * inLen)) * F);
+        }
+
+        Planned(KernelPlanner.Dense(KernelPass.BackwardWeights, n, d.InFeatures, d.OutFeatures, Gpu), 0, (inLen + outLen + (2.0 * w)) * F);
     }
 
     private static ConvGeometry Geometry(Conv2d c, Shape s) =>

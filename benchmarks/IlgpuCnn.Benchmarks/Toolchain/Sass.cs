@@ -59,72 +59,32 @@ public sealed record SassMix(
 
     public static SassMix Of(IEnumerable<SassInstruction> code)
     {
-        int n = 0, ffma = 0, l32 = 0, l64 = 0, l128 = 0, sts = 0, g32 = 0, gw = 0, gen = 0, gst = 0, div = 0, bar = 0, iops = 0;
-        foreach (var i in code)
-        {
-            if (i.Opcode == "NOP")
-            {
-                continue;
-            }
+        var c = code.Where(i => i.Opcode != "NOP").ToList();
+        int Count(Func<SassInstruction, bool> f) => c.Count(f);
+        return new SassMix(
+            c.Count,
+            Count(i => i.Base == "FFMA"),
+            Count(i => i.Base == "LDS" && Width(i) == 32),
+            Count(i => i.Base == "LDS" && Width(i) == 64),
+            Count(i => i.Base == "LDS" && Width(i) == 128),
+            Count(i => i.Base == "STS"),
+            Count(i => i.Base is "LD" or "LDG" && Width(i) == 32),
+            Count(i => i.Base is "LD" or "LDG" && Width(i) > 32),
+            Count(i => i.Base == "LD"),
+            Count(i => i.Base is "ST" or "STG" or "RED" or "ATOM" or "REDG"),
+            Count(i => i.Base == "I2F" && i.Opcode.Split('.').Contains("RP")),
+            Count(i => i.Base == "BAR"),
+            Count(i => IntegerOpcodes.Contains(i.Base)));
+    }
 
-            n++;
-            string b = i.Base;
-            var parts = i.Opcode.Split('.');
-            switch (b)
-            {
-                case "FFMA":
-                    ffma++;
-                    break;
-                case "LDS":
-                    if (parts.Contains("128"))
-                    {
-                        l128++;
-                    }
-                    else if (parts.Contains("64"))
-                    {
-                        l64++;
-                    }
-                    else
-                    {
-                        l32++;
-                    }
+    private static readonly HashSet<string> IntegerOpcodes =
+        ["IMAD", "IADD3", "LEA", "SHF", "LOP3", "ISETP", "IMNMX", "SEL", "VIADD", "IABS", "IMUL", "SHL", "SHR", "LEA.HI", "VIMNMX", "UIADD3", "UIMAD", "ULEA", "USHF", "ULOP3", "UISETP"];
 
-                    break;
-                case "STS":
-                    sts++;
-                    break;
-                case "LD" or "LDG":
-                    if (parts.Contains("64") || parts.Contains("128"))
-                    {
-                        gw++;
-                    }
-                    else
-                    {
-                        g32++;
-                    }
-
-                    if (b == "LD")
-                    {
-                        gen++;
-                    }
-
-                    break;
-                case "ST" or "STG" or "RED" or "ATOM" or "REDG":
-                    gst++;
-                    break;
-                case "I2F" when parts.Contains("RP"):
-                    div++;
-                    break;
-                case "BAR":
-                    bar++;
-                    break;
-                case "IMAD" or "IADD3" or "LEA" or "SHF" or "LOP3" or "ISETP" or "IMNMX" or "SEL" or "VIADD" or "IABS" or "IMUL" or "SHL" or "SHR" or "LEA.HI" or "VIMNMX" or "UIADD3" or "UIMAD" or "ULEA" or "USHF" or "ULOP3" or "UISETP":
-                    iops++;
-                    break;
-            }
-        }
-
-        return new SassMix(n, ffma, l32, l64, l128, sts, g32, gw, gen, gst, div, bar, iops);
+    /// <summary>Access width in bits from the opcode's modifiers (".64", ".128"; else 32).</summary>
+    private static int Width(SassInstruction i)
+    {
+        var parts = i.Opcode.Split('.');
+        return parts.Contains("128") ? 128 : parts.Contains("64") ? 64 : 32;
     }
 
     public static SassMix operator +(SassMix a, SassMix b) => new(
@@ -227,41 +187,37 @@ public static partial class RoundTrips
         for (int i = 0; i < code.Count; i++)
         {
             var ins = code[i];
-            string b = ins.Base;
-            bool isLoad = b is "LD" or "LDG";
             var regs = Registers(ins.Operands);
-            // Sources: for loads and ALU ops everything after the first operand; for stores everything.
-            var sources = b is "ST" or "STG" or "STS" or "RED" or "ATOM" or "BAR" ? regs : regs.Skip(1).ToList();
-            if (pending.Count > 0 && sources.Any(pending.Contains))
+            if (pending.Count > 0 && Sources(ins, regs).Any(pending.Contains))
             {
-                if (i - firstPending < hideDistance)
-                {
-                    exposed++;
-                }
-
+                exposed += i - firstPending < hideDistance ? 1 : 0;
                 pending.Clear();
                 firstPending = -1;
             }
 
-            if (isLoad && regs.Count > 0)
+            if (ins.Base is "LD" or "LDG" && regs.Count > 0)
             {
-                int width = ins.Opcode.Contains(".128", StringComparison.Ordinal) ? 4 : ins.Opcode.Contains(".64", StringComparison.Ordinal) ? 2 : 1;
-                for (int r = 0; r < width; r++)
+                for (int r = 0; r < LoadWidth(ins); r++)
                 {
                     pending.Add(regs[0] + r);
                 }
 
-                if (firstPending < 0)
-                {
-                    firstPending = i;
-                }
+                firstPending = firstPending < 0 ? i : firstPending;
             }
         }
 
         return exposed;
     }
 
-    private static List<int> Registers(string operands)
+    /// <summary>Registers an instruction reads: for loads and ALU ops everything after the first operand; for stores everything.</summary>
+    internal static IEnumerable<int> Sources(SassInstruction ins, List<int> regs) =>
+        ins.Base is "ST" or "STG" or "STS" or "RED" or "ATOM" or "BAR" ? regs : regs.Skip(1);
+
+    /// <summary>32-bit registers a load writes.</summary>
+    internal static int LoadWidth(SassInstruction ins) =>
+        ins.Opcode.Contains(".128", StringComparison.Ordinal) ? 4 : ins.Opcode.Contains(".64", StringComparison.Ordinal) ? 2 : 1;
+
+    internal static List<int> Registers(string operands)
     {
         var list = new List<int>();
         foreach (System.Text.RegularExpressions.Match m in Reg().Matches(operands))
