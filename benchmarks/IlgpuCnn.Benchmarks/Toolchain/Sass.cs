@@ -8,6 +8,37 @@ public readonly record struct SassInstruction(int Address, string Opcode, string
 {
     /// <summary>The opcode without modifiers ("LDS" for "LDS.U.128").</summary>
     public string Base => Opcode.Split('.')[0];
+
+    /// <summary>The guard predicate ("@P3", "@!P0"), empty when the instruction always runs.</summary>
+    public string Guard { get; init; } = string.Empty;
+
+    /// <summary>The scheduling control bits ptxas wrote beside the instruction.</summary>
+    public SassControl Control { get; init; }
+
+    /// <summary>A global-memory load (generic LD or LDG).</summary>
+    public bool IsGlobalLoad => Base is "LD" or "LDG";
+
+    /// <summary>Guarded by a predicate other than PT.</summary>
+    public bool IsPredicated => !string.IsNullOrEmpty(Guard) && Guard != "@PT";
+}
+
+/// <summary>
+/// The control bits of a Volta-to-Hopper SASS instruction (bits 105–125 of its 128 bits, the
+/// high word's bits 41–61): stall cycles before the next instruction may issue, the scoreboard
+/// it sets when its result is ready (write barrier) and when its sources are read (read barrier),
+/// and the scoreboards it waits for. Barrier 7 means none. <see cref="Known"/> is false when the
+/// listing had no encoding (a hand-written test listing): one cycle, no scoreboards.
+/// </summary>
+public readonly record struct SassControl(int Stall, int WriteBarrier, int ReadBarrier, int WaitMask, bool Known)
+{
+    public static readonly SassControl None = new(1, 7, 7, 0, false);
+
+    /// <summary>Decodes the control bits from the high 64-bit word of the encoding.</summary>
+    public static SassControl FromHighWord(ulong high)
+    {
+        ulong c = high >> 41;
+        return new SassControl((int)(c & 0xf), (int)((c >> 5) & 7), (int)((c >> 8) & 7), (int)((c >> 11) & 0x3f), true);
+    }
 }
 
 /// <summary>A loop in SASS: the instructions from a backward branch's target up to the branch.</summary>
@@ -133,7 +164,11 @@ public sealed partial class SassListing
         var code = new List<SassInstruction>();
         foreach (Match m in Line().Matches(cuobjdump))
         {
-            code.Add(new SassInstruction(int.Parse(m.Groups[1].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture), m.Groups[2].Value, m.Groups[3].Value.Trim()));
+            code.Add(new SassInstruction(int.Parse(m.Groups[1].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture), m.Groups[3].Value, m.Groups[4].Value.Trim())
+            {
+                Guard = m.Groups[2].Value.Trim(),
+                Control = m.Groups[5].Success ? SassControl.FromHighWord(ulong.Parse(m.Groups[5].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture)) : SassControl.None,
+            });
         }
 
         return new SassListing(code);
@@ -164,7 +199,7 @@ public sealed partial class SassListing
     /// <summary>The smallest loop strictly containing <paramref name="inner"/> (a tiled GEMM's K loop around its compute loop).</summary>
     public SassLoop? Enclosing(SassLoop inner) => Loops.Where(l => l.Contains(inner)).OrderBy(l => l.End - l.Start).FirstOrDefault();
 
-    [GeneratedRegex(@"/\*([0-9a-f]{4,})\*/\s+(?:@!?U?P[T0-9]+\s+)?([A-Z][A-Z0-9_.]*)([^;]*);")]
+    [GeneratedRegex(@"/\*([0-9a-f]{4,})\*/\s+(@!?U?P[T0-9]+\s+)?([A-Z][A-Z0-9_.]*)([^;]*);(?:\s*/\*\s*0x[0-9a-f]{16}\s*\*/\s*/\*\s*0x([0-9a-f]{16})\s*\*/)?")]
     private static partial Regex Line();
 
     [GeneratedRegex(@"0x([0-9a-f]+)")]
