@@ -81,8 +81,8 @@ internal static class BeforeAfter
 
     private static string Commit(string before)
     {
-        int a = before.IndexOf("(commit `", StringComparison.Ordinal);
-        int b = a < 0 ? -1 : before.IndexOf('`', a + 9);
-        return b > a ? before[(a + 9)..b] : "?";
+        int a = before.IndexOf("commit `", StringComparison.Ordinal);
+        int b = a < 0 ? -1 : before.IndexOf('`', a + 8);
+        return b > a ? before[(a + 8)..b] : "?";
     }
 }

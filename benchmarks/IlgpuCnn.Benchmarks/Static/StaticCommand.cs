@@ -135,16 +135,13 @@ internal static class StaticCommand
         return Directory.GetCurrentDirectory();
     }
 
-    /// <summary>"abc1234", or "abc1234, src/ at def5678" when the last commit touching src/ is older; "+uncommitted src changes" when src/ differs from it.</summary>
+    /// <summary>The last commit that changed src/ (the kernels the profile reads), or HEAD + "+uncommitted src changes" when src/ differs from HEAD.</summary>
     private static string Commit()
     {
         try
         {
-            string head = Git("rev-parse --short HEAD");
-            string src = Git("log -1 --format=%h -- src");
             bool dirty = Git("status --porcelain --untracked-files=no -- src").Length > 0;
-            string label = src.Length > 0 && src != head ? $"{head}, src/ at {src}" : head;
-            return dirty ? label + "+uncommitted src changes" : label;
+            return dirty ? Git("rev-parse --short HEAD") + "+uncommitted src changes" : Git("log -1 --format=%h -- src");
         }
         catch (System.ComponentModel.Win32Exception)
         {
