@@ -24,6 +24,7 @@ internal struct Block4x4
         StoreRow(ref c, r0 + 48, c0, m, n, _c30, _c31, _c32, _c33);
     }
 
+    /// <summary>One row (sought on its own: the lab's rows are 16 apart), each column inside C stored on top of its addend.</summary>
     private static void StoreRow<TC>(ref TC c, int row, int c0, int m, int n, float v0, float v1, float v2, float v3)
         where TC : struct, IGemmOut
     {
@@ -32,24 +33,25 @@ internal struct Block4x4
             return;
         }
 
+        c.Seek(row);
         if (c0 < n)
         {
-            c.Store(row, c0, v0);
+            c.Put(c0, v0, c.Addend(c0));
         }
 
         if (c0 + 16 < n)
         {
-            c.Store(row, c0 + 16, v1);
+            c.Put(c0 + 16, v1, c.Addend(c0 + 16));
         }
 
         if (c0 + 32 < n)
         {
-            c.Store(row, c0 + 32, v2);
+            c.Put(c0 + 32, v2, c.Addend(c0 + 32));
         }
 
         if (c0 + 48 < n)
         {
-            c.Store(row, c0 + 48, v3);
+            c.Put(c0 + 48, v3, c.Addend(c0 + 48));
         }
     }
 }

@@ -8,11 +8,18 @@ namespace IlgpuCnn.Tests.Device;
 /// Every kernel of the library, assembled by NVIDIA's ptxas (CUDA 12.4, fetched by
 /// <c>benchmarks/tools/fetch-cuda-tools.sh</c>; no GPU needed) for sm_80 and sm_90: it must
 /// assemble, spill nothing, use no stack frame, and fit the group size the code launches it with
-/// (registers × threads and shared memory within the architecture's limits). Missing tools fail
+/// (registers × threads and shared memory within the architecture's limits; a 1,024-thread kernel
+/// at most 64 registers, said in its own sentence). Missing tools fail
 /// the test with a sentence naming the fetch script; it is never skipped.
 /// </summary>
 public sealed class AssemblerTests
 {
+    /// <summary>Threads of the largest group a kernel is launched with (the per-channel reductions: <c>ChannelReduce.MaxGroup</c>).</summary>
+    private const int MaxGroup = IlgpuCnn.Kernels.ChannelReduce.MaxGroup;
+
+    /// <summary>Registers per thread a <see cref="MaxGroup"/>-thread group may use: the 65,536 registers of a multiprocessor shared by 1,024 threads.</summary>
+    private const int MaxGroupRegisters = 64;
+
     /// <summary>Implicitly grouped kernels get ILGPU's occupancy-chosen group size; each must at least fit this many threads.</summary>
     private const int ImplicitGroupSize = 256;
 
@@ -53,6 +60,7 @@ public sealed class AssemblerTests
 
         Assert.True(k.SpillStores == 0 && k.SpillLoads == 0, $"{method.Name} spills registers on {arch.Name}: {k.SpillStores} bytes stored, {k.SpillLoads} loaded");
         Assert.True(k.StackFrame == 0, $"{method.Name} uses a {k.StackFrame}-byte stack frame on {arch.Name} (local memory)");
+        Assert.True(threads < MaxGroup || k.Registers <= MaxGroupRegisters, $"{method.Name} is launched with {threads} threads per group but uses {k.Registers} registers on {arch.Name} (at most {MaxGroupRegisters}): the launch would fail on a GPU; keep its body lean (fewer live values) or launch fewer threads");
         Assert.True(blocks >= 1, $"{method.Name} does not fit its launch on {arch.Name}: {k.Registers} registers x {threads} threads, {k.SharedBytes} bytes of shared memory");
     }
 

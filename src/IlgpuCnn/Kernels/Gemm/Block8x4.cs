@@ -20,45 +20,80 @@ internal struct Block8x4
         _c70 += a1.W * b.X; _c71 += a1.W * b.Y; _c72 += a1.W * b.Z; _c73 += a1.W * b.W;
     }
 
+    /// <summary>
+    /// Stores the block (rows r0.., columns c0..; only the elements inside C[m, n]) as four rows at
+    /// a time: first the 16 addends (an Add's loads in flight together), then the 16 stores, so
+    /// no element's load waits for the previous element's store. The output's row cursor is
+    /// sought once and stepped row by row.
+    /// </summary>
     public readonly void Store<TC>(ref TC c, int r0, int c0, int m, int n)
         where TC : struct, IGemmOut
     {
-        StoreRow(ref c, r0 + 0, c0, m, n, _c00, _c01, _c02, _c03);
-        StoreRow(ref c, r0 + 1, c0, m, n, _c10, _c11, _c12, _c13);
-        StoreRow(ref c, r0 + 2, c0, m, n, _c20, _c21, _c22, _c23);
-        StoreRow(ref c, r0 + 3, c0, m, n, _c30, _c31, _c32, _c33);
-        StoreRow(ref c, r0 + 4, c0, m, n, _c40, _c41, _c42, _c43);
-        StoreRow(ref c, r0 + 5, c0, m, n, _c50, _c51, _c52, _c53);
-        StoreRow(ref c, r0 + 6, c0, m, n, _c60, _c61, _c62, _c63);
-        StoreRow(ref c, r0 + 7, c0, m, n, _c70, _c71, _c72, _c73);
+        c.Seek(r0);
+        int cols = n - c0;
+        StoreRows(ref c, r0, c0, m, cols, Row(_c00, _c01, _c02, _c03), Row(_c10, _c11, _c12, _c13), Row(_c20, _c21, _c22, _c23), Row(_c30, _c31, _c32, _c33));
+        StoreRows(ref c, r0 + 4, c0, m, cols, Row(_c40, _c41, _c42, _c43), Row(_c50, _c51, _c52, _c53), Row(_c60, _c61, _c62, _c63), Row(_c70, _c71, _c72, _c73));
     }
 
-    private static void StoreRow<TC>(ref TC c, int row, int c0, int m, int n, float v0, float v1, float v2, float v3)
+    private static Float4 Row(float x, float y, float z, float w) => new() { X = x, Y = y, Z = z, W = w };
+
+    /// <summary>Rows r0..r0+3 (the cursor at r0; left at r0 + 4; <paramref name="cols"/>: how many of columns c0..c0+3 lie inside C): addends of all four rows, then their stores.</summary>
+    private static void StoreRows<TC>(ref TC c, int r0, int c0, int m, int cols, Float4 v0, Float4 v1, Float4 v2, Float4 v3)
         where TC : struct, IGemmOut
     {
-        if (row >= m)
+        var reader = c;
+        var a0 = Addends(ref reader, r0 < m, c0, cols);
+        var a1 = Addends(ref reader, r0 + 1 < m, c0, cols);
+        var a2 = Addends(ref reader, r0 + 2 < m, c0, cols);
+        var a3 = Addends(ref reader, r0 + 3 < m, c0, cols);
+        PutRow(ref c, r0 < m, c0, cols, v0, a0);
+        PutRow(ref c, r0 + 1 < m, c0, cols, v1, a1);
+        PutRow(ref c, r0 + 2 < m, c0, cols, v2, a2);
+        PutRow(ref c, r0 + 3 < m, c0, cols, v3, a3);
+    }
+
+    /// <summary>The addends of the current row's four columns (0 outside C), then one row on.</summary>
+    private static Float4 Addends<TC>(ref TC c, bool row, int c0, int cols)
+        where TC : struct, IGemmOut
+    {
+        var a = new Float4
         {
-            return;
+            X = row && cols > 0 ? c.Addend(c0) : 0f,
+            Y = row && cols > 1 ? c.Addend(c0 + 1) : 0f,
+            Z = row && cols > 2 ? c.Addend(c0 + 2) : 0f,
+            W = row && cols > 3 ? c.Addend(c0 + 3) : 0f,
+        };
+        c.Next();
+        return a;
+    }
+
+    /// <summary>Stores the current row's four columns that lie inside C, then one row on.</summary>
+    private static void PutRow<TC>(ref TC c, bool row, int c0, int cols, Float4 v, Float4 a)
+        where TC : struct, IGemmOut
+    {
+        if (row)
+        {
+            if (cols > 0)
+            {
+                c.Put(c0, v.X, a.X);
+            }
+
+            if (cols > 1)
+            {
+                c.Put(c0 + 1, v.Y, a.Y);
+            }
+
+            if (cols > 2)
+            {
+                c.Put(c0 + 2, v.Z, a.Z);
+            }
+
+            if (cols > 3)
+            {
+                c.Put(c0 + 3, v.W, a.W);
+            }
         }
 
-        if (c0 < n)
-        {
-            c.Store(row, c0, v0);
-        }
-
-        if (c0 + 1 < n)
-        {
-            c.Store(row, c0 + 1, v1);
-        }
-
-        if (c0 + 2 < n)
-        {
-            c.Store(row, c0 + 2, v2);
-        }
-
-        if (c0 + 3 < n)
-        {
-            c.Store(row, c0 + 3, v3);
-        }
+        c.Next();
     }
 }

@@ -2,22 +2,27 @@ using ILGPU;
 
 namespace IlgpuCnn.Kernels;
 
-/// <summary>Stores one GEMM output element as its <see cref="GemmStoreMode"/> says (atomics NaN-safe: <see cref="FloatAtomic"/>).</summary>
+/// <summary>
+/// Stores one GEMM output element as its <see cref="GemmStoreMode"/> says, in two halves so a
+/// thread can issue all its reads before its writes: <see cref="Addend"/> reads what the element
+/// is stored on top of, <see cref="Put"/> stores it (atomics NaN-safe: <see cref="FloatAtomic"/>).
+/// </summary>
 internal static class GemmStore
 {
-    public static void Put(ArrayView<float> data, long i, float value, GemmStoreMode mode)
+    /// <summary>Write: <paramref name="bias"/> (0 without one); Add: the element's current value; AtomicAdd: 0 (no load).</summary>
+    public static float Addend(ArrayView<float> data, long i, float bias, GemmStoreMode mode) =>
+        mode == GemmStoreMode.Add ? data[i] : mode == GemmStoreMode.Write ? bias : 0f;
+
+    /// <summary>Write and Add: data[i] = addend + value; AtomicAdd: data[i] += value atomically.</summary>
+    public static void Put(ArrayView<float> data, long i, float value, float addend, GemmStoreMode mode)
     {
-        if (mode == GemmStoreMode.Write)
+        if (mode == GemmStoreMode.AtomicAdd)
         {
-            data[i] = value;
-        }
-        else if (mode == GemmStoreMode.Add)
-        {
-            data[i] += value;
+            FloatAtomic.Add(data, i, value);
         }
         else
         {
-            FloatAtomic.Add(data, i, value);
+            data[i] = addend + value;
         }
     }
 }

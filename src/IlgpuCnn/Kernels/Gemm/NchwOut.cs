@@ -5,14 +5,17 @@ namespace IlgpuCnn.Kernels;
 /// <summary>
 /// NCHW output of a conv-shaped GEMM: m = (n, h, w) over a [N, channels, H, W] tensor, n = channel;
 /// stored as <see cref="GemmStoreMode"/> says, with bias[c] added on <see cref="GemmStoreMode.Write"/> (bias may be empty).
+/// The row cursor keeps (image, pixel) as counters: one division in <see cref="Seek"/>, none per element.
 /// </summary>
-public readonly struct NchwOut : IGemmOut
+public struct NchwOut : IGemmOut
 {
     private readonly ArrayView<float> _y;
     private readonly ArrayView<float> _bias;
     private readonly int _channels;
     private readonly int _hw;
     private readonly GemmStoreMode _mode;
+    private int _pixel;
+    private long _at;
 
     public NchwOut(ArrayView<float> y, ArrayView<float> bias, int channels, int hw, GemmStoreMode mode)
     {
@@ -21,12 +24,30 @@ public readonly struct NchwOut : IGemmOut
         _channels = channels;
         _hw = hw;
         _mode = mode;
+        _pixel = 0;
+        _at = 0;
     }
 
-    public void Store(int m, int c, float value)
+    public void Seek(int m)
     {
         int n = m / _hw;
-        int r = m - n * _hw;
-        GemmStore.Put(_y, ((long)n * _channels + c) * _hw + r, _mode == GemmStoreMode.Write && _bias.Length > 0 ? value + _bias[c] : value, _mode);
+        _pixel = m - (n * _hw);
+        _at = ((long)n * _channels * _hw) + _pixel;
     }
+
+    public void Next()
+    {
+        _at++;
+        if (++_pixel == _hw)
+        {
+            // Past the image's last pixel: channel 0 of the next image.
+            _pixel = 0;
+            _at += (long)(_channels - 1) * _hw;
+        }
+    }
+
+    public readonly float Addend(int c) =>
+        GemmStore.Addend(_y, _at + ((long)c * _hw), _mode == GemmStoreMode.Write && _bias.Length > 0 ? _bias[c] : 0f, _mode);
+
+    public readonly void Put(int c, float value, float addend) => GemmStore.Put(_y, _at + ((long)c * _hw), value, addend, _mode);
 }
