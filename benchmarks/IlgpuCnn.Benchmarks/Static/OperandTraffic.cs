@@ -74,14 +74,14 @@ internal static class OperandTraffic
     {
         KernelPass.Forward => (RunLines(ConvTapRun.Forward(a.View, g), plan.M, plan.K), RunLines(ConvTapWeightsRun.Forward(b.View, g), plan.N, plan.K)),
         KernelPass.BackwardData => (RunLines(ConvTapRun.BackwardData(a.View, g), plan.M, plan.K), RunLines(ConvTapWeightsRun.BackwardData(b.View, g), plan.N, plan.K)),
-        _ => (RunLines(new ChannelGradRun(a.View, g), plan.M, plan.K), RunLines(new PatchColumnRun(b.View, g), plan.N, plan.K)),
+        _ => (RunLines(new ChannelPlanesRun(a.View, g.Co, g.OH * g.OW), plan.M, plan.K), RunLines(new PatchColumnRun(b.View, g), plan.N, plan.K)),
     };
 
     private static (WarpLines A, WarpLines B) ConvCursors(KernelPlan plan, ConvGeometry g, WarpAddresses a, WarpAddresses b) => plan.Pass switch
     {
         KernelPass.Forward => (CursorLines(ConvTapCursor.Forward(a.View, g), plan.M, plan.K), CursorLines(new StridedCursor(b.View, plan.K, 1), plan.N, plan.K)),
-        KernelPass.BackwardData => (CursorLines(ConvTapCursor.BackwardData(a.View, g), plan.M, plan.K), CursorLines(new ConvWeightsByOutputCursor(b.View, g), plan.N, plan.K)),
-        _ => (CursorLines(new ChannelGradCursor(a.View, g), plan.M, plan.K), CursorLines(new ConvPatchColumnCursor(b.View, g), plan.N, plan.K)),
+        KernelPass.BackwardData => (CursorLines(ConvTapCursor.BackwardData(a.View, g), plan.M, plan.K), CursorLines(new ChannelPlanesCursor(b.View, g.Ci, g.KH, g.KW), plan.N, plan.K)),
+        _ => (CursorLines(new ChannelPlanesCursor(a.View, g.Co, g.OH, g.OW), plan.M, plan.K), CursorLines(new ConvPatchColumnCursor(b.View, g), plan.N, plan.K)),
     };
 
     private static WarpLines RunLines<T>(T operand, int extent, int k)
