@@ -537,6 +537,23 @@ if wanted full-disk; then
             echo "$(tmps_in "$W/full-eval-$v")" >"$W/full-eval-$v.tmps"
             umount "$W/full-eval-$v"
         done
+        # A download onto a full disk: the data folder served from loopback, the cache on a 1 MB tmpfs.
+        python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$DATA" >"$W/http.log" 2>&1 &
+        SERVER=$!
+        for _ in $(seq 50); do grep -q 'port' "$W/http.log" && break; sleep 0.1; done
+        port=$(grep -o 'port [0-9]*' "$W/http.log" | head -1 | cut -d' ' -f2)
+        for v in old new; do
+            tmpfs_on "$W/full-cache-$v" size=1m
+            ENVS=(-u ILGPUCNN_DATA "XDG_CACHE_HOME=$W/full-cache-$v" "ILGPUCNN_DOWNLOAD_URL=http://127.0.0.1:$port/")
+            run full-download "$v" "$HANG" data
+            ENVS=()
+            echo "$(tmps_in "$W/full-cache-$v")" >"$W/full-download-$v.tmps"
+            umount "$W/full-cache-$v"
+        done
+        kill "$SERVER"
+        wait "$SERVER" 2>/dev/null
+        row "\`data\` downloading onto a full disk (the cache on a 1 MB tmpfs, served from loopback)" \
+            "$(measured full-download old); temp files left: $(cat "$W/full-download-old.tmps"); $(said full-download old)" "$(measured full-download new); temp files left: $(cat "$W/full-download-new.tmps"); $(said full-download new)"
         row "\`train\` onto a full disk (200 KB tmpfs; the first checkpoint does not fit)" \
             "$(measured full-train old); temp files left: $(cat "$W/full-train-old.tmps"); $(said full-train old)" "$(measured full-train new); temp files left: $(cat "$W/full-train-new.tmps"); $(said full-train new)"
         row "\`evaluate\` onto a full disk (16 KB tmpfs; the confusion matrix does not fit)" \
