@@ -17,9 +17,13 @@ namespace IlgpuCnn.Kernels;
 /// (lane t mod 32, k offset 8·(t div 32)), so no half-empty tile is multiplied.</item>
 /// </list>
 /// K and every slice boundary must be multiples of 8. The next K step's runs are loaded into
-/// registers right after the barrier, before this step's math, and stored to shared memory after
-/// it (register double buffer); past the end of the slice their counts are ≤ 0 and every load is
-/// predicated off, so there is no branch around them.
+/// registers right after this step's shared stores, before the barrier that opens this step's
+/// math, and stored to shared memory after it (register double buffer): ptxas does not move a
+/// load across a barrier, so a whole K step of math hides each load (placed after the barrier,
+/// ptxas sank them to the end of the math, 50–175 instructions before their use). The loads are
+/// unconditional (<see cref="Staged8.Gather"/>: a clamped address where the run is padding or
+/// past the end of the slice; the zeros are written at the shared store), so there is no branch
+/// around them either.
 /// </summary>
 public static class RunGemm
 {
@@ -66,10 +70,10 @@ public static class RunGemm
         {
             stagedA.Store(sa.Cast<float>(), row0, lane, TileM);
             stagedB.Store(sb.Cast<float>(), row0, lane, BlockedGemm.TileN);
-            Group.Barrier();
             int kNext = k0 + TileK + row0;
             a.Load(ref stagedA, rowA ? kEnd - kNext : 0, TileK);
             b.Load(ref stagedB, colB ? kEnd - kNext : 0, TileK);
+            Group.Barrier();
             BlockedGemm.MultiplyTile(ref acc, sa, sb, t >> 4, t & 15, BlockedGemm.TileN / 4);
             Group.Barrier();
         }
@@ -103,11 +107,11 @@ public static class RunGemm
             lowA.Store(sa.Cast<float>(), 0, t, TileM);
             highA.Store(sa.Cast<float>(), RunLength, t, TileM);
             stagedB.Store(sb.Cast<float>(), rowB, laneB, NarrowN);
-            Group.Barrier();
             int kNext = k0 + TileK;
             a.Load(ref lowA, rowA ? kEnd - kNext : 0, RunLength);
             a.Load(ref highA, rowA ? kEnd - kNext - RunLength : 0, RunLength);
             b.Load(ref stagedB, colB ? kEnd - kNext - rowB : 0, TileK);
+            Group.Barrier();
             BlockedGemm.MultiplyTile(ref acc, sa, sb, t >> 3, t & 7, NarrowN / 4);
             Group.Barrier();
         }
