@@ -23,7 +23,9 @@ namespace IlgpuCnn.Kernels;
 /// ptxas sank them to the end of the math, 50–175 instructions before their use). The loads are
 /// unconditional (<see cref="Staged8.Gather"/>: a clamped address where the run is padding or
 /// past the end of the slice; the zeros are written at the shared store), so there is no branch
-/// around them either.
+/// around them either. A split K (grid z > 1) is summed by <see cref="SliceSum"/>: the slice that
+/// finishes a tile last adds the others' partial tiles and stores the sum (no atomics, no zeroed
+/// output).
 /// </summary>
 public static class RunGemm
 {
@@ -48,7 +50,7 @@ public static class RunGemm
     public static int NarrowTiles(int m, int n) => ((m + TileM - 1) / TileM) * ((n + NarrowN - 1) / NarrowN);
 
     /// <summary>64×64 tiles: runs inside a grouped kernel of <see cref="BlockedGemm.GroupSize"/> threads launched with <see cref="BlockedGemm.Config"/>.</summary>
-    public static void Run<TA, TB, TC>(RunGemmProblem<TA, TB, TC> gemm, int slice, ArrayView<Float4> sa, ArrayView<Float4> sb)
+    public static void Run<TA, TB, TC>(RunGemmProblem<TA, TB, TC> gemm, int slice, SliceSum sum, ArrayView<Float4> sa, ArrayView<Float4> sb)
         where TA : struct, IKRun
         where TB : struct, IKRun
         where TC : struct, IGemmOut
@@ -78,11 +80,11 @@ public static class RunGemm
             Group.Barrier();
         }
 
-        acc.Store(ref gemm.C, m0 + (8 * (t >> 4)), n0 + (4 * (t & 15)), m, n);
+        sum.Store(ref acc, ref gemm.C, t, BlockedGemm.GroupSize, m0 + (8 * (t >> 4)), n0 + (4 * (t & 15)), m, n, sa.Cast<int>());
     }
 
     /// <summary>64×32 tiles: runs inside a grouped kernel of <see cref="NarrowGroupSize"/> threads launched with <see cref="NarrowConfig"/>; <paramref name="sb"/> holds <see cref="NarrowFloat4s"/>.</summary>
-    public static void RunNarrow<TA, TB, TC>(RunGemmProblem<TA, TB, TC> gemm, int slice, ArrayView<Float4> sa, ArrayView<Float4> sb)
+    public static void RunNarrow<TA, TB, TC>(RunGemmProblem<TA, TB, TC> gemm, int slice, SliceSum sum, ArrayView<Float4> sa, ArrayView<Float4> sb)
         where TA : struct, IKRun
         where TB : struct, IKRun
         where TC : struct, IGemmOut
@@ -116,7 +118,7 @@ public static class RunGemm
             Group.Barrier();
         }
 
-        acc.Store(ref gemm.C, m0 + (8 * (t >> 3)), n0 + (4 * (t & 7)), m, n);
+        sum.Store(ref acc, ref gemm.C, t, NarrowGroupSize, m0 + (8 * (t >> 3)), n0 + (4 * (t & 7)), m, n, sa.Cast<int>());
     }
 
     /// <summary>Starts an operand at its row/column (when inside the matrix) and loads its first run, then moves <paramref name="advance"/> k on.</summary>
