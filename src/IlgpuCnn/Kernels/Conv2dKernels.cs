@@ -360,7 +360,7 @@ public sealed class Conv2dKernels
         var sb = SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s);
         BlockedGemm.Run(
             ConvTapCursor.BackwardData(p.Dy, g),
-            new ConvWeightsByOutputCursor(p.W, g),
+            new ChannelPlanesCursor(p.W, g.Ci, g.KH, g.KW),
             new NchwOut(p.Dx, default, g.Ci, g.H * g.W, mode),
             g.N * g.H * g.W,
             g.Ci,
@@ -378,7 +378,7 @@ public sealed class Conv2dKernels
         var sb = SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s);
         int cols = g.Ci * g.KH * g.KW;
         BlockedGemm.Run(
-            new ChannelGradCursor(p.Dy, g),
+            new ChannelPlanesCursor(p.Dy, g.Co, g.OH, g.OW),
             new ConvPatchColumnCursor(p.X, g),
             new GradWithBiasOut(p.Dw, db, g.Co, cols, mode),
             g.Co,
@@ -436,9 +436,9 @@ public sealed class Conv2dKernels
     internal static void BackwardWeightsRun64Kernel(ConvGeometry g, int slice, GemmStoreMode mode, ConvBackwardWeightsBuffers p, ArrayView<float> db)
     {
         int cols = g.Ci * g.KH * g.KW;
-        var gemm = new RunGemmProblem<ChannelGradRun, PatchColumnRun, GradWithBiasOut>
+        var gemm = new RunGemmProblem<ChannelPlanesRun, PatchColumnRun, GradWithBiasOut>
         {
-            A = new ChannelGradRun(p.Dy, g),
+            A = new ChannelPlanesRun(p.Dy, g.Co, g.OH * g.OW),
             B = new PatchColumnRun(p.X, g),
             C = new GradWithBiasOut(p.Dw, db, g.Co, cols, mode),
             M = g.Co,

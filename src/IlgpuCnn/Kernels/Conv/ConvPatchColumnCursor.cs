@@ -5,8 +5,8 @@ namespace IlgpuCnn.Kernels;
 /// <summary>
 /// Conv backward-weights B: column j = (ci, kh, kw) of the patches read along k = (n, oh, ow), i.e.
 /// x[n, ci, oh·s − p + kh, ow·s − p + kw] (0 in the padding). Column Ci·KH·KW (one past the last)
-/// reads 1 everywhere, so the GEMM's extra column is Σ dy: the bias gradient. Steps (ow, oh, n)
-/// with carries: no division in the K loop.
+/// reads 1 everywhere, so the GEMM's extra column is Σ dy: the bias gradient. <see cref="Start"/>
+/// decodes j and k once (<see cref="ConvIndex"/>), then steps (ow, oh, n) with carries: no division in the K loop.
 /// </summary>
 public struct ConvPatchColumnCursor : IKCursor
 {
@@ -25,33 +25,18 @@ public struct ConvPatchColumnCursor : IKCursor
     {
         _x = x;
         _g = g;
-        _base = 0;
-        _ih0 = 0;
-        _iw0 = 0;
-        _ih = 0;
-        _iw = 0;
-        _oh = 0;
-        _ow = 0;
-        _ones = false;
     }
 
     public void Start(int j, int k)
     {
-        int kk = _g.KH * _g.KW;
-        _ones = j >= _g.Ci * kk;
-        int ci = _ones ? 0 : j / kk;
-        int rk = j - (ci * kk);
-        int kh = rk / _g.KW;
+        int ci = ConvIndex.ChannelMajor(j, _g.KH, _g.KW, out int kh, out int kw);
+        _ones = ci >= _g.Ci;
         _ih0 = kh - _g.Pad;
-        _iw0 = rk - (kh * _g.KW) - _g.Pad;
-        int ohw = _g.OH * _g.OW;
-        int n = k / ohw;
-        int r = k - (n * ohw);
-        _oh = r / _g.OW;
-        _ow = r - (_oh * _g.OW);
+        _iw0 = kw - _g.Pad;
+        int n = ConvIndex.Pixel(k, _g.OH, _g.OW, out _oh, out _ow);
         _ih = (_oh * _g.Stride) + _ih0;
         _iw = (_ow * _g.Stride) + _iw0;
-        _base = (((long)n * _g.Ci) + ci) * _g.H * _g.W;
+        _base = (((long)n * _g.Ci) + (_ones ? 0 : ci)) * _g.H * _g.W;
     }
 
     public float Next()

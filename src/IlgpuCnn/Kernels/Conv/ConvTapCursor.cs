@@ -5,7 +5,7 @@ namespace IlgpuCnn.Kernels;
 /// <summary>
 /// Conv A for the Cursor body, both directions (<see cref="ConvWindow"/>): row m read along
 /// k = (c, kh, kw) (channels outer, taps inner, the weights' own order). <see cref="Start"/> decodes
-/// once; <see cref="Next"/> reads the source (0 outside it), then steps (kw, kh, c) as a counter
+/// once (<see cref="ConvIndex"/>); <see cref="Next"/> reads the source (0 outside it), then steps (kw, kh, c) as a counter
 /// with carries, moving the source position by the window's sign (no division, no multiply).
 /// </summary>
 public struct ConvTapCursor : IKCursor
@@ -24,13 +24,6 @@ public struct ConvTapCursor : IKCursor
     {
         _src = src;
         _w = w;
-        _base = 0;
-        _top = 0;
-        _left = 0;
-        _ih = 0;
-        _iw = 0;
-        _kh = 0;
-        _kw = 0;
     }
 
     /// <summary>Forward: patches of x, rows (n, oh, ow), k = (ci, kh, kw).</summary>
@@ -42,11 +35,7 @@ public struct ConvTapCursor : IKCursor
     public void Start(int m, int k)
     {
         int n = _w.Row(m, out _top, out _left);
-        int kk = _w.KH * _w.KW;
-        int c = k / kk;
-        int rk = k - (c * kk);
-        _kh = rk / _w.KW;
-        _kw = rk - (_kh * _w.KW);
+        int c = ConvIndex.ChannelMajor(k, _w.KH, _w.KW, out _kh, out _kw);
         _ih = _top + (_w.Sign * _kh);
         _iw = _left + (_w.Sign * _kw);
         _base = (((long)n * _w.Channels) + c) * _w.Plane;

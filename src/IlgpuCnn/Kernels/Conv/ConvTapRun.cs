@@ -23,12 +23,6 @@ public struct ConvTapRun : IKRun
     {
         _src = src;
         _w = w;
-        _image = 0;
-        _top = 0;
-        _left = 0;
-        _c = 0;
-        _kh = 0;
-        _kwAt = 0;
     }
 
     /// <summary>Forward: patches of x, rows (n, oh, ow), k = (kh, kw, ci).</summary>
@@ -40,10 +34,7 @@ public struct ConvTapRun : IKRun
     public void Start(int m, int k)
     {
         int n = _w.Row(m, out _top, out _left);
-        int tap = k / _w.Channels;
-        _c = k - (tap * _w.Channels);
-        _kh = tap / _w.KW;
-        _kwAt = tap - (_kh * _w.KW);
+        _kh = ConvIndex.Tap(ConvIndex.TapMajor(k, _w.Channels, out _c), _w.KW, out _kwAt);
         _image = n * _w.Channels * _w.Plane;
     }
 

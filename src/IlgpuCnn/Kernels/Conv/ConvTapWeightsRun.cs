@@ -25,9 +25,6 @@ public struct ConvTapWeightsRun : IKRun
         _colStride = colStride;
         _channelStride = channelStride;
         _channels = channels;
-        _col = 0;
-        _c = 0;
-        _tap = 0;
     }
 
     /// <summary>Forward: column co, k = (kh, kw, ci).</summary>
@@ -40,8 +37,7 @@ public struct ConvTapWeightsRun : IKRun
 
     public void Start(int j, int k)
     {
-        _tap = k / _channels;
-        _c = k - (_tap * _channels);
+        _tap = ConvIndex.TapMajor(k, _channels, out _c);
         _col = j * _colStride;
     }
 

@@ -7,7 +7,7 @@ namespace IlgpuCnn.Kernels;
 /// m = (n, a, b) over a RowsH × RowsW grid read src[n, c, top + sign·kh, left + sign·kw] of an
 /// [N, Channels, SrcH, SrcW] source (0 outside it), top = a·stride + offset, left = b·stride + offset.
 /// Forward: source x, rows (n, oh, ow), offset −pad, sign +1. Backward-data at stride 1: source dy,
-/// rows (n, ih, iw), offset +pad, sign −1. <see cref="Row"/> is the one place a row is decoded;
+/// rows (n, ih, iw), offset +pad, sign −1. <see cref="Row"/> decodes a row (<see cref="ConvIndex.Pixel"/>);
 /// <see cref="ConvTapRun"/> (k tap-major) and <see cref="ConvTapCursor"/> (k channel-major) read k.
 /// </summary>
 public readonly struct ConvWindow
@@ -60,12 +60,9 @@ public readonly struct ConvWindow
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Row(int m, out int top, out int left)
     {
-        int hw = RowsH * RowsW;
-        int n = m / hw;
-        int r = m - (n * hw);
-        int a = r / RowsW;
+        int n = ConvIndex.Pixel(m, RowsH, RowsW, out int a, out int b);
         top = (a * Stride) + Offset;
-        left = ((r - (a * RowsW)) * Stride) + Offset;
+        left = (b * Stride) + Offset;
         return n;
     }
 }

@@ -7,7 +7,8 @@ namespace IlgpuCnn.Kernels;
 /// k = (n, oh, ow) as x[n, ci, oh·stride − pad + kh, ow·stride − pad + kw] (0 in the padding); the
 /// column Ci·KH·KW (when the GEMM has it) reads 1 everywhere, which folds the bias gradient
 /// db = Σ dy into the weight-gradient GEMM. A run of 8 k is 8 consecutive output pixels of one
-/// image (needs OH·OW a multiple of 8), stepped as (oh, ow) counters: no division per K step.
+/// image (needs OH·OW a multiple of 8); <see cref="Start"/> decodes once (<see cref="ConvIndex"/>), then
+/// (oh, ow) step as counters: no division per K step.
 /// </summary>
 public struct PatchColumnRun : IKRun
 {
@@ -24,28 +25,15 @@ public struct PatchColumnRun : IKRun
     {
         _x = x;
         _g = g;
-        _plane = 0;
-        _oh = 0;
-        _ow = 0;
-        _dh = 0;
-        _dw = 0;
-        _ones = 0;
     }
 
     public void Start(int col, int k)
     {
-        int taps = _g.KH * _g.KW;
-        int ci = col / taps;
+        int ci = ConvIndex.ChannelMajor(col, _g.KH, _g.KW, out int kh, out int kw);
         _ones = ci == _g.Ci ? 1 : 0;
-        int r = col - (ci * taps);
-        int kh = r / _g.KW;
         _dh = kh - _g.Pad;
-        _dw = r - (kh * _g.KW) - _g.Pad;
-        int plane = _g.OH * _g.OW;
-        int n = k / plane;
-        int pix = k - (n * plane);
-        _oh = pix / _g.OW;
-        _ow = pix - (_oh * _g.OW);
+        _dw = kw - _g.Pad;
+        int n = ConvIndex.Pixel(k, _g.OH, _g.OW, out _oh, out _ow);
         _plane = ((n * _g.Ci) + (_ones != 0 ? 0 : ci)) * _g.H * _g.W;
     }
 
