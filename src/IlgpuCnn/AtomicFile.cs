@@ -146,14 +146,8 @@ public static class AtomicFile
     private static string Prepare(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        OutputPath.RequireWritable(path);
+        OutputPath.RequireWritable(path); // also: its folder is a folder, or can be made, and writable
         string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        var kind = PathKind.Of(folder);
-        if (kind is not (FileKind.Missing or FileKind.Directory))
-        {
-            throw new UserError($"Could not write '{path}': '{folder}' is {PathKind.Describe(kind)}, not a folder; pass a path in a folder.");
-        }
-
         try
         {
             Directory.CreateDirectory(folder);

@@ -3,7 +3,9 @@ namespace IlgpuCnn;
 /// <summary>
 /// The rule for every file the program writes (docs/CONTRACT.md, "Errors"): only regular files
 /// are replaced (or created); a path that is a folder, FIFO, device or socket is refused in one
-/// sentence, and so is an output that is one of the command's own inputs.
+/// sentence, and so is an output that is one of the command's own inputs, and a path whose folder
+/// cannot hold it (under a file, on the kernel's /proc or /sys, read-only, not writable) — all
+/// before any work.
 /// </summary>
 public static class OutputPath
 {
@@ -19,6 +21,41 @@ public static class OutputPath
         if (kind is not (FileKind.Missing or FileKind.Regular))
         {
             throw new UserError($"'{path}' is {PathKind.Describe(kind)}, not a regular file; this program writes only regular files, so pass another path for it.");
+        }
+
+        RequireFolderFor(Path.GetDirectoryName(Path.GetFullPath(path))!, $"'{path}'");
+    }
+
+    /// <summary>
+    /// Throws a <see cref="UserError"/> (naming <paramref name="subject"/>, the option or file the
+    /// user gave) unless files can be created in <paramref name="folder"/>, creating it if missing:
+    /// its nearest existing folder is a folder, not on the kernel's virtual file systems (/proc,
+    /// /sys), and writable by this process.
+    /// </summary>
+    public static void RequireFolderFor(string folder, string subject)
+    {
+        string existing = Path.GetFullPath(folder);
+        var kind = PathKind.Of(existing);
+        while (kind == FileKind.Missing && Path.GetDirectoryName(existing) is { } parent)
+        {
+            existing = parent;
+            kind = PathKind.Of(existing);
+        }
+
+        if (kind is not (FileKind.Directory or FileKind.Missing))
+        {
+            throw new UserError($"{subject} cannot be written: '{existing}' is {PathKind.Describe(kind)}, not a folder; pass a path under a folder.");
+        }
+
+        if (PathKind.VirtualFileSystem(existing) is { } system)
+        {
+            throw new UserError($"{subject} is on the kernel's {system} file system, which holds only the kernel's own entries; pass a path on a disk.");
+        }
+
+        if (PathKind.WhyNotWritable(existing) is { } why)
+        {
+            string advice = why.Contains("read-only", StringComparison.Ordinal) ? "pass a path on a writable disk" : "pass a path in a folder you can write to";
+            throw new UserError($"{subject} cannot be written: '{existing}' is {why}; {advice}.");
         }
     }
 

@@ -67,6 +67,8 @@ public static class DataCommand
             throw new UserError($"--export {target} is {PathKind.Describe(kind)}, not a folder; pass a folder to write the Parquet files into.");
         }
 
+        OutputPath.RequireFolderFor(target, $"--export {target}");
+
         if (shardMb is double mb && !(mb >= 1 && mb <= 1024 * 1024))
         {
             throw new UserError($"--shard-mb must be a number of MiB from 1 to 1,048,576, but got {mb.ToString(System.Globalization.CultureInfo.InvariantCulture)}.");

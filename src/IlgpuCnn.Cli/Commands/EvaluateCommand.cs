@@ -29,6 +29,7 @@ public static class EvaluateCommand
             string path = parse.GetValue(model)!;
             string outDir = parse.GetValue(output) ?? Path.Combine("runs", "evaluate-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
             CheckOutput(outDir, path);
+            Checkpoint.RequireFile(path); // before the data is found (or downloaded) and read
             var location = DataLocator.Resolve(parse.GetValue(data));
             SharedOptions.Ensure(location);
             var test = CifarParquetReader.ReadSplit(location.TestFiles, limit);
@@ -43,7 +44,7 @@ public static class EvaluateCommand
         return cmd;
     }
 
-    /// <summary>Before any work: the --out folder is a folder (or missing), and its two report files may be written without touching the model.</summary>
+    /// <summary>Before any work: the --out folder is a folder (or can be made) that takes files, and its two report files may be written without touching the model.</summary>
     private static void CheckOutput(string outDir, string model)
     {
         var kind = PathKind.Of(outDir);
@@ -51,6 +52,8 @@ public static class EvaluateCommand
         {
             throw new UserError($"--out {outDir} is {PathKind.Describe(kind)}, not a folder; pass a folder for the report and the confusion matrix (it is created when missing).");
         }
+
+        OutputPath.RequireFolderFor(outDir, $"--out {outDir}");
 
         OutputPath.RequireNotInput(Path.Combine(outDir, RunFiles.Report), model);
         OutputPath.RequireNotInput(Path.Combine(outDir, RunFiles.ConfusionMatrix), model);

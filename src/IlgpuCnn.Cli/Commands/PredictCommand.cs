@@ -31,6 +31,7 @@ public static class PredictCommand
                 throw new UserError($"--top must be between 1 and {CifarDataset.ClassCount} (the classes there are), but got {k}.");
             }
 
+            Checkpoint.RequireFile(parse.GetValue(model)!); // before the images are decoded
             var pixels = new float[files.Length * CifarDataset.ImageFloats];
             for (int i = 0; i < files.Length; i++)
             {

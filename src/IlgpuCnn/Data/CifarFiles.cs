@@ -52,6 +52,12 @@ public static class CifarFiles
     /// <summary>Ensures both files exist, downloading into the cache when needed; returns the files downloaded.</summary>
     public static IReadOnlyList<string> Ensure(DataLocation location, Action<string, long, long?>? progress = null, string baseUrl = CifarDownloader.DefaultBaseUrl, CancellationToken cancel = default)
     {
+        var kind = PathKind.Of(location.Directory);
+        if (kind is not (FileKind.Directory or FileKind.Missing))
+        {
+            throw new UserError($"The data folder {location.Directory} (from {location.OriginText}) is {PathKind.Describe(kind)}, not a folder; pass --data with the folder that holds the two CIFAR-10 Parquet files.");
+        }
+
         var missing = new[] { (CifarShards.Train, location.TrainFile), (CifarShards.Test, location.TestFile) }
             .Where(s => !CifarShards.Exists(location.Directory, s.Item1))
             .Select(s => Path.GetFileName(s.Item2))
@@ -66,6 +72,7 @@ public static class CifarFiles
             throw new UserError($"The data folder {location.Directory} (from {location.OriginText}) has no {string.Join(" and no ", missing)}; put the two CIFAR-10 Parquet files there, or {(location.Origin == DataOrigin.Flag ? "leave out --data" : $"unset {DataLocator.EnvironmentVariable}")} to download them into the user cache.");
         }
 
+        OutputPath.RequireFolderFor(location.Directory, $"The data folder {location.Directory} (from {location.OriginText})");
         using var downloader = new CifarDownloader(BaseUrl(baseUrl), StallTimeout());
         return downloader.EnsureAsync(location.Directory, progress, cancel).GetAwaiter().GetResult();
     }

@@ -296,7 +296,7 @@ public static class CifarParquetReader
         var kind = PathKind.Of(path);
         if (kind == FileKind.Directory)
         {
-            throw new UserError($"{path} is a folder, not a Parquet file; pass the folder with --data and the file names are found in it.");
+            throw new UserError($"The data file {path} is a folder, not a Parquet file; put the CIFAR-10 Parquet file there in its place, or pass --data with the folder that holds the files.");
         }
 
         if (kind == FileKind.Missing)

@@ -55,7 +55,7 @@ public static partial class CifarShards
         return shards.OrderBy(s => s.Index).Select(s => s.Path).ToList();
     }
 
-    /// <summary>Every file of the folder named like a shard of the split.</summary>
+    /// <summary>Every entry of the folder named like a shard of the split.</summary>
     private static List<(string Path, int Index, int Count)> Scan(string directory, string split)
     {
         var found = new List<(string, int, int)>();
@@ -64,7 +64,8 @@ public static partial class CifarShards
             return found;
         }
 
-        foreach (var path in Directory.EnumerateFiles(directory, $"{split}-*-of-*.parquet"))
+        // Folders too: a folder named like a shard is refused by the reader as "a folder, not a file", not reported missing.
+        foreach (var path in Directory.EnumerateFileSystemEntries(directory, $"{split}-*-of-*.parquet"))
         {
             var m = ShardName().Match(Path.GetFileName(path));
             if (m.Success && m.Groups[1].Value == split)

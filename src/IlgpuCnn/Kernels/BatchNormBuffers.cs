@@ -31,13 +31,13 @@ public readonly struct BatchNormBuffers
     /// <summary>dy (N, C, H, W).</summary>
     public ArrayView<float> Dy { get; init; }
 
-    /// <summary>dx (N, C, H, W), accumulated; empty when x needs no gradient.</summary>
+    /// <summary>dx (N, C, H, W), overwritten (=); empty when x needs no gradient.</summary>
     public ArrayView<float> Dx { get; init; }
 
-    /// <summary>dγ, accumulated.</summary>
+    /// <summary>dγ, accumulated (+=).</summary>
     public ArrayView<float> DGamma { get; init; }
 
-    /// <summary>dβ, accumulated.</summary>
+    /// <summary>dβ, accumulated (+=).</summary>
     public ArrayView<float> DBeta { get; init; }
 
     /// <summary>Backward scratch (2C): Σdy per channel, then Σdy·x̂.</summary>

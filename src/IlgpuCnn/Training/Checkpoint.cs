@@ -150,7 +150,8 @@ public static class Checkpoint
         ["format"] = "ilgpucnn-1; layout NCHW; conv kernels [out, in, kh, kw]; dense kernels [in, out]",
     };
 
-    internal static void RequireFile(string path)
+    /// <summary>Throws a <see cref="UserError"/> unless <paramref name="path"/> is an existing regular file (checked before any work).</summary>
+    public static void RequireFile(string path)
     {
         BoundedFile.RequireExisting(path, "pass the path of a .safetensors file written by 'ilgpucnn train'");
     }

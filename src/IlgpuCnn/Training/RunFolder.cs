@@ -19,17 +19,7 @@ public static class RunFolder
     /// <summary>The checks of <see cref="Check"/>; <paramref name="probeLock"/> false when this process already holds the folder's lock.</summary>
     private static void Judge(string directory, string? resume, bool overwrite, bool probeLock)
     {
-        if (string.IsNullOrWhiteSpace(directory))
-        {
-            throw new UserError("--out is an empty path; pass a folder for the run's outputs, or leave --out out to use runs/<UTC timestamp>.");
-        }
-
-        var kind = PathKind.Of(directory);
-        if (kind is not (FileKind.Missing or FileKind.Directory))
-        {
-            throw new UserError($"--out {directory} is {PathKind.Describe(kind)}, not a folder; pass a folder for the run's outputs (it is created when missing).");
-        }
-
+        RequireUsable(directory);
         var held = HeldFiles(directory);
         if (held.Count > 0 && probeLock)
         {
@@ -55,6 +45,23 @@ public static class RunFolder
         {
             throw new UserError($"The run folder {directory} holds an interrupted run; continue it with --resume {Path.Combine(directory, RunFiles.Checkpoint)}, or pass --overwrite to start again there.");
         }
+    }
+
+    /// <summary>The path itself: not blank, a folder or missing, and a place where files can be written (<see cref="OutputPath.RequireFolderFor"/>).</summary>
+    private static void RequireUsable(string directory)
+    {
+        if (string.IsNullOrWhiteSpace(directory))
+        {
+            throw new UserError("--out is an empty path; pass a folder for the run's outputs, or leave --out out to use runs/<UTC timestamp>.");
+        }
+
+        var kind = PathKind.Of(directory);
+        if (kind is not (FileKind.Missing or FileKind.Directory))
+        {
+            throw new UserError($"--out {directory} is {PathKind.Describe(kind)}, not a folder; pass a folder for the run's outputs (it is created when missing).");
+        }
+
+        OutputPath.RequireFolderFor(directory, $"--out {directory}");
     }
 
     /// <summary>Creates and locks <paramref name="directory"/> for a run (<see cref="Check"/> again, under the lock), clearing what an overwrite replaces.</summary>

@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.RegularExpressions;
 using IlgpuCnn.Device;
 using IlgpuCnn.Kernels;
+using IlgpuCnn.Models;
 
 namespace IlgpuCnn.Tests.Device;
 
@@ -16,29 +17,56 @@ public sealed partial class PtxInspectionTests
 
     public PtxInspectionTests(ITestOutputHelper output) => _out = output;
 
-    public static TheoryData<string, bool> HotKernels() => new()
+    /// <summary>
+    /// "Namespace.Class.Method" of the conv and dense kernels the recipe (width 1, batch 64) runs on
+    /// CUDA: KernelPlanner's plans of an H100 (<see cref="RecipePlans"/>), so this list is the plan and
+    /// cannot drift from it.
+    /// </summary>
+    public static IEnumerable<(string Kernel, bool SharedTiles)> RecipeCudaKernels() =>
+        RecipePlans.For(DeviceFigures.H100).SelectMany(l => l.All).Select(Named).Distinct();
+
+    /// <summary>The GEMM kernels a GPU plan picks for a conv with no dimension a multiple of 8 (every pass on Cursor): the fallbacks other widths and image sizes run.</summary>
+    public static IEnumerable<(string Kernel, bool SharedTiles)> CudaFallbackKernels()
     {
-        // kernel, uses shared-memory tiles. The conv and dense kernels the recipe runs on CUDA
-        // (KernelPlanner for an H100, checked by RecipeKernelsAreInspected), then the other hot ones.
-        { $"{typeof(Conv2dKernels).FullName}.ForwardCursorKernel", true },
-        { $"{typeof(Conv2dKernels).FullName}.ForwardRun32Kernel", true },
-        { $"{typeof(Conv2dKernels).FullName}.ForwardRun64Kernel", true },
-        { $"{typeof(Conv2dKernels).FullName}.BackwardDataRun32Kernel", true },
-        { $"{typeof(Conv2dKernels).FullName}.BackwardDataRun64Kernel", true },
-        { $"{typeof(Conv2dKernels).FullName}.BackwardWeightsRun64Kernel", true },
-        { $"{typeof(DenseKernels).FullName}.GemmCursorKernel", true },
-        { $"{typeof(DenseKernels).FullName}.GradGemmCursorKernel", true },
-        { $"{typeof(Conv2dKernels).FullName}.BackwardDataCursorKernel", true },
-        { $"{typeof(Conv2dKernels).FullName}.BackwardWeightsCursorKernel", true },
-        { $"{typeof(BatchNormKernels).FullName}.StatsKernel", true },
-        { $"{typeof(BatchNormKernels).FullName}.BackwardSumsKernel", true },
-        { $"{typeof(BatchNormKernels).FullName}.NormalizeKernel", false },
-        { $"{typeof(ReluKernels).FullName}.ForwardKernel", false },
-        { $"{typeof(MaxPoolKernels).FullName}.ForwardKernel", false },
-        { $"{typeof(DropoutKernels).FullName}.ForwardKernel", false },
-        { $"{typeof(AdamWKernels).FullName}.StepKernel", false },
-        { $"{typeof(SoftmaxCrossEntropyKernels).FullName}.ForwardKernel", false },
-    };
+        var odd = new ConvGeometry(2, 3, 5, 5, 5, 3, 3, 1, 1);
+        return Enum.GetValues<KernelPass>().Select(p => Named(KernelPlanner.Conv(p, odd, DeviceFigures.H100)));
+    }
+
+    /// <summary>The recipe's CUDA kernels, the Cursor fallbacks, then the other hot kernels (no plan: one body each); kernel, uses shared-memory tiles.</summary>
+    public static TheoryData<string, bool> HotKernels()
+    {
+        var data = new TheoryData<string, bool>();
+        var planned = RecipeCudaKernels().Concat(CudaFallbackKernels()).Distinct().ToList();
+        (string, bool)[] others =
+        [
+            ($"{typeof(BatchNormKernels).FullName}.StatsKernel", true),
+            ($"{typeof(BatchNormKernels).FullName}.BackwardSumsKernel", true),
+            ($"{typeof(BatchNormKernels).FullName}.NormalizeKernel", false),
+            ($"{typeof(ReluKernels).FullName}.ForwardKernel", false),
+            ($"{typeof(MaxPoolKernels).FullName}.ForwardKernel", false),
+            ($"{typeof(DropoutKernels).FullName}.ForwardKernel", false),
+            ($"{typeof(AdamWKernels).FullName}.StepKernel", false),
+            ($"{typeof(SoftmaxCrossEntropyKernels).FullName}.ForwardKernel", false),
+        ];
+        foreach (var (kernel, tiled) in planned.Concat(others))
+        {
+            data.Add(kernel, tiled);
+        }
+
+        return data;
+    }
+
+    /// <summary>The GEMM bodies among the planned kernels (Cursor, Run64, Run32), by method name.</summary>
+    public static TheoryData<string> GemmKernels()
+    {
+        var data = new TheoryData<string>();
+        foreach (var (kernel, _) in RecipeCudaKernels().Concat(CudaFallbackKernels()).Where(k => k.SharedTiles).Distinct())
+        {
+            data.Add(kernel[(kernel.LastIndexOf('.') + 1)..]);
+        }
+
+        return data;
+    }
 
     [Theory]
     [MemberData(nameof(HotKernels))]
@@ -69,15 +97,7 @@ public sealed partial class PtxInspectionTests
 
     /// <summary>The GEMM bodies (Cursor, Run64, Run32) read their register operands as 16-byte shared loads (SASS LDS.128).</summary>
     [Theory]
-    [InlineData("ForwardCursorKernel")]
-    [InlineData("BackwardDataCursorKernel")]
-    [InlineData("BackwardWeightsCursorKernel")]
-    [InlineData("GemmCursorKernel")]
-    [InlineData("GradGemmCursorKernel")]
-    [InlineData("ForwardRun64Kernel")]
-    [InlineData("ForwardRun32Kernel")]
-    [InlineData("BackwardDataRun32Kernel")]
-    [InlineData("BackwardWeightsRun64Kernel")]
+    [MemberData(nameof(GemmKernels))]
     public void GemmBodiesUse128BitSharedLoads(string kernel)
     {
         var method = PtxCompilationTests.Kernels().Single(m => m.Name == kernel);
@@ -86,6 +106,9 @@ public sealed partial class PtxInspectionTests
         _out.WriteLine($"{kernel}: ld.shared.v4.f32 x{v4}, ld.shared.f32 x{Regex.Count(ptx, @"\bld\.shared\.f32\b")}");
         Assert.True(v4 >= 3, $"{kernel} should read its 8x4 register block's operands with ld.shared.v4.f32 (found {v4})");
     }
+
+    /// <summary>A plan's kernel by full name; the GEMM bodies hold shared-memory tiles, a Simple body none.</summary>
+    private static (string Kernel, bool SharedTiles) Named(KernelPlan plan) => ($"{typeof(Conv2dKernels).Namespace}.{plan.Kernel}", plan.Body != KernelBody.Simple);
 
     [GeneratedRegex(@"\.shared\s+\.align\s+\d+\s+\.b8\s+\w+\[(\d+)\]")]
     private static partial Regex SharedDecl();

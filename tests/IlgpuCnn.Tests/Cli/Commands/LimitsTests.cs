@@ -25,8 +25,11 @@ public sealed class LimitsTests : IDisposable
         Assert.Contains("30,000×30,000", e.Message);
         Assert.Contains("4,096", e.Message);
 
-        // The whole predict command, in its own process: its peak resident memory stays small.
-        using var child = CliProcess.Start(["predict", "--device", "cpu", "--model", Path.Combine(_dir, "none.safetensors"), bomb]);
+        // The whole predict command, in its own process: its peak resident memory stays small. The
+        // model must be a file (checked first); the images are read before it is loaded.
+        string model = Path.Combine(_dir, "unread.safetensors");
+        File.WriteAllBytes(model, []);
+        using var child = CliProcess.Start(["predict", "--device", "cpu", "--model", model, bomb]);
         long peak = PeakWhileRunning(child, 300L << 20);
         int? code = child.WaitForExit(TimeSpan.FromSeconds(60));
         Assert.True(peak < 300L << 20, $"predict on the 30,000×30,000 PNG reached {peak >> 20} MB resident");
