@@ -125,6 +125,7 @@ public static class Cli
     /// <summary>Prints "error: <paramref name="sentence"/>" (and, with --verbose, the exception); returns exit code 1.</summary>
     private static int Fail(ParseResult parse, string sentence, Exception e)
     {
+        DownloadProgress.EndLine();
         Console.Error.WriteLine($"error: {sentence}");
         if (parse.GetValue(Verbose))
         {

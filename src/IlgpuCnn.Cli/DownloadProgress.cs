@@ -4,6 +4,17 @@ namespace IlgpuCnn.Cli;
 public static class DownloadProgress
 {
     private static DateTime _last = DateTime.MinValue;
+    private static bool _open;
+
+    /// <summary>Ends a progress line left open (a download that failed midway), so that the next message starts on its own line.</summary>
+    public static void EndLine()
+    {
+        if (_open)
+        {
+            Console.Error.WriteLine();
+            _open = false;
+        }
+    }
 
     public static void Report(string file, long done, long? total)
     {
@@ -19,6 +30,7 @@ public static class DownloadProgress
             ? $"\rDownloading {name}: {done / 1048576.0:F1}/{all / 1048576.0:F1} MiB ({100.0 * done / all:F0}%)"
             : $"\rDownloading {name}: {done / 1048576.0:F1} MiB";
         Console.Error.Write(text);
+        _open = !finished;
         if (finished)
         {
             Console.Error.WriteLine();

@@ -97,12 +97,19 @@ public static class AtomicFile
         string tmp = Prepare(path);
         try
         {
-            await using (var stream = Create(path, tmp))
+            var stream = Create(path, tmp);
+            try
             {
                 await write(stream).ConfigureAwait(false);
-                FlushToDisk(stream);
+                Flush(path, stream); // after this, disposing the stream has nothing left to write
+            }
+            catch
+            {
+                CloseQuietly(stream); // its buffer may not fit either: the first failure is the one to report
+                throw;
             }
 
+            await stream.DisposeAsync().ConfigureAwait(false);
             File.Move(tmp, Path.GetFullPath(path), overwrite);
         }
         finally
@@ -178,6 +185,30 @@ public static class AtomicFile
         if (stream.CanWrite)
         {
             stream.Flush(flushToDisk: true);
+        }
+    }
+
+    private static void Flush(string path, FileStream stream)
+    {
+        try
+        {
+            FlushToDisk(stream);
+        }
+        catch (IOException e)
+        {
+            throw CouldNotWrite(path, e);
+        }
+    }
+
+    private static void CloseQuietly(FileStream stream)
+    {
+        try
+        {
+            stream.Dispose();
+        }
+        catch (IOException)
+        {
+            // The handle is closed even when the last flush fails; the caller reports the write's own failure.
         }
     }
 

@@ -6,6 +6,8 @@ craft.py negiter SRC DST   copy of checkpoint SRC whose training state has itera
 craft.py sparse SRC DST N  copy of SRC with N extra 1 GiB tensors 'junk.i' (sparse holes: no disk used)
 craft.py png DST SEED      a random 32x32 RGB PNG
 craft.py bomb DST SIDE     a SIDE x SIDE greyscale PNG of zeros (a few MB on disk)
+craft.py options SRC DST PATH=VALUE  copy of checkpoint SRC whose saved run options have PATH (dotted,
+                           e.g. training.optimizer.beta1) set to the JSON VALUE
 craft.py gif DST SIDE N    an animated GIF: a SIDE x SIDE screen and N frames of 1x1 pixel (under 1 KB for N = 40)
 """
 import json
@@ -67,6 +69,20 @@ def sparse(src, dst, count):
         f.truncate(f.seek(0, 2) + end - len(data))
 
 
+def options(src, dst, assignment):
+    header, data = read_safetensors(src)
+    meta = header["__metadata__"]
+    run = json.loads(meta["run_options"])
+    path, value = assignment.split("=", 1)
+    keys = path.split(".")
+    node = run
+    for key in keys[:-1]:
+        node = node[key]
+    node[keys[-1]] = json.loads(value)
+    meta["run_options"] = json.dumps(run, indent=2)
+    write_safetensors(dst, header, data)
+
+
 def chunk(kind, body):
     return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 
@@ -105,4 +121,4 @@ def gif(dst, side, frames):
 
 
 if __name__ == "__main__":
-    {"nan": nan, "negiter": negiter, "sparse": sparse, "png": small, "bomb": bomb, "gif": gif}[sys.argv[1]](*sys.argv[2:])
+    {"nan": nan, "negiter": negiter, "sparse": sparse, "png": small, "bomb": bomb, "gif": gif, "options": options}[sys.argv[1]](*sys.argv[2:])

@@ -12,8 +12,9 @@
 # REPLAY_ONLY="diverge sigterm ..." runs only those cases (ids: diverge nan-evaluate nan-predict sigterm
 # stall-headers stall-body sigint-download png-bomb bench-batch summary-width sparse-tensor negiter
 # busy-out sigint-final; issue 19: special-out export-itself bomb-cell gif-frames config-zero
-# overwrite-mix resume-other export-checkpoint lr-resume env-stall max-minutes-abc long-name; the
-# bomb-cell case builds tests/robustness/bomb_parquet.cs with `dotnet run` once). Work files go to a temp folder
+# overwrite-mix resume-other export-checkpoint lr-resume env-stall max-minutes-abc long-name
+# out-under-file out-proc dir-as-file full-disk read-only redirect; the bomb-cell case builds
+# tests/robustness/bomb_parquet.cs with `dotnet run` once; full-disk needs root for its tmpfs mounts). Work files go to a temp folder
 # (kept, its path is printed), the table to stdout and to that folder's results.md.
 set -uo pipefail
 set -m # job control: background cases keep SIGINT (a non-interactive shell would ignore it)
@@ -480,6 +481,117 @@ if wanted long-name; then
         run long-name "$v" "$HANG" preview --data "$DATA" --out "$W/long-$v/$long"
     done
     row "\`preview --out\` a 236-character file name" "$(measured long-name old); $(said long-name old)" "$(measured long-name new); written: $(yes_no "$W/long-new/$long")"
+fi
+
+# ---- issue 19, replayed second: outputs whose folder cannot hold them, a full disk, a read-only folder,
+# a file or folder where the other is expected, redirects to other schemes, passwords in the URL --------
+
+echo "not a folder" >"$W/a-file"
+
+if wanted out-under-file; then
+    for v in old new; do
+        run under-file-evaluate "$v" "$HANG" evaluate --device cpu --data "$DATA" --test-limit 64 --model "$W/base-$v/model.safetensors" --out "$W/a-file/evaluate-$v"
+        run under-file-preview "$v" "$HANG" preview --data "$DATA" --out "$W/a-file/preview-$v.png"
+        run under-file-train "$v" "$HANG" train "${SMALL[@]}" --train-limit 256 --epochs 1 --out "$W/a-file/run-$v"
+    done
+    row "\`evaluate --out F/sub\`, F a regular file" "$(measured under-file-evaluate old); $(said under-file-evaluate old)" "$(measured under-file-evaluate new); $(said under-file-evaluate new)"
+    row "\`preview --out F/p.png\`, F a regular file" "$(measured under-file-preview old); $(said under-file-preview old)" "$(measured under-file-preview new); $(said under-file-preview new)"
+    row "\`train --out F/run\`, F a regular file" "$(measured under-file-train old); $(said under-file-train old)" "$(measured under-file-train new); $(said under-file-train new)"
+fi
+
+if wanted out-proc; then
+    for v in old new; do
+        run proc-evaluate "$v" "$HANG" evaluate --device cpu --data "$DATA" --test-limit 64 --model "$W/base-$v/model.safetensors" --out /proc/self
+        run proc-preview "$v" "$HANG" preview --data "$DATA" --out "/proc/ilgpucnn-preview-$v.png"
+    done
+    row "\`evaluate --out /proc/self\`" "$(measured proc-evaluate old); $(said proc-evaluate old)" "$(measured proc-evaluate new); $(said proc-evaluate new)"
+    row "\`preview --out /proc/p.png\`" "$(measured proc-preview old); $(said proc-preview old)" "$(measured proc-preview new); $(said proc-preview new)"
+fi
+
+if wanted dir-as-file; then
+    mkdir -p "$W/shard-dir/train-00000-of-00001.parquet"
+    ln -sf "$DATA/test-00000-of-00001.parquet" "$W/shard-dir/test-00000-of-00001.parquet"
+    for v in old new; do
+        run data-file "$v" "$HANG" train --device cpu --data "$W/a-file" --width 0.125 --train-limit 256 --epochs 1 --out "$W/data-file-$v"
+        run shard-dir "$v" "$HANG" preview --data "$W/shard-dir" --out "$W/shard-dir-$v.png"
+    done
+    row "\`train --data F\`, F a regular file" "$(measured data-file old); $(said data-file old)" "$(measured data-file new); $(said data-file new)"
+    row "\`preview --data D\`, D's train-00000-of-00001.parquet a folder" "$(measured shard-dir old); $(said shard-dir old)" "$(measured shard-dir new); $(said shard-dir new)"
+fi
+
+# A full disk and a read-only folder are tmpfs mounts (root only): 200 KB holds a run's config.json and
+# augmentation.png but not its first checkpoint (~330 KB), 16 KB an evaluation's report but not its
+# confusion matrix (~70 KB); `mount -o ro` makes a folder read-only even for root.
+tmpfs_on() { mkdir -p "$1" && mount -t tmpfs -o "$2" tmpfs "$1" 2>/dev/null; }
+tmps_in() { find "$1" -name '*.tmp' 2>/dev/null | wc -l; }
+
+if wanted full-disk; then
+    if [ "$(id -u)" = 0 ]; then
+        for v in old new; do
+            tmpfs_on "$W/full-train-$v" size=200k
+            run full-train "$v" "$HANG" train "${SMALL[@]}" --train-limit 256 --epochs 1 --out "$W/full-train-$v/run"
+            echo "$(tmps_in "$W/full-train-$v")" >"$W/full-train-$v.tmps"
+            umount "$W/full-train-$v"
+            tmpfs_on "$W/full-eval-$v" size=16k
+            run full-eval "$v" "$HANG" evaluate --device cpu --data "$DATA" --test-limit 64 --model "$W/base-$v/model.safetensors" --out "$W/full-eval-$v/ev"
+            echo "$(tmps_in "$W/full-eval-$v")" >"$W/full-eval-$v.tmps"
+            umount "$W/full-eval-$v"
+        done
+        row "\`train\` onto a full disk (200 KB tmpfs; the first checkpoint does not fit)" \
+            "$(measured full-train old); temp files left: $(cat "$W/full-train-old.tmps"); $(said full-train old)" "$(measured full-train new); temp files left: $(cat "$W/full-train-new.tmps"); $(said full-train new)"
+        row "\`evaluate\` onto a full disk (16 KB tmpfs; the confusion matrix does not fit)" \
+            "$(measured full-eval old); temp files left: $(cat "$W/full-eval-old.tmps"); $(said full-eval old)" "$(measured full-eval new); temp files left: $(cat "$W/full-eval-new.tmps"); $(said full-eval new)"
+    else
+        row "a full disk under \`train\` and \`evaluate\`" "(not replayed: a tmpfs needs root)" "(not replayed: a tmpfs needs root)"
+    fi
+fi
+
+if wanted read-only; then
+    if [ "$(id -u)" = 0 ]; then
+        tmpfs_on "$W/ro" ro,size=64k
+        how="a read-only tmpfs, as root"
+    else
+        mkdir -p "$W/ro" && chmod 555 "$W/ro"
+        how="mode 555"
+    fi
+    for v in old new; do
+        run ro-preview "$v" "$HANG" preview --data "$DATA" --out "$W/ro/preview-$v.png"
+        run ro-train "$v" "$HANG" train "${SMALL[@]}" --train-limit 256 --epochs 1 --out "$W/ro/run-$v"
+    done
+    if [ "$(id -u)" = 0 ]; then umount "$W/ro"; else chmod 755 "$W/ro"; fi
+    row "\`preview --out R/p.png\`, R read-only ($how)" "$(measured ro-preview old); $(said ro-preview old)" "$(measured ro-preview new); $(said ro-preview new)"
+    row "\`train --out R/run\`, R read-only" "$(measured ro-train old); $(said ro-train old)" "$(measured ro-train new); $(said ro-train new)"
+fi
+
+# shown ID V: whether the password "secret" appears anywhere in the case's output.
+shown() { if cat "$W/$1.$2.out" "$W/$1.$2.err" | grep -q secret; then echo "**password shown**"; else echo "password not shown"; fi; }
+
+if wanted redirect; then
+    for target in file:///etc/passwd ftp://127.0.0.1:9/cifar10/train-00000-of-00001.parquet; do
+        scheme=${target%%:*}
+        rm -f "$W/port"
+        python3 "$HERE/redirect_server.py" "$target" "$W/port" &
+        SERVER=$!
+        for _ in $(seq 50); do [ -s "$W/port" ] && break; sleep 0.1; done
+        for v in old new; do
+            mkdir -p "$W/cache-redirect-$scheme-$v"
+            ENVS=(-u ILGPUCNN_DATA "XDG_CACHE_HOME=$W/cache-redirect-$scheme-$v" "ILGPUCNN_DOWNLOAD_URL=http://user:secret@127.0.0.1:$(cat "$W/port")/cifar10/" ILGPUCNN_DOWNLOAD_STALL_SECONDS=5)
+            run "redirect-$scheme" "$v" "$HANG" data
+            ENVS=()
+        done
+        kill "$SERVER"
+        wait "$SERVER" 2>/dev/null
+        row "\`data\` with ILGPUCNN_DOWNLOAD_URL=http://user:secret@127.0.0.1:PORT/… answering 302 to $target" \
+            "$(measured "redirect-$scheme" old); $(shown "redirect-$scheme" old); $(said "redirect-$scheme" old)" "$(measured "redirect-$scheme" new); $(shown "redirect-$scheme" new); $(said "redirect-$scheme" new)"
+    done
+    for v in old new; do
+        mkdir -p "$W/cache-refused-$v"
+        ENVS=(-u ILGPUCNN_DATA "XDG_CACHE_HOME=$W/cache-refused-$v" "ILGPUCNN_DOWNLOAD_URL=http://user:secret@127.0.0.1:9/cifar10/")
+        run refused "$v" "$HANG" data
+        ENVS=()
+    done
+    row "\`data\` with ILGPUCNN_DOWNLOAD_URL=http://user:secret@127.0.0.1:9/… (connection refused)" \
+        "$(measured refused old); $(shown refused old); $(said refused old)" "$(measured refused new); $(shown refused new); $(said refused new)"
 fi
 
 # ---- the table ---------------------------------------------------------------------------------

@@ -1,73 +1,139 @@
+using IlgpuCnn.Benchmarks.Toolchain;
+using IlgpuCnn.Kernels;
+
 namespace IlgpuCnn.Benchmarks.Static;
 
 /// <summary>A GPU for the static estimate: public datasheet figures.</summary>
-internal sealed record GpuSpec(string Name, int Sms, double ClockGHz, double DramTBs);
+internal sealed record GpuSpec(string Name, int Sms, double ClockGHz, double DramTBs)
+{
+    /// <summary>Warp schedulers per SM (Volta to Hopper).</summary>
+    public const int Schedulers = 4;
+}
 
 /// <summary>
-/// Time of one stream operation from counted SASS figures and modelled grids: the slowest of an
-/// issue bound (warp instructions over 4 schedulers per SM), a shared-memory bound (one 128-byte
-/// wavefront per clock per SM), a latency bound (exposed global round trips, serial per thread,
-/// overlapped across the groups resident on an SM) and a DRAM bound (compulsory bytes), plus a
-/// fixed cost per stream operation. Every constant is printed with the result.
+/// One end of the estimate's range: the figures nobody can count without a GPU.
+/// </summary>
+/// <param name="Name">low, central or high</param>
+/// <param name="GlobalLatency">cycles of a global load (L2 hit … DRAM)</param>
+/// <param name="L1LinesPerClock">cache lines L1 serves per clock for one warp load touching many lines (4: tag-limited; 1: bank-serialised)</param>
+/// <param name="GapUs">microseconds between back-to-back stream operations without a CUDA graph</param>
+/// <param name="DramEfficiency">achievable share of the datasheet bandwidth</param>
+/// <param name="AtomicsPerClock">float atomic adds the L2 completes per clock, whole GPU</param>
+/// <param name="SharedLatency">cycles of a shared-memory load</param>
+internal sealed record Scenario(string Name, double GlobalLatency, double SharedLatency, double L1LinesPerClock, double GapUs, double DramEfficiency, double AtomicsPerClock)
+{
+    public static readonly Scenario Low = new("low", 300, 24, 4, 1.5, 0.9, 384);
+    public static readonly Scenario Central = new("central", 450, 30, 2, 2.0, 0.8, 192);
+    public static readonly Scenario High = new("high", 600, 34, 1, 2.5, 0.7, 96);
+    public static readonly IReadOnlyList<Scenario> All = [Low, Central, High];
+
+    public WarpLatencies Latencies { get; } = new(GlobalLatency, SharedLatency);
+}
+
+/// <summary>What one launch needs beyond its kernel's SASS: the cache lines of its operands' warp loads (GEMMs) and its atomic adds.</summary>
+/// <param name="LinesA">A's lines per warp load (null: not a GEMM; then every global load is assumed to touch one line)</param>
+/// <param name="LinesB">B's lines per warp load</param>
+/// <param name="WarpLoadsA">warp loads of A per K step per group (tile elements / 32)</param>
+/// <param name="WarpLoadsB">warp loads of B per K step per group</param>
+/// <param name="Atomics">float atomic adds of the launch (split-K)</param>
+internal sealed record LaunchTraffic(WarpLines? LinesA, WarpLines? LinesB, int WarpLoadsA, int WarpLoadsB, double Atomics)
+{
+    public static readonly LaunchTraffic None = new(null, null, 0, 0, 0);
+}
+
+/// <summary>
+/// Time of one stream operation from counted SASS figures and modelled grids. Per SM and wave,
+/// each work-loop iteration takes the slowest of: the issue of every resident warp's instructions
+/// on its scheduler (warps per scheduler × instructions), one lone warp's cycles from the control
+/// bits and latencies (<see cref="WarpTiming"/>: stalls, and waits for loads across the back
+/// edge), the shared-memory wavefronts, and the L1's cache lines of the global loads; the
+/// straight-line code (prologue, epilogue with its dependent round trips) likewise; the launch is
+/// then at least its DRAM time and its atomics' L2 time, plus the gap per stream operation.
 /// </summary>
 internal static class GpuEstimate
 {
     public static readonly GpuSpec H100Sxm = new("H100 SXM", 132, 1.755, 3.35);
     public static readonly GpuSpec H200 = new("H200", 132, 1.755, 4.8);
 
-    public const double IssuePerClock = 4;          // warp instructions per clock per SM (4 schedulers)
+    public const double IssuePerClock = 1;            // warp instructions per clock per scheduler
     public const double SharedWavefrontsPerClock = 1; // 128 bytes per clock per SM
-    public const double LatencyCycles = 550;        // one global load round trip (between an L2 hit and DRAM)
-    public const double DramEfficiency = 0.8;       // achievable share of peak DRAM bandwidth
-    public const double PerOperationMicroseconds = 2.0; // launch gap per kernel or memset on one stream (no CUDA graph)
 
     public static IReadOnlyList<string> Assumptions(GpuSpec a, GpuSpec b) =>
     [
-        $"{a.Name}: {a.Sms} SMs at {a.ClockGHz} GHz (sustained boost), {a.DramTBs} TB/s HBM; {b.Name}: {b.Sms} SMs at {b.ClockGHz} GHz, {b.DramTBs} TB/s (datasheets; clock assumed).",
-        $"Issue bound: {IssuePerClock} warp instructions per clock per SM; instructions per warp = per-thread loop trips x SASS instructions of one trip (a whole K step for tiled GEMMs, nested loops expanded) + straight-line code.",
-        $"Shared-memory bound: {SharedWavefrontsPerClock} wavefront (128 bytes) per clock per SM; LDS.32 = 1, LDS.64 = 2, LDS.128 = 4, STS = 1 wavefront per warp.",
-        $"Latency bound: {LatencyCycles} cycles per exposed global round trip (a load's result used within 64 instructions of its issue), serial within a thread, overlapped by the groups resident on one SM; +1 round trip per thread for its first load.",
-        $"DRAM bound: compulsory bytes (each tensor read or written once per launch; re-reads of tiles assumed to hit L2) at {DramEfficiency:P0} of peak.",
-        $"Per stream operation: +{PerOperationMicroseconds} us (launch gap between back-to-back kernels on one stream without CUDA graphs; host enqueue assumed to run ahead).",
-        "Groups per SM: the occupancy from ptxas's registers and shared memory (sm_90 limits); groups spread evenly, ceil(blocks / SMs) per SM, in waves of the resident count.",
-        "Auto-grouped kernels: the group size CUDA's occupancy calculator picks (largest multiple of 32 with the highest occupancy).",
-        "Tiled GEMMs: one K step = the K loop's SASS with nested loops repeated by their design trip counts; where ptxas unrolled the K loop itself into n K steps (n times the design's FFMA per K step), its counts are divided by n. Both sides of a warp-uniform branch in the K loop count for every warp.",
-        "Not modelled: tensor cores (unused), L2 misses beyond compulsory traffic, bank conflicts, barrier stalls, clock throttling, host-side work between steps.",
+        $"{a.Name}: {a.Sms} SMs × {GpuSpec.Schedulers} schedulers at {a.ClockGHz} GHz (sustained boost), {a.DramTBs} TB/s HBM; {b.Name}: {b.Sms} SMs at {b.ClockGHz} GHz, {b.DramTBs} TB/s (datasheets; clock assumed).",
+        $"Issue: {IssuePerClock} warp instruction per clock per scheduler; resident warps spread over the {GpuSpec.Schedulers} schedulers (warps per scheduler = ceil(resident warps / {GpuSpec.Schedulers})); instructions per warp = loop trips × SASS instructions of one trip (a whole K step for tiled GEMMs, nested loops expanded) + straight-line code.",
+        "Lone warp (counted stalls, estimated waits): cycles one warp needs on its scheduler from ptxas's control bits — each instruction's stall count, and the wait for every scoreboard it names (global load and shared load: the scenario's latencies; S2R/MUFU/I2F and other variable-latency ALU work 20; sources read 12; barrier 20). The work loop is run 4 times in a row and passes 3–4 averaged, so a load issued late in one K step and used early in the next waits across the back edge. A scheduler with w warps needs max(w × instructions, lone-warp cycles) per iteration (perfect overlap of the others' issue with one warp's waits).",
+        $"Shared memory: {SharedWavefrontsPerClock} wavefront (128 bytes) per clock per SM; LDS.32 = 1, LDS.64 = 2, LDS.128 = 4, STS = 1 wavefront per warp.",
+        "L1: lines per warp load of each GEMM operand from the address simulation (derived); a load costs max(1, lines / the scenario's lines per clock) L1 cycles, shared by the SM's warps; other kernels' loads are taken as one line per warp load (grid-stride, lanes along the contiguous index: assumed).",
+        "Per SM and wave: each iteration takes the slowest of issue, lone warp, shared memory and L1; the straight-line code the slower of issue and lone warp; waves = ceil(ceil(blocks / SMs) / resident groups per SM). The launch takes at least its DRAM time (compulsory bytes, each tensor read or written once, re-reads assumed to hit L2) and its split-K atomics' L2 time, plus the gap per stream operation.",
+        "Groups per SM: the occupancy from ptxas's registers and shared memory (sm_90 limits). Auto-grouped kernels: the group size CUDA's occupancy calculator picks (largest multiple of 32 with the highest occupancy).",
+        "Tiled GEMMs: one K step = the K loop's SASS with nested loops repeated by their design trip counts; where ptxas unrolled the K loop itself into n K steps, cycles and counts are divided by n. Both sides of a warp-uniform branch in the K loop count for every warp. A GEMM's epilogue is followed along the branches its launch's store mode takes (Write, Add: load–add–store per value, AtomicAdd), so its dependent round trips (a bias load per stored value, Add's load before each store) and emulated divisions count once per value; other kernels' straight-line code runs whole.",
+        .. Scenario.All.Select(s => $"Scenario {s.Name}: global load latency {s.GlobalLatency} cycles, shared load {s.SharedLatency} cycles, L1 {s.L1LinesPerClock} lines per clock, {s.GapUs} us per stream operation, DRAM at {s.DramEfficiency:P0} of peak, {s.AtomicsPerClock} float atomics per clock in L2."),
+        "Why these ranges: global latency from an L2 hit (~300 cycles; the K loops re-read weights and activations other groups just read) to DRAM (~600); L1 4 lines per clock if only the tag lookups limit a 32-line warp load (8 cycles), 1 if the lines' same word offset serialises the banks (32 cycles) — the open question a GPU visit settles (GPU-VISIT.md); launch gap and DRAM efficiency as commonly seen without CUDA graphs; float atomics from coalesced (8 per 32-byte sector) to one per sector in L2.",
+        "Not modelled: tensor cores (unused), L2 misses beyond compulsory traffic, bank conflicts of shared memory, barrier skew between warps, uncoalesced stores, clock throttling, host-side work between steps.",
     ];
 
-    /// <summary>Estimated microseconds of one launch on <paramref name="gpu"/>.</summary>
-    public static Breakdown Time(ModelLaunch l, KernelProfile? p, GpuSpec gpu)
+    /// <summary>Estimated microseconds of one launch on <paramref name="gpu"/> in scenario <paramref name="s"/>.</summary>
+    public static Breakdown Time(ModelLaunch l, KernelProfile? p, GpuSpec gpu, Scenario s, LaunchTraffic traffic)
     {
-        double dram = l.Bytes / (gpu.DramTBs * 1e12 * DramEfficiency) * 1e6;
+        double cyclesPerUs = gpu.ClockGHz * 1e3;
+        double dram = l.Bytes / (gpu.DramTBs * 1e12 * s.DramEfficiency) * 1e6;
+        double atomics = traffic.Atomics / s.AtomicsPerClock / cyclesPerUs;
         if (l.IsMemSet || p is null)
         {
-            return new Breakdown(0, 0, 0, dram, dram + PerOperationMicroseconds);
+            return new Breakdown(0, 0, 0, 0, 0, dram, atomics, dram + s.GapUs, 0);
         }
 
-        int resident = Math.Max(1, p.BlocksPerSm);
-        double perSm = Math.Ceiling(l.Blocks / (double)gpu.Sms);
-        double waves = Math.Ceiling(perSm / resident);
-        double warps = Math.Ceiling(l.Threads / 32.0);
+        var w = Wave.Of(l, p, gpu);
         var mix = p.PerIteration;
-        double instrPerWarp = (l.Iterations * mix.Instructions) + p.StraightLine;
-        double cyclesPerUs = gpu.ClockGHz * 1e3;
-        double issue = perSm * warps * instrPerWarp / IssuePerClock / cyclesPerUs;
-        double shared = perSm * warps * l.Iterations * mix.SharedWavefronts / SharedWavefrontsPerClock / cyclesPerUs;
-        double latency = waves * ((l.Iterations * p.RoundTrips) + 1) * LatencyCycles / cyclesPerUs;
-        double t = Math.Max(Math.Max(issue, shared), Math.Max(latency, dram)) + PerOperationMicroseconds;
-        return new Breakdown(issue, shared, latency, dram, t);
+        double issueIt = w.PerScheduler * mix.Instructions / IssuePerClock;
+        double warpIt = p.IterationCycles(s.Latencies);
+        double sharedIt = w.WarpsOnSm * mix.SharedWavefronts / SharedWavefrontsPerClock;
+        double l1It = L1Cycles(w, mix, traffic, s);
+        var (tailCycles, tailIssued) = l.Plan is { Body: not KernelBody.Simple } plan ? p.Tail(s.Latencies, plan.Store) : (p.StraightCycles(s.Latencies), p.StraightLine);
+        double straight = Math.Max(w.PerScheduler * tailIssued / IssuePerClock, tailCycles);
+        double perIteration = Math.Max(Math.Max(issueIt, warpIt), Math.Max(sharedIt, l1It));
+        double compute = w.Waves * ((l.Iterations * perIteration) + straight) / cyclesPerUs;
+        double Us(double perIt) => w.Waves * l.Iterations * perIt / cyclesPerUs;
+        double total = Math.Max(compute, Math.Max(dram, atomics)) + s.GapUs;
+        return new Breakdown(Us(issueIt), Us(warpIt), Us(sharedIt), Us(l1It), w.Waves * straight / cyclesPerUs, dram, atomics, total, w.PerScheduler);
     }
 
-    /// <summary>The terms of one launch's estimate (microseconds).</summary>
-    internal sealed record Breakdown(double Issue, double Shared, double Latency, double Dram, double Total)
+    /// <summary>L1 cycles per iteration for the warps of one SM.</summary>
+    private static double L1Cycles(Wave w, SassMix mix, LaunchTraffic t, Scenario s)
+    {
+        double Cost(WarpLines? lines) => Math.Max(1, (lines?.Mean ?? 1) / s.L1LinesPerClock);
+        return t.LinesA is null
+            ? w.WarpsOnSm * mix.GlobalLoads * Cost(null)
+            : w.Groups * ((t.WarpLoadsA * Cost(t.LinesA)) + (t.WarpLoadsB * Cost(t.LinesB)));
+    }
+
+    /// <summary>How a launch sits on one SM: resident groups per wave, their warps, warps per scheduler, waves.</summary>
+    internal sealed record Wave(int Groups, int WarpsOnSm, int PerScheduler, double Waves)
+    {
+        public static Wave Of(ModelLaunch l, KernelProfile p, GpuSpec gpu)
+        {
+            int resident = Math.Max(1, p.BlocksPerSm);
+            double perSm = Math.Ceiling(l.Blocks / (double)gpu.Sms);
+            int groups = (int)Math.Max(1, Math.Min(perSm, resident));
+            int warps = groups * (int)Math.Ceiling(l.Threads / 32.0);
+            return new Wave(groups, warps, (warps + GpuSpec.Schedulers - 1) / GpuSpec.Schedulers, Math.Ceiling(perSm / resident));
+        }
+    }
+
+    /// <summary>The terms of one launch's estimate (microseconds; each the launch's whole time were it the only limit) and its warps per scheduler.</summary>
+    internal sealed record Breakdown(double Issue, double Warp, double Shared, double L1, double Straight, double Dram, double Atomics, double Total, int WarpsPerScheduler)
     {
         public string Bound =>
-            Math.Max(Math.Max(Issue, Shared), Math.Max(Latency, Dram)) switch
+            Math.Max(Math.Max(Math.Max(Issue, Warp), Math.Max(Shared, L1)), Math.Max(Math.Max(Dram, Atomics), Straight)) switch
             {
                 var m when m <= 0 => "launch",
+                var m when m == Straight => "straight-line",
                 var m when m == Issue => "issue",
+                var m when m == Warp => "lone warp",
                 var m when m == Shared => "shared",
-                var m when m == Latency => "latency",
+                var m when m == L1 => "L1",
+                var m when m == Atomics => "atomics",
                 _ => "DRAM",
             };
     }

@@ -1,6 +1,7 @@
 using System.Reflection;
 using IlgpuCnn.Benchmarks.Toolchain;
 using IlgpuCnn.Device;
+using IlgpuCnn.Kernels;
 
 namespace IlgpuCnn.Benchmarks.Static;
 
@@ -43,44 +44,87 @@ internal sealed class KernelProfile
     /// <summary>Instructions per warp for one iteration of the work loop (a K step for GEMMs).</summary>
     public SassMix PerIteration => KStep ?? HotLoop ?? SassMix.Of([]);
 
+    /// <summary>The SASS of <see cref="IterationSteps"/> iterations of the work loop as executed (a K step with nested loops expanded; empty: no loop).</summary>
+    public IReadOnlyList<SassInstruction> IterationCode { get; init; } = [];
+
+    /// <summary>Iterations <see cref="IterationCode"/> holds (more than 1 where ptxas unrolled the K loop).</summary>
+    public int IterationSteps { get; init; } = 1;
+
+    /// <summary>Instructions outside every loop, in order (prologue, epilogue).</summary>
+    public IReadOnlyList<SassInstruction> StraightCode { get; init; } = [];
+
+    /// <summary>Global loads of the work loop with their load-to-use distance across the back edge (counted).</summary>
+    public IReadOnlyList<LoadUse> LoopLoads => _loopLoads ??= LoadUses.Of(IterationCode);
+
+    /// <summary>Emulated divisions (I2F.RP) after the work loop, outside every loop: the epilogue's (counted).</summary>
+    public int EpilogueDivisions { get; init; }
+
+    /// <summary>Steady-state cycles of one lone warp per work-loop iteration (estimated, from the control bits).</summary>
+    public double IterationCycles(WarpLatencies l) =>
+        IterationCode.Count == 0 ? 0 : Memo(_iteration, l, () => WarpTiming.SteadyCycles(IterationCode, l) / IterationSteps);
+
+    /// <summary>Cycles of one lone warp through the straight-line code (estimated, from the control bits).</summary>
+    public double StraightCycles(WarpLatencies l) => Memo(_straight, l, () => WarpTiming.Cycles(StraightCode, l));
+
+    /// <summary>The whole listing, and the work loop's first and last address (-1: no loop).</summary>
+    public IReadOnlyList<SassInstruction> Listing { get; init; } = [];
+
+    public int LoopStart { get; init; } = -1;
+
+    public int LoopEnd { get; init; } = -1;
+
+    /// <summary>
+    /// A GEMM's code outside its K loop for one store mode: the straight-line code before the loop,
+    /// then the epilogue followed along the branches that mode takes (<see cref="EpilogueWalk"/>):
+    /// lone-warp cycles and instructions issued. Without a K loop: the straight-line code.
+    /// </summary>
+    public (double Cycles, int Issued) Tail(WarpLatencies l, GemmStoreMode mode)
+    {
+        if (KStep is null || LoopEnd < 0)
+        {
+            return (StraightCycles(l), StraightLine);
+        }
+
+        if (!_tails.TryGetValue((l, mode), out var tail))
+        {
+            var before = StraightCode.Where(i => i.Address < LoopStart).ToList();
+            int after = Listing.Count(i => i.Address <= LoopEnd);
+            var walk = EpilogueWalk.Run(Listing, after, l, mode);
+            tail = (WarpTiming.Cycles(before, l) + walk.Cycles, before.Count + walk.Issued);
+            _tails[(l, mode)] = tail;
+        }
+
+        return tail;
+    }
+
+    private readonly Dictionary<(WarpLatencies, GemmStoreMode), (double, int)> _tails = new();
+
+    private readonly Dictionary<WarpLatencies, double> _iteration = new();
+    private readonly Dictionary<WarpLatencies, double> _straight = new();
+    private IReadOnlyList<LoadUse>? _loopLoads;
+
+    private static double Memo(Dictionary<WarpLatencies, double> memo, WarpLatencies l, Func<double> f)
+    {
+        if (!memo.TryGetValue(l, out double v))
+        {
+            v = f();
+            memo[l] = v;
+        }
+
+        return v;
+    }
+
     public static KernelProfile Build(MethodInfo method, string workDir, int designFfmaPerKStep, int designStsPerKStep)
     {
         string name = KernelCatalog.ShortName(method);
         string ptx = KernelCatalog.CompilePtx(method);
-        var sm90 = PtxAssembler.Assemble(ptx, "sm_90", workDir, name);
-        var sm80 = PtxAssembler.Assemble(ptx, "sm_80", workDir, name);
-        var sass = SassListing.Parse(CudaTools.Run("cuobjdump", ["-sass", sm90.CubinPath], workDir));
+        var sm90 = PtxAssembler.AssembleCached(ptx, "sm_90", workDir, name);
+        var sm80 = PtxAssembler.AssembleCached(ptx, "sm_80", workDir, name);
+        var sass = SassListing.Parse(Disassemble(sm90.CubinPath, workDir));
         var attr = method.GetCustomAttribute<KernelAttribute>()!;
         int group = attr.Grouped ? attr.GroupSize : GpuArch.Sm90.AutoGroupSize(sm90.Registers, sm90.SharedBytes);
-        var hot = sass.HotLoop();
-        SassMix? hotMix = hot is null ? null : SassMix.Of(hot.Body);
-        SassMix? kStep = null;
-        int trips = 0;
-        if (hot is not null)
-        {
-            var k = hotMix!.Ffma > 0 ? sass.Enclosing(hot) : null;
-            if (k is not null && SassMix.Of(k.Body).Barriers > 0)
-            {
-                var expanded = Expand(sass, k, designFfmaPerKStep, designStsPerKStep);
-                kStep = SassMix.Of(expanded);
-                trips = Toolchain.RoundTrips.Exposed(expanded);
-            }
-            else if (hotMix!.Barriers > 0 && hotMix.Ffma >= designFfmaPerKStep)
-            {
-                // The compute loop is unrolled into the K loop: the hot loop is the K step, or
-                // several of them where ptxas unrolled the K loop too (FFMA counts the steps).
-                int steps = Math.Max(1, hotMix.Ffma / Math.Max(1, designFfmaPerKStep));
-                kStep = hotMix.Per(steps);
-                hotMix = kStep;
-                trips = (Toolchain.RoundTrips.Exposed(hot.Body) + steps - 1) / steps;
-            }
-            else
-            {
-                trips = Toolchain.RoundTrips.Exposed(hot.Body);
-            }
-        }
-
-        int inLoops = sass.Code.Count(i => sass.Loops.Any(l => i.Address >= l.Start && i.Address <= l.End));
+        var loop = LoopShape.Of(sass, designFfmaPerKStep, designStsPerKStep);
+        var straight = sass.Code.Where(i => !sass.Loops.Any(l => i.Address >= l.Start && i.Address <= l.End)).ToList();
         return new KernelProfile
         {
             Name = name,
@@ -90,12 +134,65 @@ internal sealed class KernelProfile
             AutoGrouped = !attr.Grouped,
             Occupancy = GpuArch.Sm90.Occupancy(sm90.Registers, group, sm90.SharedBytes),
             BlocksPerSm = GpuArch.Sm90.BlocksPerSm(sm90.Registers, group, sm90.SharedBytes),
-            HotLoop = hotMix,
-            KStep = kStep,
-            RoundTrips = trips,
-            StraightLine = sass.Code.Count - inLoops,
+            HotLoop = loop.HotMix,
+            KStep = loop.KStep,
+            RoundTrips = loop.Trips,
+            StraightLine = straight.Count,
             TotalInstructions = sass.Code.Count,
+            IterationCode = loop.Code,
+            IterationSteps = loop.Steps,
+            StraightCode = straight,
+            Listing = sass.Code,
+            LoopStart = loop.Start,
+            LoopEnd = loop.End,
+            EpilogueDivisions = loop.End < 0 ? 0 : straight.Count(i => i.Address > loop.End && i.Base == "I2F" && i.Opcode.Contains(".RP", StringComparison.Ordinal)),
         };
+    }
+
+    /// <summary>cuobjdump -sass of a cubin, kept beside it (and reused while the cubin is not newer).</summary>
+    private static string Disassemble(string cubin, string workDir)
+    {
+        string path = cubin + ".sass";
+        if (File.Exists(path) && File.GetLastWriteTimeUtc(path) >= File.GetLastWriteTimeUtc(cubin))
+        {
+            return File.ReadAllText(path);
+        }
+
+        string sass = CudaTools.Run("cuobjdump", ["-sass", cubin], workDir);
+        File.WriteAllText(path, sass);
+        return sass;
+    }
+
+    /// <summary>The hot loop's mix, the K step's (for tiled GEMMs), the exposed round trips per iteration, and the code of <paramref name="Steps"/> iterations as executed (the outer loop ends at <paramref name="End"/>).</summary>
+    private sealed record LoopShape(SassMix? HotMix, SassMix? KStep, int Trips, IReadOnlyList<SassInstruction> Code, int Steps, int Start, int End)
+    {
+        public static LoopShape Of(SassListing sass, int designFfma, int designSts)
+        {
+            var hot = sass.HotLoop();
+            if (hot is null)
+            {
+                return new LoopShape(null, null, 0, [], 1, -1, -1);
+            }
+
+            var hotMix = SassMix.Of(hot.Body);
+            var k = hotMix.Ffma > 0 ? sass.Enclosing(hot) : null;
+            if (k is not null && SassMix.Of(k.Body).Barriers > 0)
+            {
+                var expanded = Expand(sass, k, designFfma, designSts);
+                return new LoopShape(hotMix, SassMix.Of(expanded), Toolchain.RoundTrips.Exposed(expanded), expanded, 1, k.Start, k.End);
+            }
+
+            if (hotMix.Barriers > 0 && hotMix.Ffma >= designFfma)
+            {
+                // The compute loop is unrolled into the K loop: the hot loop is the K step, or
+                // several of them where ptxas unrolled the K loop too (FFMA counts the steps).
+                int steps = Math.Max(1, hotMix.Ffma / Math.Max(1, designFfma));
+                var kStep = hotMix.Per(steps);
+                return new LoopShape(kStep, kStep, (Toolchain.RoundTrips.Exposed(hot.Body) + steps - 1) / steps, hot.Body, steps, hot.Start, hot.End);
+            }
+
+            return new LoopShape(hotMix, null, Toolchain.RoundTrips.Exposed(hot.Body), hot.Body, 1, hot.Start, hot.End);
+        }
     }
 
     /// <summary>

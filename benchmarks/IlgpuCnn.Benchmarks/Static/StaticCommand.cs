@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Text;
 using IlgpuCnn.Benchmarks.Lab;
 using IlgpuCnn.Benchmarks.Toolchain;
 using IlgpuCnn.Device;
@@ -11,42 +9,25 @@ namespace IlgpuCnn.Benchmarks.Static;
 
 /// <summary>
 /// <c>static [--out FILE] [--record-before] [--dump DIR]</c>: the static profile of the training
-/// step, printed and written to <c>benchmarks/STATIC.md</c>. Per kernel: ptxas resources, sm_90
-/// occupancy and the SASS instruction mix of its hottest loop; per layer of the VGG model at batch
-/// 64, width 1: each launch's grid vs 132 SMs, FLOPs and bytes; a per-step and per-epoch estimate
-/// for an H100 SXM and an H200. The launch count comes from a real step on the CPU accelerator.
+/// step, printed and written to <c>benchmarks/STATIC.md</c> (<see cref="StaticReport"/>). Per
+/// kernel: ptxas resources, sm_90 occupancy, the SASS instruction mix of its hottest loop, its
+/// lone-warp cycles from the control bits and its loads' distance to their use; per layer of the
+/// VGG model at batch 64, width 1: each launch's grid vs 132 SMs, warps per scheduler, FLOPs,
+/// bytes and its operands' cache lines per warp load; a low/central/high estimate of a step and an
+/// epoch for an H100 SXM and an H200. The launch count comes from a real step on the CPU
+/// accelerator. <c>--record-before</c> records this run as the "before" of issue 17's kernel work;
+/// <c>--dump DIR</c> keeps (and reuses) the PTX, cubins and SASS.
 /// </summary>
 internal static class StaticCommand
 {
-    private const int Batch = 64;
-    private const double Width = 1.0;
-    private const int TrainSteps = 625;
-    private const int ValidationBatches = 157;
-    private const string BeforeStart = "<!-- before: kept by the static command; --record-before replaces it -->";
-    private const string BeforeEnd = "<!-- /before -->";
-    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+    public const int Batch = 64;
+    public const double Width = 1.0;
 
     public static int Run(string[] args)
     {
-        string? outFile = null, dump = null;
-        bool recordBefore = false;
-        for (int i = 0; i < args.Length; i++)
+        if (!TryParse(args, out var options))
         {
-            switch (args[i])
-            {
-                case "--out" when i + 1 < args.Length:
-                    outFile = args[++i];
-                    break;
-                case "--dump" when i + 1 < args.Length:
-                    dump = args[++i];
-                    break;
-                case "--record-before":
-                    recordBefore = true;
-                    break;
-                default:
-                    Console.Error.WriteLine($"static: unknown argument '{args[i]}'; use [--out FILE] [--record-before] [--dump DIR].");
-                    return 2;
-            }
+            return 2;
         }
 
         if (CudaTools.Find("ptxas") is null || CudaTools.Find("cuobjdump") is null)
@@ -55,11 +36,11 @@ internal static class StaticCommand
             return 1;
         }
 
-        outFile ??= Path.Combine(RepoRoot(), "benchmarks", "STATIC.md");
-        string work = dump ?? Path.Combine(Path.GetTempPath(), "ilgpucnn-static-" + Guid.NewGuid().ToString("N"));
+        string outFile = options.OutFile ?? Path.Combine(RepoRoot(), "benchmarks", "STATIC.md");
+        string work = options.Dump ?? Path.Combine(Path.GetTempPath(), "ilgpucnn-static-" + Guid.NewGuid().ToString("N"));
         try
         {
-            string text = Build(work, outFile, recordBefore);
+            string text = Build(work, outFile, options.RecordBefore);
             Console.WriteLine(text);
             string tmp = outFile + ".tmp";
             File.WriteAllText(tmp, text);
@@ -69,16 +50,61 @@ internal static class StaticCommand
         }
         finally
         {
-            if (dump is null && Directory.Exists(work))
+            if (options.Dump is null && Directory.Exists(work))
             {
                 Directory.Delete(work, true);
             }
         }
     }
 
+    private sealed record Options(string? OutFile, string? Dump, bool RecordBefore);
+
+    private static bool TryParse(string[] args, out Options options)
+    {
+        options = new Options(null, null, false);
+        for (int i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--out" when i + 1 < args.Length:
+                    options = options with { OutFile = args[++i] };
+                    break;
+                case "--dump" when i + 1 < args.Length:
+                    options = options with { Dump = args[++i] };
+                    break;
+                case "--record-before":
+                    options = options with { RecordBefore = true };
+                    break;
+                default:
+                    Console.Error.WriteLine($"static: unknown argument '{args[i]}'; use [--out FILE] [--record-before] [--dump DIR].");
+                    return false;
+            }
+        }
+
+        return true;
+    }
+
     private static string Build(string work, string outFile, bool recordBefore)
     {
         var clock = Stopwatch.StartNew();
+        var profiles = Profiles(work);
+        KernelProfile Kernel(string name) => profiles.TryGetValue(name, out var p) ? p : throw new InvalidOperationException($"the step model names kernel {name}, which the catalog does not have");
+
+        Console.Error.WriteLine($"static: {profiles.Count} kernels assembled and disassembled ({clock.Elapsed.TotalSeconds:F0} s); counting a real step on the CPU accelerator...");
+        var counted = StepCounter.Count();
+        Console.Error.WriteLine($"static: step counted ({clock.Elapsed.TotalSeconds:F0} s)");
+        using var device = ComputeDevice.Create(DeviceKind.Cpu);
+        using var model = VggModel.Create(device, Width, 0);
+        var step = StepModel.TrainingStep(model, Batch, Kernel, device);
+        var val = StepModel.ValidationBatch(model, Batch, Kernel, device);
+        var existing = File.Exists(outFile) ? File.ReadAllText(outFile) : string.Empty;
+        var r = new StaticReport(Commit(), profiles, counted, step, val, clock.Elapsed.TotalSeconds);
+        return r.Text(existing, recordBefore);
+    }
+
+    /// <summary>Every catalogued kernel assembled, disassembled and profiled, by short name.</summary>
+    private static Dictionary<string, KernelProfile> Profiles(string work)
+    {
         var profiles = new Dictionary<string, KernelProfile>();
         foreach (var m in KernelCatalog.Kernels().OrderBy(KernelCatalog.ShortName, StringComparer.Ordinal))
         {
@@ -87,184 +113,14 @@ internal static class StaticCommand
             profiles[p.Name] = p;
         }
 
-        KernelProfile Kernel(string name) => profiles.TryGetValue(name, out var p) ? p : throw new InvalidOperationException($"the step model names kernel {name}, which the catalog does not have");
-
-        Console.Error.WriteLine($"static: {profiles.Count} kernels assembled and disassembled ({clock.Elapsed.TotalSeconds:F0} s); counting a real step on the CPU accelerator...");
-        var counted = StepCounter.Count();
-        Console.Error.WriteLine($"static: step counted ({clock.Elapsed.TotalSeconds:F0} s)");
-        using var device = ComputeDevice.Create(DeviceKind.Cpu);
-        using var model = VggModel.Create(device, Width, 0);
-        var step = StepModel.TrainingStep(model, Batch, Kernel);
-        var val = StepModel.ValidationBatch(model, Batch, Kernel);
-        string commit = Commit();
-
-        var sb = new StringBuilder();
-        void L(string s = "") => sb.AppendLine(s);
-        L("# Static profile of the training step");
-        L();
-        L($"Generated by `dotnet run -c Release --project benchmarks/IlgpuCnn.Benchmarks -- static` at commit `{commit}` ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {clock.Elapsed.TotalSeconds:F0} s). " +
-          "No GPU was used: kernels are compiled to PTX by ILGPU, assembled by NVIDIA's ptxas 12.4 (`benchmarks/tools/fetch-cuda-tools.sh`) and disassembled by cuobjdump.");
-        L();
-        L("Every figure is marked: **counted** (read from ptxas, the SASS, or a real step on the CPU accelerator), **derived** (computed exactly from counted figures and the code's launch shapes) or **estimated** (a model with the assumptions printed below; nothing here was measured on a GPU).");
-        L();
-
-        // Headline.
-        var h100 = Totals(step, val, Kernel, GpuEstimate.H100Sxm);
-        var h200 = Totals(step, val, Kernel, GpuEstimate.H200);
-        long modelOps = step.Count;
-        long modelLaunches = step.Count(l => !l.IsMemSet);
-        long modelMemSets = modelOps - modelLaunches;
-        long countedOps = counted.TrainLaunches + counted.TrainMemSets;
-        bool launchesMatch = modelLaunches == counted.TrainLaunches && val.Count(l => !l.IsMemSet) == counted.ValidationLaunches;
-        var headline = new StringBuilder();
-        headline.AppendLine($"| figure (commit `{commit}`) | value | kind |");
-        headline.AppendLine("| --- | --- | --- |");
-        headline.AppendLine($"| stream operations per training step (batch {Batch}, width {Width}) | {counted.TrainLaunches + modelMemSets} ({counted.TrainLaunches} kernel launches + {modelMemSets} memsets) | launches counted, memsets derived |");
-        headline.AppendLine($"| stream operations per validation batch | {counted.ValidationLaunches + counted.ValidationMemSets} | counted |");
-        headline.AppendLine(string.Create(Inv, $"| training step, {GpuEstimate.H100Sxm.Name} | {h100.StepUs / 1000:F2} ms | estimated |"));
-        headline.AppendLine(string.Create(Inv, $"| recipe epoch ({TrainSteps} steps + {ValidationBatches} validation batches), {GpuEstimate.H100Sxm.Name} | {h100.EpochS:F2} s | estimated |"));
-        headline.AppendLine(string.Create(Inv, $"| training step, {GpuEstimate.H200.Name} | {h200.StepUs / 1000:F2} ms | estimated |"));
-        headline.AppendLine(string.Create(Inv, $"| recipe epoch, {GpuEstimate.H200.Name} | {h200.EpochS:F2} s | estimated |"));
-        foreach (var name in step.Select(s => s.Kernel).Where(k => k != StepModel.MemSet).Distinct().Where(k => profiles[k].KStep is not null).OrderBy(k => k, StringComparer.Ordinal))
-        {
-            var p = profiles[name];
-            var c = p.HotLoop!;
-            headline.AppendLine(string.Create(Inv, $"| {name}: FFMA per shared load (compute loop) / emulated divisions per K step / occupancy sm_90 | {Ratio(c.Ffma, c.SharedLoads)} / {p.KStep!.Divisions} / {p.Occupancy:P0} | counted / counted / derived |"));
-        }
-
-        L("## Headline");
-        L();
-        L(headline.ToString().TrimEnd());
-        L();
-        L("## Before the kernel rewrite");
-        L();
-        string before = recordBefore ? headline.ToString().TrimEnd() : ExistingBefore(outFile) ?? "(not recorded yet: run with `--record-before`)";
-        L(BeforeStart);
-        L(before);
-        L(BeforeEnd);
-        L();
-
-        // Kernels.
-        L("## Kernels (ptxas 12.4, sm_90; spills also checked for sm_80)");
-        L();
-        L("Threads per group: the `[Kernel]` attribute's for grouped kernels, CUDA's occupancy choice for auto-grouped ones (derived). Registers, shared memory, spills: counted (ptxas -v). Occupancy: derived (sm_90 limits). Loop columns: counted from the SASS of the hottest loop (the one with the most FFMA, else the innermost loop with global loads with the most instructions); for tiled GEMMs the K-step columns count one whole K step (the K loop with its nested loops repeated by the design's trip counts). `div` = emulated 32-bit integer divisions (I2F.RP); `rt` = exposed global round trips per iteration.");
-        L();
-        L("| kernel | threads | regs | smem B | spill 80/90 | occ. 90 | loop instr | FFMA | LDS 32/64/128 | FFMA/LDS | FFMA % | global ld (32/wide, generic) | div | bar | rt | K step instr | K step FFMA | K step LDS | K step div |");
-        L("| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-        foreach (var p in profiles.Values.OrderBy(p => p.Name, StringComparer.Ordinal))
-        {
-            var h = p.HotLoop;
-            var k = p.KStep;
-            string loop = h is null
-                ? "| — | — | — | — | — | — | — | — | " + p.RoundTrips.ToString(Inv)
-                : string.Create(Inv, $"| {h.Instructions} | {h.Ffma} | {h.SharedLoads32}/{h.SharedLoads64}/{h.SharedLoads128} | {Ratio(h.Ffma, h.SharedLoads)} | {(h.Instructions > 0 ? 100.0 * h.Ffma / h.Instructions : 0):F0} | {h.GlobalLoads32}/{h.GlobalLoadsWide}, {h.GlobalLoadsGeneric} | {h.Divisions} | {h.Barriers} | {p.RoundTrips}");
-            string kcols = k is null ? "| — | — | — | — |" : string.Create(Inv, $"| {k.Instructions} | {k.Ffma} | {k.SharedLoads} | {k.Divisions} |");
-            L(string.Create(Inv, $"| {p.Name} | {p.GroupSize}{(p.AutoGrouped ? "*" : string.Empty)} | {p.Sm90.Registers} | {p.Sm90.SharedBytes} | {p.Sm80.SpillStores + p.Sm80.SpillLoads}/{p.Sm90.SpillStores + p.Sm90.SpillLoads} | {p.Occupancy:P0} {loop} {kcols}"));
-        }
-
-        L();
-        L("`*` auto-grouped: the group size is CUDA's occupancy choice. Spills are bytes of spill stores + loads; stack frames are 0 for every kernel (the assembler tests enforce both).");
-        L();
-
-        // Counted step.
-        L($"## Stream operations per step (counted)");
-        L();
-        L($"{counted.Setup}: **{counted.TrainLaunches} kernel launches + {counted.TrainMemSets} memsets = {countedOps}** per training step; a validation batch is {counted.ValidationLaunches} launches + {counted.ValidationMemSets} memsets. The per-op split below adds up to the trainer's step. The number of launches does not depend on batch or width; memsets can (split-K zeroes its output first only where a grid is split). The launch model used for the estimate (batch {Batch}, width {Width}) has {modelLaunches} launches{(launchesMatch ? " (matches the count)" : " — DOES NOT MATCH the count; the model needs updating")} and {modelMemSets} memsets per step, {val.Count} operations per validation batch.");
-        L();
-        L($"| op | pass | launches | memsets | model launches | model memsets (batch {Batch}) |");
-        L("| --- | --- | ---: | ---: | ---: | ---: |");
-        foreach (var o in counted.PerOp)
-        {
-            int modelled = step.Count(s => s.Layer == o.Layer && s.Pass == o.Pass && !s.IsMemSet);
-            int memsets = step.Count(s => s.Layer == o.Layer && s.Pass == o.Pass && s.IsMemSet);
-            L($"| {o.Layer} | {o.Pass} | {o.Launches} | {o.MemSets} | {modelled}{(modelled == o.Launches ? string.Empty : " ≠")} | {memsets} |");
-        }
-
-        L();
-
-        // Per layer.
-        L($"## Launches of one training step: VGG, batch {Batch}, width {Width} ({GpuEstimate.H100Sxm.Name} estimate)");
-        L();
-        L($"Blocks, threads, FLOPs (GEMMs: 2·M·N·K) and bytes (compulsory) are derived from the layer shapes with the kernels' own launch helpers; `waves` = blocks / ({GpuEstimate.H100Sxm.Sms} SMs × resident groups per SM); times are estimated.");
-        L();
-        L("| layer | pass | kernel | blocks | threads | waves | GFLOP | MB | issue us | smem us | latency us | DRAM us | total us | bound |");
-        L("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
-        foreach (var l in step)
-        {
-            var p = l.IsMemSet ? null : Kernel(l.Kernel);
-            var t = GpuEstimate.Time(l, p, GpuEstimate.H100Sxm);
-            double waves = p is null ? 0 : l.Blocks / (double)(GpuEstimate.H100Sxm.Sms * Math.Max(1, p.BlocksPerSm));
-            L(string.Create(Inv, $"| {l.Layer} | {l.Pass} | {l.Kernel} | {l.Blocks} | {l.Threads} | {waves:F2} | {l.Flops / 1e9:F3} | {l.Bytes / 1e6:F2} | {t.Issue:F1} | {t.Shared:F1} | {t.Latency:F1} | {t.Dram:F1} | {t.Total:F1} | {t.Bound} |"));
-        }
-
-        L();
-        double flops = step.Sum(s => s.Flops);
-        L(string.Create(Inv, $"Step total: {flops / 1e9:F2} GFLOP, {step.Sum(s => s.Bytes) / 1e6:F0} MB compulsory traffic, {step.Count} stream operations."));
-        L();
-
-        // Where the time goes.
-        L("## Where the estimated time goes (H100 SXM, per training step)");
-        L();
-        L("| kernel | launches | total us | share |");
-        L("| --- | ---: | ---: | ---: |");
-        foreach (var g in step.GroupBy(s => s.Kernel).Select(g => (g.Key, Count: g.Count(), Us: g.Sum(s => GpuEstimate.Time(s, s.IsMemSet ? null : Kernel(s.Kernel), GpuEstimate.H100Sxm).Total))).OrderByDescending(g => g.Us))
-        {
-            L(string.Create(Inv, $"| {g.Key} | {g.Count} | {g.Us:F1} | {g.Us / h100.StepUs:P1} |"));
-        }
-
-        L();
-        L("## Estimate");
-        L();
-        L("| | training step | validation batch | recipe epoch | kind |");
-        L("| --- | ---: | ---: | ---: | --- |");
-        foreach (var (gpu, t) in new[] { (GpuEstimate.H100Sxm, h100), (GpuEstimate.H200, h200) })
-        {
-            L(string.Create(Inv, $"| {gpu.Name} | {t.StepUs / 1000:F3} ms | {t.ValUs / 1000:F3} ms | {t.EpochS:F2} s | estimated |"));
-        }
-
-        L();
-        L($"Recipe epoch = {TrainSteps} training steps + {ValidationBatches} validation batches (40,000 / 64 and 10,000 / 64 rounded up), host work between steps not included.");
-        L();
-        L("Assumptions:");
-        L();
-        foreach (var a in GpuEstimate.Assumptions(GpuEstimate.H100Sxm, GpuEstimate.H200))
-        {
-            L("- " + a);
-        }
-
-        return sb.ToString();
+        return profiles;
     }
 
-    /// <summary>Design trip counts of a GEMM body's K step (Run32, Cursor/Run64, else the lab's version 1, TiledGemm): FFMA and staged shared stores per thread.</summary>
     private static (int Ffma, int Sts) GemmDesign(string kernel) => kernel.EndsWith("Run32Kernel", StringComparison.Ordinal)
         ? (RunGemm.TileK * RunGemm.TileM * RunGemm.NarrowN / RunGemm.NarrowGroupSize, ((RunGemm.TileK * RunGemm.TileM) + (RunGemm.TileK * RunGemm.NarrowN)) / RunGemm.NarrowGroupSize)
         : kernel.Contains("Cursor", StringComparison.Ordinal) || kernel.EndsWith("Run64Kernel", StringComparison.Ordinal)
         ? (BlockedGemm.TileK * BlockedGemm.TileM * BlockedGemm.TileN / BlockedGemm.GroupSize, BlockedGemm.TileK)
         : (TiledGemm.TileK * TiledGemm.TileM * TiledGemm.TileN / TiledGemm.GroupSize, ((TiledGemm.TileK * TiledGemm.TileM) + (TiledGemm.TileK * TiledGemm.TileN)) / TiledGemm.GroupSize);
-
-    private sealed record StepTotals(double StepUs, double ValUs, double EpochS);
-
-    private static StepTotals Totals(List<ModelLaunch> step, List<ModelLaunch> val, Func<string, KernelProfile> kernel, GpuSpec gpu)
-    {
-        double Sum(List<ModelLaunch> ls) => ls.Sum(l => GpuEstimate.Time(l, l.IsMemSet ? null : kernel(l.Kernel), gpu).Total);
-        double s = Sum(step), v = Sum(val);
-        return new StepTotals(s, v, ((TrainSteps * s) + (ValidationBatches * v)) / 1e6);
-    }
-
-    private static string Ratio(int a, int b) => b == 0 ? "—" : (a / (double)b).ToString("F1", Inv);
-
-    private static string? ExistingBefore(string file)
-    {
-        if (!File.Exists(file))
-        {
-            return null;
-        }
-
-        string text = File.ReadAllText(file);
-        int a = text.IndexOf(BeforeStart, StringComparison.Ordinal);
-        int b = text.IndexOf(BeforeEnd, StringComparison.Ordinal);
-        return a >= 0 && b > a ? text[(a + BeforeStart.Length)..b].Trim() : null;
-    }
 
     private static string RepoRoot()
     {
@@ -279,23 +135,26 @@ internal static class StaticCommand
         return Directory.GetCurrentDirectory();
     }
 
+    /// <summary>The last commit that changed src/ (the kernels the profile reads), or HEAD + "+uncommitted src changes" when src/ differs from HEAD.</summary>
     private static string Commit()
     {
         try
         {
-            var psi = new ProcessStartInfo("git", "rev-parse --short HEAD") { RedirectStandardOutput = true, WorkingDirectory = RepoRoot() };
-            using var p = Process.Start(psi)!;
-            string head = p.StandardOutput.ReadToEnd().Trim();
-            p.WaitForExit();
-            var st = new ProcessStartInfo("git", "status --porcelain --untracked-files=no -- src") { RedirectStandardOutput = true, WorkingDirectory = RepoRoot() };
-            using var q = Process.Start(st)!;
-            bool dirty = q.StandardOutput.ReadToEnd().Trim().Length > 0;
-            q.WaitForExit();
-            return dirty ? head + "+uncommitted src changes" : head;
+            bool dirty = Git("status --porcelain --untracked-files=no -- src").Length > 0;
+            return dirty ? Git("rev-parse --short HEAD") + "+uncommitted src changes" : Git("log -1 --format=%h -- src");
         }
         catch (System.ComponentModel.Win32Exception)
         {
             return "unknown (git not found)";
         }
+    }
+
+    private static string Git(string arguments)
+    {
+        var psi = new ProcessStartInfo("git", arguments) { RedirectStandardOutput = true, WorkingDirectory = RepoRoot() };
+        using var p = Process.Start(psi)!;
+        string output = p.StandardOutput.ReadToEnd().Trim();
+        p.WaitForExit();
+        return output;
     }
 }

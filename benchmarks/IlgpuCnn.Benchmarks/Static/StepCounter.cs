@@ -34,7 +34,41 @@ internal static class StepCounter
     {
         using var device = ComputeDevice.Create(DeviceKind.Cpu, gpuShapedCpu: true);
         var launches = CpuLaunchCounter.For(device);
-        using var model = VggModel.Create(device, Width, 0);
+        using var model = GpuPlannedModel(device);
+        var data = SyntheticData(10 * Batch);
+        var options = new TrainingOptions { BatchSize = Batch, Width = Width, Epochs = 1 };
+
+        // The whole step as the trainer runs it (its upload of the epoch's order is a copy: neither a launch nor a memset).
+        var (trainLaunches, trainMemSets) = Counted(launches, device, () =>
+        {
+            using var trainer = new Trainer(device, model, options, data);
+            trainer.TrainStep(0, 0);
+        });
+        using var run = new OpRun(device, model, data, launches);
+        var perOp = run.CountPerOp();
+        var (valLaunches, valMemSets) = Counted(launches, device, run.ValidationBatch);
+        long sumL = perOp.Sum(o => o.Launches), sumM = perOp.Sum(o => o.MemSets);
+        if (sumL != trainLaunches || sumM != trainMemSets)
+        {
+            throw new InvalidOperationException($"the per-op count ({sumL} launches, {sumM} memsets) does not add up to the trainer's step ({trainLaunches}, {trainMemSets}); the profile's step no longer matches Trainer.TrainStep.");
+        }
+
+        string setup = $"Trainer.TrainStep on the GPU-shaped CPU accelerator (CPUDevice.Nvidia), width {Width}, batch {Batch}, conv/dense layers on the kernel plan of an H100";
+        return new StepCount(trainLaunches, trainMemSets, valLaunches, valMemSets, perOp, setup);
+    }
+
+    /// <summary>Launches and memsets of one action.</summary>
+    private static (long Launches, long MemSets) Counted(Func<long> launches, ComputeDevice device, Action a)
+    {
+        long l = launches(), m = device.MemSets;
+        a();
+        return (launches() - l, device.MemSets - m);
+    }
+
+    /// <summary>The tiny VGG with its conv and dense layers on the plan of <see cref="StepModel.Gpu"/>.</summary>
+    private static VggModel GpuPlannedModel(ComputeDevice device)
+    {
+        var model = VggModel.Create(device, Width, 0);
         foreach (var layer in model.Network.Layers)
         {
             if (layer is Conv2d c)
@@ -47,7 +81,11 @@ internal static class StepCounter
             }
         }
 
-        int rows = 10 * Batch;
+        return model;
+    }
+
+    private static CifarDataset SyntheticData(int rows)
+    {
         var rng = new Random(1);
         var images = new float[rows * CifarDataset.ImageFloats];
         for (int i = 0; i < images.Length; i++)
@@ -55,72 +93,84 @@ internal static class StepCounter
             images[i] = (float)rng.NextDouble();
         }
 
-        var data = new CifarDataset(images, Enumerable.Range(0, rows).Select(i => i % 10).ToArray(), "synthetic");
-        var options = new TrainingOptions { BatchSize = Batch, Width = Width, Epochs = 1 };
+        return new CifarDataset(images, Enumerable.Range(0, rows).Select(i => i % 10).ToArray(), "synthetic");
+    }
 
-        // The whole step as the trainer runs it (its upload of the epoch's order is a copy: neither a launch nor a memset).
-        long trainLaunches, trainMemSets;
-        using (var trainer = new Trainer(device, model, options, data))
+    /// <summary>The step op by op (input, each layer's forward, the loss, each backward op through the tape observer, AdamW), and a validation batch.</summary>
+    private sealed class OpRun : IDisposable
+    {
+        private readonly ComputeDevice _device;
+        private readonly VggModel _model;
+        private readonly Func<long> _launches;
+        private readonly Tensor _raw;
+        private readonly Tensor _input;
+        private readonly ILGPU.Runtime.MemoryBuffer1D<int, ILGPU.Stride1D.Dense> _labels;
+        private readonly DeviceDataset _resident;
+        private readonly GradientTape _tape;
+        private readonly List<CountedOps> _ops = new();
+
+        public OpRun(ComputeDevice device, VggModel model, CifarDataset data, Func<long> launches)
         {
-            long l0 = launches(), m0 = device.MemSets;
-            trainer.TrainStep(0, 0);
-            trainLaunches = launches() - l0;
-            trainMemSets = device.MemSets - m0;
+            (_device, _model, _launches) = (device, model, launches);
+            _raw = Tensor.Allocate(device, VggModel.InputShape(Batch), false);
+            _input = Tensor.Allocate(device, VggModel.InputShape(Batch), false);
+            _labels = device.Accelerator.Allocate1D<int>(Batch);
+            _resident = new DeviceDataset(device, data);
+            _tape = new GradientTape(device);
         }
 
-        // The same step op by op.
-        var perOp = new List<CountedOps>();
-        using var raw = Tensor.Allocate(device, VggModel.InputShape(Batch), false);
-        using var input = Tensor.Allocate(device, VggModel.InputShape(Batch), false);
-        using var labels = device.Accelerator.Allocate1D<int>(Batch);
-        using var resident = new DeviceDataset(device, data);
-        var augmentation = Augmentation.For(device);
-        var tape = new GradientTape(device);
-        var optimizer = new AdamW(device, model.Store);
-        void Measure(string layer, string pass, Action a)
+        public List<CountedOps> CountPerOp()
         {
-            long l = launches(), m = device.MemSets;
-            a();
-            perOp.Add(new CountedOps(layer, pass, launches() - l, device.MemSets - m));
+            var augmentation = Augmentation.For(_device);
+            var optimizer = new AdamW(_device, _model.Store);
+            Measure("input", "gather", () => _resident.Gather(0, Batch, _raw.View, _labels.View));
+            Measure("input", "augment", () => augmentation.Apply(_raw.View, _input.View, Batch, 0, 0, 1));
+            _tape.Begin(ForwardPass.Training(0, optimizer.Iterations));
+            var x = _input;
+            foreach (var layer in _model.Network.Layers)
+            {
+                var current = x;
+                Measure(layer.Name, "forward", () => x = layer.Forward(current, _tape));
+            }
+
+            Tensor? loss = null;
+            Measure("loss", "forward", () => loss = _model.Loss.Forward(x, _labels.View, _tape));
+            Backward(loss!);
+            Measure("adamw", "step", optimizer.Step);
+            return _ops;
         }
 
-        Measure("input", "gather", () => resident.Gather(0, Batch, raw.View, labels.View));
-        Measure("input", "augment", () => augmentation.Apply(raw.View, input.View, Batch, 0, 0, 1));
-        tape.Begin(ForwardPass.Training(0, optimizer.Iterations));
-        var x = input;
-        foreach (var layer in model.Network.Layers)
+        /// <summary>A validation batch: gather and the inference forward with the loss.</summary>
+        public void ValidationBatch()
         {
-            var current = x;
-            Measure(layer.Name, "forward", () => x = layer.Forward(current, tape));
+            _resident.Gather(0, Batch, _raw.View, _labels.View);
+            _tape.Begin(ForwardPass.Inference);
+            _model.ForwardLoss(_raw, _labels.View, _tape);
         }
 
-        Tensor? loss = null;
-        Measure("loss", "forward", () => loss = model.Loss.Forward(x, labels.View, tape));
-        var observer = new Observer(launches, device);
-        tape.Observer = observer;
-        long bl = launches(), bm = device.MemSets;
-        tape.Backward(loss!);
-        long backwardLaunches = launches() - bl, backwardMemSets = device.MemSets - bm;
-        tape.Observer = null;
-        perOp.Add(new CountedOps("tape", "seed", backwardLaunches - observer.Ops.Sum(o => o.Launches), backwardMemSets - observer.Ops.Sum(o => o.MemSets)));
-        perOp.AddRange(observer.Ops);
-        Measure("adamw", "step", optimizer.Step);
-
-        // A validation batch: gather and the inference forward with the loss.
-        long vl = launches(), vm = device.MemSets;
-        resident.Gather(0, Batch, raw.View, labels.View);
-        tape.Begin(ForwardPass.Inference);
-        model.ForwardLoss(raw, labels.View, tape);
-        long valLaunches = launches() - vl, valMemSets = device.MemSets - vm;
-
-        long sumL = perOp.Sum(o => o.Launches), sumM = perOp.Sum(o => o.MemSets);
-        if (sumL != trainLaunches || sumM != trainMemSets)
+        public void Dispose()
         {
-            throw new InvalidOperationException($"the per-op count ({sumL} launches, {sumM} memsets) does not add up to the trainer's step ({trainLaunches}, {trainMemSets}); the profile's step no longer matches Trainer.TrainStep.");
+            _resident.Dispose();
+            _labels.Dispose();
+            _input.Dispose();
+            _raw.Dispose();
         }
 
-        string setup = $"Trainer.TrainStep on the GPU-shaped CPU accelerator (CPUDevice.Nvidia), width {Width}, batch {Batch}, conv/dense layers on the kernel plan of an H100";
-        return new StepCount(trainLaunches, trainMemSets, valLaunches, valMemSets, perOp, setup);
+        private void Backward(Tensor loss)
+        {
+            var observer = new Observer(_launches, _device);
+            _tape.Observer = observer;
+            var (launches, memSets) = Counted(_launches, _device, () => _tape.Backward(loss));
+            _tape.Observer = null;
+            _ops.Add(new CountedOps("tape", "seed", launches - observer.Ops.Sum(o => o.Launches), memSets - observer.Ops.Sum(o => o.MemSets)));
+            _ops.AddRange(observer.Ops);
+        }
+
+        private void Measure(string layer, string pass, Action a)
+        {
+            var (l, m) = Counted(_launches, _device, a);
+            _ops.Add(new CountedOps(layer, pass, l, m));
+        }
     }
 
     private sealed class Observer : IBackwardObserver

@@ -15,6 +15,12 @@ namespace IlgpuCnn.Benchmarks.Static;
 internal sealed record ModelLaunch(string Layer, string Pass, string Kernel, long Blocks, int Threads, double Flops, double Bytes, double Iterations)
 {
     public bool IsMemSet => Kernel == StepModel.MemSet;
+
+    /// <summary>The plan of a conv or dense pass (null for other launches).</summary>
+    public KernelPlan? Plan { get; init; }
+
+    /// <summary>Its operands' cache lines per warp load and its atomics.</summary>
+    public LaunchTraffic Traffic { get; init; } = LaunchTraffic.None;
 }
 
 /// <summary>
@@ -32,16 +38,17 @@ internal sealed class StepModel
     public static readonly DeviceFigures Gpu = DeviceFigures.H100;
     private const int F = sizeof(float);
     private readonly Func<string, KernelProfile> _kernel;
+    private readonly ComputeDevice _device;
     private readonly List<ModelLaunch> _launches = new();
     private string _layer = string.Empty;
     private string _pass = string.Empty;
 
-    private StepModel(Func<string, KernelProfile> kernel) => _kernel = kernel;
+    private StepModel(Func<string, KernelProfile> kernel, ComputeDevice device) => (_kernel, _device) = (kernel, device);
 
     /// <summary>Launches of one training step: gather, augmentation, forward, loss, backward, AdamW (which zeroes the gradients it consumed).</summary>
-    public static List<ModelLaunch> TrainingStep(VggModel model, int batch, Func<string, KernelProfile> kernel)
+    public static List<ModelLaunch> TrainingStep(VggModel model, int batch, Func<string, KernelProfile> kernel, ComputeDevice device)
     {
-        var m = new StepModel(kernel);
+        var m = new StepModel(kernel, device);
         m.Input(batch, augment: true);
         var shapes = m.Forward(model, batch, training: true);
         m.Backward(model, shapes);
@@ -52,9 +59,9 @@ internal sealed class StepModel
     }
 
     /// <summary>Launches of one validation batch: gather and the inference forward with the loss.</summary>
-    public static List<ModelLaunch> ValidationBatch(VggModel model, int batch, Func<string, KernelProfile> kernel)
+    public static List<ModelLaunch> ValidationBatch(VggModel model, int batch, Func<string, KernelProfile> kernel, ComputeDevice device)
     {
-        var m = new StepModel(kernel);
+        var m = new StepModel(kernel, device);
         m.Input(batch, augment: false);
         m.Forward(model, batch, training: false);
         return m._launches;
@@ -85,7 +92,7 @@ internal sealed class StepModel
     }
 
     /// <summary>A conv or dense pass as its plan launches it (a memset first where the plan zeroes its output).</summary>
-    private void Planned(KernelPlan plan, long outputFloats, double bytes)
+    private void Planned(KernelPlan plan, long outputFloats, double bytes, LaunchTraffic traffic)
     {
         if (plan.ZeroesOutput)
         {
@@ -96,12 +103,14 @@ internal sealed class StepModel
         if (plan.Body == KernelBody.Simple)
         {
             PerItem(plan.Kernel, plan.Threads, 1, bytes, flops);
+            _launches[^1] = _launches[^1] with { Plan = plan, Traffic = traffic };
             return;
         }
 
         var cfg = plan.Config;
         long blocks = (long)cfg.GridDim.X * cfg.GridDim.Y * cfg.GridDim.Z;
         Add(plan.Kernel, blocks, cfg.GroupDim.X, flops, bytes, Math.Ceiling(Math.Min(plan.Slice, plan.K) / (double)plan.TileK));
+        _launches[^1] = _launches[^1] with { Plan = plan, Traffic = traffic };
     }
 
     private void ChannelReduction(string kernel, int channels, long perChannel, int passes, double bytes) =>
@@ -129,53 +138,7 @@ internal sealed class StepModel
         {
             var o = layer.OutputShape(s);
             At(layer.Name, "forward");
-            long inLen = s.Length, outLen = o.Length;
-            switch (layer)
-            {
-                case Conv2d c:
-                {
-                    var g = Geometry(c, s);
-                    int k = g.Ci * g.KH * g.KW;
-                    Planned(KernelPlanner.Conv(KernelPass.Forward, g, Gpu), outLen, (inLen + outLen + ((long)k * g.Co) + g.Co) * F);
-                    break;
-                }
-
-                case BatchNormLayer bn:
-                {
-                    long per = inLen / bn.Channels;
-                    if (training)
-                    {
-                        // statistics (two passes) and the normalised output (a third) in one launch
-                        ChannelReduction("BatchNormKernels.StatsKernel", bn.Channels, per, 3, 4.0 * inLen * F);
-                    }
-                    else
-                    {
-                        PerItem("BatchNormKernels.InferenceStatsKernel", bn.Channels, 1, 4.0 * bn.Channels * F);
-                        GridStride("BatchNormKernels.NormalizeKernel", inLen, 2.0 * inLen * F, 3.0 * inLen);
-                    }
-                    break;
-                }
-
-                case MaxPoolLayer:
-                    GridStride("MaxPoolKernels.ForwardKernel", outLen, (inLen + (2.0 * outLen)) * F, 4.0 * outLen);
-                    break;
-                case GlobalAvgPool:
-                    PerItem("GlobalAvgPoolKernels.ForwardKernel", outLen, s.H * s.W, (inLen + outLen) * F, inLen);
-                    break;
-                case Dense d:
-                    Planned(KernelPlanner.Dense(KernelPass.Forward, s.N, d.InFeatures, d.OutFeatures, Gpu), outLen, (inLen + outLen + ((long)d.InFeatures * d.OutFeatures)) * F);
-                    break;
-                case IlgpuCnn.Layers.Dropout:
-                    if (training)
-                    {
-                        GridStride("DropoutKernels.ForwardKernel", inLen, 2.0 * inLen * F, inLen);
-                    }
-
-                    break;
-                default:
-                    throw new InvalidOperationException($"the static profile has no launch model for layer {layer.Name} ({layer.GetType().Name})");
-            }
-
+            ForwardOf(layer, s, o, training);
             shapes.Add((layer, s, o));
             s = o;
         }
@@ -184,6 +147,57 @@ internal sealed class StepModel
         PerItem("SoftmaxCrossEntropyKernels.ForwardKernel", batch, model.Classes, 3.0 * batch * model.Classes * F);
         PerItem("SoftmaxCrossEntropyKernels.MeanKernel", 1, batch, batch * F);
         return shapes;
+    }
+
+    /// <summary>The launches of one layer's forward, input shape <paramref name="s"/>, output <paramref name="o"/>.</summary>
+    private void ForwardOf(ILayer layer, Shape s, Shape o, bool training)
+    {
+        long inLen = s.Length, outLen = o.Length;
+        switch (layer)
+        {
+            case Conv2d c:
+            {
+                var g = Geometry(c, s);
+                int k = g.Ci * g.KH * g.KW;
+                Conv(KernelPass.Forward, g, outLen, (inLen + outLen + ((long)k * g.Co) + g.Co) * F);
+                break;
+            }
+
+            case BatchNormLayer bn:
+                BatchNormForward(bn, inLen, training);
+                break;
+            case MaxPoolLayer:
+                GridStride("MaxPoolKernels.ForwardKernel", outLen, (inLen + (2.0 * outLen)) * F, 4.0 * outLen);
+                break;
+            case GlobalAvgPool:
+                PerItem("GlobalAvgPoolKernels.ForwardKernel", outLen, s.H * s.W, (inLen + outLen) * F, inLen);
+                break;
+            case Dense d:
+                Dense(KernelPass.Forward, s.N, d, outLen, (inLen + outLen + ((long)d.InFeatures * d.OutFeatures)) * F);
+                break;
+            case IlgpuCnn.Layers.Dropout when training:
+                GridStride("DropoutKernels.ForwardKernel", inLen, 2.0 * inLen * F, inLen);
+                break;
+            case IlgpuCnn.Layers.Dropout:
+                break;
+            default:
+                throw new InvalidOperationException($"the static profile has no launch model for layer {layer.Name} ({layer.GetType().Name})");
+        }
+    }
+
+    private void BatchNormForward(BatchNormLayer bn, long inLen, bool training)
+    {
+        long per = inLen / bn.Channels;
+        if (training)
+        {
+            // statistics (two passes) and the normalised output (a third) in one launch
+            ChannelReduction("BatchNormKernels.StatsKernel", bn.Channels, per, 3, 4.0 * inLen * F);
+        }
+        else
+        {
+            PerItem("BatchNormKernels.InferenceStatsKernel", bn.Channels, 1, 4.0 * bn.Channels * F);
+            GridStride("BatchNormKernels.NormalizeKernel", inLen, 2.0 * inLen * F, 3.0 * inLen);
+        }
     }
 
     private void Backward(VggModel model, List<(ILayer Layer, Shape In, Shape Out)> shapes)
@@ -196,51 +210,71 @@ internal sealed class StepModel
         for (int i = shapes.Count - 1; i >= 0; i--)
         {
             var (layer, s, o) = shapes[i];
-            bool dx = i > 0;
-            long inLen = s.Length, outLen = o.Length;
             At(layer.Name, "backward");
-            switch (layer)
-            {
-                case Conv2d c:
-                {
-                    var g = Geometry(c, s);
-                    long w = (long)g.Co * g.Ci * g.KH * g.KW;
-                    if (dx)
-                    {
-                        Planned(KernelPlanner.Conv(KernelPass.BackwardData, g, Gpu), inLen, (outLen + w + (2.0 * inLen)) * F);
-                    }
-
-                    Planned(KernelPlanner.Conv(KernelPass.BackwardWeights, g, Gpu), 0, (inLen + outLen + (2.0 * w)) * F);
-                    break;
-                }
-
-                case BatchNormLayer bn:
-                    // sums, then dx of the channel, in one launch
-                    ChannelReduction("BatchNormKernels.BackwardSumsKernel", bn.Channels, inLen / bn.Channels, 2, 7.0 * inLen * F);
-                    break;
-                case MaxPoolLayer:
-                    GridStride("MaxPoolKernels.BackwardKernel", outLen, (3.0 * outLen + (2.0 * outLen)) * F, outLen);
-                    break;
-                case GlobalAvgPool:
-                    GridStride("GlobalAvgPoolKernels.BackwardKernel", inLen, (outLen + (2.0 * inLen)) * F, inLen);
-                    break;
-                case Dense d:
-                {
-                    long w = (long)d.InFeatures * d.OutFeatures;
-                    if (dx)
-                    {
-                        Planned(KernelPlanner.Dense(KernelPass.BackwardData, s.N, d.InFeatures, d.OutFeatures, Gpu), inLen, (outLen + w + (2.0 * inLen)) * F);
-                    }
-
-                    Planned(KernelPlanner.Dense(KernelPass.BackwardWeights, s.N, d.InFeatures, d.OutFeatures, Gpu), 0, (inLen + outLen + (2.0 * w)) * F);
-                    break;
-                }
-
-                case IlgpuCnn.Layers.Dropout:
-                    GridStride("DropoutKernels.BackwardKernel", inLen, 3.0 * inLen * F, inLen);
-                    break;
-            }
+            BackwardOf(layer, s, o, dx: i > 0);
         }
+    }
+
+    /// <summary>The launches of one layer's backward (<paramref name="dx"/>: it also computes its input's gradient).</summary>
+    private void BackwardOf(ILayer layer, Shape s, Shape o, bool dx)
+    {
+        long inLen = s.Length, outLen = o.Length;
+        switch (layer)
+        {
+            case Conv2d c:
+                ConvBackward(Geometry(c, s), inLen, outLen, dx);
+                break;
+            case BatchNormLayer bn:
+                // sums, then dx of the channel, in one launch
+                ChannelReduction("BatchNormKernels.BackwardSumsKernel", bn.Channels, inLen / bn.Channels, 2, 7.0 * inLen * F);
+                break;
+            case MaxPoolLayer:
+                GridStride("MaxPoolKernels.BackwardKernel", outLen, (3.0 * outLen + (2.0 * outLen)) * F, outLen);
+                break;
+            case GlobalAvgPool:
+                GridStride("GlobalAvgPoolKernels.BackwardKernel", inLen, (outLen + (2.0 * inLen)) * F, inLen);
+                break;
+            case Dense d:
+                DenseBackward(s.N, d, inLen, outLen, dx);
+                break;
+            case IlgpuCnn.Layers.Dropout:
+                GridStride("DropoutKernels.BackwardKernel", inLen, 3.0 * inLen * F, inLen);
+                break;
+        }
+    }
+
+    private void ConvBackward(ConvGeometry g, long inLen, long outLen, bool dx)
+    {
+        long w = (long)g.Co * g.Ci * g.KH * g.KW;
+        if (dx)
+        {
+            Conv(KernelPass.BackwardData, g, inLen, (outLen + w + (2.0 * inLen)) * F);
+        }
+
+        Conv(KernelPass.BackwardWeights, g, 0, (inLen + outLen + (2.0 * w)) * F);
+    }
+
+    private void DenseBackward(int n, Dense d, long inLen, long outLen, bool dx)
+    {
+        long w = (long)d.InFeatures * d.OutFeatures;
+        if (dx)
+        {
+            Dense(KernelPass.BackwardData, n, d, inLen, (outLen + w + (2.0 * inLen)) * F);
+        }
+
+        Dense(KernelPass.BackwardWeights, n, d, 0, (inLen + outLen + (2.0 * w)) * F);
+    }
+
+    private void Conv(KernelPass pass, ConvGeometry g, long outputFloats, double bytes)
+    {
+        var plan = KernelPlanner.Conv(pass, g, Gpu);
+        Planned(plan, outputFloats, bytes, OperandTraffic.Conv(plan, g, _device));
+    }
+
+    private void Dense(KernelPass pass, int n, Dense d, long outputFloats, double bytes)
+    {
+        var plan = KernelPlanner.Dense(pass, n, d.InFeatures, d.OutFeatures, Gpu);
+        Planned(plan, outputFloats, bytes, OperandTraffic.Dense(plan, n, d.InFeatures, d.OutFeatures, _device));
     }
 
     private static ConvGeometry Geometry(Conv2d c, Shape s) =>

@@ -26,6 +26,33 @@ public static partial class PtxAssembler
         return Parse(report, cubin);
     }
 
+    /// <summary>
+    /// <see cref="Assemble"/>, reusing the cubin and report a previous run left in
+    /// <paramref name="workDir"/> when the PTX there is the same text (the static command's --dump folder).
+    /// </summary>
+    public static AssembledKernel AssembleCached(string ptx, string arch, string workDir, string baseName)
+    {
+        string cubin = Path.Combine(workDir, $"{baseName}.{arch}.cubin");
+        string reportPath = Path.Combine(workDir, $"{baseName}.{arch}.ptxas.txt");
+        string hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(ptx)));
+        if (File.Exists(cubin) && File.Exists(reportPath))
+        {
+            string[] saved = File.ReadAllText(reportPath).Split('\n', 2);
+            if (saved.Length == 2 && saved[0] == hash)
+            {
+                return Parse(saved[1], cubin);
+            }
+        }
+
+        var kernel = Assemble(ptx, arch, workDir, baseName);
+        File.WriteAllText(reportPath, hash + "\n" + Report(kernel));
+        return kernel;
+    }
+
+    /// <summary>A ptxas -v report <see cref="Parse"/> reads back as <paramref name="k"/>.</summary>
+    private static string Report(AssembledKernel k) =>
+        $"Compiling entry function\n{k.StackFrame} bytes stack frame, {k.SpillStores} bytes spill stores, {k.SpillLoads} bytes spill loads\nUsed {k.Registers} registers, {k.SharedBytes} bytes smem\n";
+
     /// <summary>Reads registers, shared memory, stack frame and spills of the entry function from a ptxas -v report.</summary>
     public static AssembledKernel Parse(string report, string cubin)
     {

@@ -8,6 +8,37 @@ public readonly record struct SassInstruction(int Address, string Opcode, string
 {
     /// <summary>The opcode without modifiers ("LDS" for "LDS.U.128").</summary>
     public string Base => Opcode.Split('.')[0];
+
+    /// <summary>The guard predicate ("@P3", "@!P0"), empty when the instruction always runs.</summary>
+    public string Guard { get; init; } = string.Empty;
+
+    /// <summary>The scheduling control bits ptxas wrote beside the instruction.</summary>
+    public SassControl Control { get; init; }
+
+    /// <summary>A global-memory load (generic LD or LDG).</summary>
+    public bool IsGlobalLoad => Base is "LD" or "LDG";
+
+    /// <summary>Guarded by a predicate other than PT.</summary>
+    public bool IsPredicated => !string.IsNullOrEmpty(Guard) && Guard != "@PT";
+}
+
+/// <summary>
+/// The control bits of a Volta-to-Hopper SASS instruction (bits 105–125 of its 128 bits, the
+/// high word's bits 41–61): stall cycles before the next instruction may issue, the scoreboard
+/// it sets when its result is ready (write barrier) and when its sources are read (read barrier),
+/// and the scoreboards it waits for. Barrier 7 means none. <see cref="Known"/> is false when the
+/// listing had no encoding (a hand-written test listing): one cycle, no scoreboards.
+/// </summary>
+public readonly record struct SassControl(int Stall, int WriteBarrier, int ReadBarrier, int WaitMask, bool Known)
+{
+    public static readonly SassControl None = new(1, 7, 7, 0, false);
+
+    /// <summary>Decodes the control bits from the high 64-bit word of the encoding.</summary>
+    public static SassControl FromHighWord(ulong high)
+    {
+        ulong c = high >> 41;
+        return new SassControl((int)(c & 0xf), (int)((c >> 5) & 7), (int)((c >> 8) & 7), (int)((c >> 11) & 0x3f), true);
+    }
 }
 
 /// <summary>A loop in SASS: the instructions from a backward branch's target up to the branch.</summary>
@@ -59,72 +90,32 @@ public sealed record SassMix(
 
     public static SassMix Of(IEnumerable<SassInstruction> code)
     {
-        int n = 0, ffma = 0, l32 = 0, l64 = 0, l128 = 0, sts = 0, g32 = 0, gw = 0, gen = 0, gst = 0, div = 0, bar = 0, iops = 0;
-        foreach (var i in code)
-        {
-            if (i.Opcode == "NOP")
-            {
-                continue;
-            }
+        var c = code.Where(i => i.Opcode != "NOP").ToList();
+        int Count(Func<SassInstruction, bool> f) => c.Count(f);
+        return new SassMix(
+            c.Count,
+            Count(i => i.Base == "FFMA"),
+            Count(i => i.Base == "LDS" && Width(i) == 32),
+            Count(i => i.Base == "LDS" && Width(i) == 64),
+            Count(i => i.Base == "LDS" && Width(i) == 128),
+            Count(i => i.Base == "STS"),
+            Count(i => i.Base is "LD" or "LDG" && Width(i) == 32),
+            Count(i => i.Base is "LD" or "LDG" && Width(i) > 32),
+            Count(i => i.Base == "LD"),
+            Count(i => i.Base is "ST" or "STG" or "RED" or "ATOM" or "REDG"),
+            Count(i => i.Base == "I2F" && i.Opcode.Split('.').Contains("RP")),
+            Count(i => i.Base == "BAR"),
+            Count(i => IntegerOpcodes.Contains(i.Base)));
+    }
 
-            n++;
-            string b = i.Base;
-            var parts = i.Opcode.Split('.');
-            switch (b)
-            {
-                case "FFMA":
-                    ffma++;
-                    break;
-                case "LDS":
-                    if (parts.Contains("128"))
-                    {
-                        l128++;
-                    }
-                    else if (parts.Contains("64"))
-                    {
-                        l64++;
-                    }
-                    else
-                    {
-                        l32++;
-                    }
+    private static readonly HashSet<string> IntegerOpcodes =
+        ["IMAD", "IADD3", "LEA", "SHF", "LOP3", "ISETP", "IMNMX", "SEL", "VIADD", "IABS", "IMUL", "SHL", "SHR", "LEA.HI", "VIMNMX", "UIADD3", "UIMAD", "ULEA", "USHF", "ULOP3", "UISETP"];
 
-                    break;
-                case "STS":
-                    sts++;
-                    break;
-                case "LD" or "LDG":
-                    if (parts.Contains("64") || parts.Contains("128"))
-                    {
-                        gw++;
-                    }
-                    else
-                    {
-                        g32++;
-                    }
-
-                    if (b == "LD")
-                    {
-                        gen++;
-                    }
-
-                    break;
-                case "ST" or "STG" or "RED" or "ATOM" or "REDG":
-                    gst++;
-                    break;
-                case "I2F" when parts.Contains("RP"):
-                    div++;
-                    break;
-                case "BAR":
-                    bar++;
-                    break;
-                case "IMAD" or "IADD3" or "LEA" or "SHF" or "LOP3" or "ISETP" or "IMNMX" or "SEL" or "VIADD" or "IABS" or "IMUL" or "SHL" or "SHR" or "LEA.HI" or "VIMNMX" or "UIADD3" or "UIMAD" or "ULEA" or "USHF" or "ULOP3" or "UISETP":
-                    iops++;
-                    break;
-            }
-        }
-
-        return new SassMix(n, ffma, l32, l64, l128, sts, g32, gw, gen, gst, div, bar, iops);
+    /// <summary>Access width in bits from the opcode's modifiers (".64", ".128"; else 32).</summary>
+    private static int Width(SassInstruction i)
+    {
+        var parts = i.Opcode.Split('.');
+        return parts.Contains("128") ? 128 : parts.Contains("64") ? 64 : 32;
     }
 
     public static SassMix operator +(SassMix a, SassMix b) => new(
@@ -173,7 +164,11 @@ public sealed partial class SassListing
         var code = new List<SassInstruction>();
         foreach (Match m in Line().Matches(cuobjdump))
         {
-            code.Add(new SassInstruction(int.Parse(m.Groups[1].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture), m.Groups[2].Value, m.Groups[3].Value.Trim()));
+            code.Add(new SassInstruction(int.Parse(m.Groups[1].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture), m.Groups[3].Value, m.Groups[4].Value.Trim())
+            {
+                Guard = m.Groups[2].Value.Trim(),
+                Control = m.Groups[5].Success ? SassControl.FromHighWord(ulong.Parse(m.Groups[5].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture)) : SassControl.None,
+            });
         }
 
         return new SassListing(code);
@@ -204,7 +199,7 @@ public sealed partial class SassListing
     /// <summary>The smallest loop strictly containing <paramref name="inner"/> (a tiled GEMM's K loop around its compute loop).</summary>
     public SassLoop? Enclosing(SassLoop inner) => Loops.Where(l => l.Contains(inner)).OrderBy(l => l.End - l.Start).FirstOrDefault();
 
-    [GeneratedRegex(@"/\*([0-9a-f]{4,})\*/\s+(?:@!?U?P[T0-9]+\s+)?([A-Z][A-Z0-9_.]*)([^;]*);")]
+    [GeneratedRegex(@"/\*([0-9a-f]{4,})\*/\s+(@!?U?P[T0-9]+\s+)?([A-Z][A-Z0-9_.]*)([^;]*);(?:\s*/\*\s*0x[0-9a-f]{16}\s*\*/\s*/\*\s*0x([0-9a-f]{16})\s*\*/)?")]
     private static partial Regex Line();
 
     [GeneratedRegex(@"0x([0-9a-f]+)")]
@@ -227,41 +222,37 @@ public static partial class RoundTrips
         for (int i = 0; i < code.Count; i++)
         {
             var ins = code[i];
-            string b = ins.Base;
-            bool isLoad = b is "LD" or "LDG";
             var regs = Registers(ins.Operands);
-            // Sources: for loads and ALU ops everything after the first operand; for stores everything.
-            var sources = b is "ST" or "STG" or "STS" or "RED" or "ATOM" or "BAR" ? regs : regs.Skip(1).ToList();
-            if (pending.Count > 0 && sources.Any(pending.Contains))
+            if (pending.Count > 0 && Sources(ins, regs).Any(pending.Contains))
             {
-                if (i - firstPending < hideDistance)
-                {
-                    exposed++;
-                }
-
+                exposed += i - firstPending < hideDistance ? 1 : 0;
                 pending.Clear();
                 firstPending = -1;
             }
 
-            if (isLoad && regs.Count > 0)
+            if (ins.Base is "LD" or "LDG" && regs.Count > 0)
             {
-                int width = ins.Opcode.Contains(".128", StringComparison.Ordinal) ? 4 : ins.Opcode.Contains(".64", StringComparison.Ordinal) ? 2 : 1;
-                for (int r = 0; r < width; r++)
+                for (int r = 0; r < LoadWidth(ins); r++)
                 {
                     pending.Add(regs[0] + r);
                 }
 
-                if (firstPending < 0)
-                {
-                    firstPending = i;
-                }
+                firstPending = firstPending < 0 ? i : firstPending;
             }
         }
 
         return exposed;
     }
 
-    private static List<int> Registers(string operands)
+    /// <summary>Registers an instruction reads: for loads and ALU ops everything after the first operand; for stores everything.</summary>
+    internal static IEnumerable<int> Sources(SassInstruction ins, List<int> regs) =>
+        ins.Base is "ST" or "STG" or "STS" or "RED" or "ATOM" or "BAR" ? regs : regs.Skip(1);
+
+    /// <summary>32-bit registers a load writes.</summary>
+    internal static int LoadWidth(SassInstruction ins) =>
+        ins.Opcode.Contains(".128", StringComparison.Ordinal) ? 4 : ins.Opcode.Contains(".64", StringComparison.Ordinal) ? 2 : 1;
+
+    internal static List<int> Registers(string operands)
     {
         var list = new List<int>();
         foreach (System.Text.RegularExpressions.Match m in Reg().Matches(operands))

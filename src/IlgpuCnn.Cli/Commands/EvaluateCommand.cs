@@ -47,6 +47,11 @@ public static class EvaluateCommand
     /// <summary>Before any work: the --out folder is a folder (or can be made) that takes files, and its two report files may be written without touching the model.</summary>
     private static void CheckOutput(string outDir, string model)
     {
+        if (string.IsNullOrWhiteSpace(outDir))
+        {
+            throw new UserError("--out is an empty path; pass a folder for the report and the confusion matrix, or leave --out out to use runs/evaluate-<UTC timestamp>.");
+        }
+
         var kind = PathKind.Of(outDir);
         if (kind is not (FileKind.Missing or FileKind.Directory))
         {

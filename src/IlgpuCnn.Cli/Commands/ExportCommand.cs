@@ -40,6 +40,11 @@ public static class ExportCommand
     /// </summary>
     public static void CheckOutput(string model, string outPath)
     {
+        if (string.IsNullOrWhiteSpace(model))
+        {
+            throw new UserError("--model is an empty path; pass the path of a .safetensors file written by 'ilgpucnn train'.");
+        }
+
         OutputPath.RequireNotInput(outPath, model);
         bool own = OutputPath.SameFile(outPath, Path.ChangeExtension(model, ".onnx"));
         bool runFile = RunFiles.All.Contains(Path.GetFileName(outPath)) || outPath.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase);

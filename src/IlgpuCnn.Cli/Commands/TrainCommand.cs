@@ -17,8 +17,17 @@ public static class TrainCommand
         cmd.SetAction(parse => Cli.Guard(parse, () =>
         {
             var requested = flags.Read(parse);
-            var run = requested.Resume is { } checkpoint ? ResumePoint.Read(checkpoint).Apply(requested, flags.Given(parse)) : requested;
-            return Run(run, flags.NoSelfTest(parse));
+            var given = flags.Given(parse);
+            var run = requested.Resume is { } checkpoint ? ResumePoint.Read(checkpoint).Apply(requested, given) : requested;
+            try
+            {
+                return Run(run, flags.NoSelfTest(parse));
+            }
+            catch (OptionException e) when (requested.Resume is { } saved && !given.Contains(e.Option))
+            {
+                // A value the checkpoint brought, not a flag the user passed: name the file, not a flag.
+                throw new UserError($"The options saved in '{saved}' do not fit this run ({e.Sentence.TrimEnd('.')}); the checkpoint is damaged or was written for other data, use another one.", e);
+            }
         }));
         return cmd;
     }

@@ -87,7 +87,7 @@ public sealed class CifarDownloader : IDisposable
         using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         try
         {
-            await AtomicFile.WriteAsync(target, file => FetchAsync(transfer, file, progress, stall, cancellation), overwrite: false).ConfigureAwait(false);
+            await AtomicFile.WriteAsync(target, file => FetchAsync(transfer, new TargetStream(target, file), progress, stall, cancellation), overwrite: false).ConfigureAwait(false);
         }
         catch (OperationCanceledException e) when (!cancellation.IsCancellationRequested && stall.IsCancellationRequested)
         {
@@ -134,7 +134,7 @@ public sealed class CifarDownloader : IDisposable
             response.Dispose();
             if (current.Scheme is not ("http" or "https"))
             {
-                throw new UserError($"Could not download {DownloadTransfer.Mask(url)}: the server redirected to a {current.Scheme}: URL, and only http and https are followed; put the two Parquet files in the data folder or pass --data DIR.");
+                throw new UserError($"Could not download {DownloadTransfer.Mask(url)}: the server redirected it to a URL of the '{current.Scheme}' scheme, and only http and https are followed; put the two Parquet files in the data folder or pass --data DIR.");
             }
         }
     }
@@ -168,7 +168,7 @@ public sealed class CifarDownloader : IDisposable
     }
 
     /// <summary>GETs the file into <paramref name="file"/>, restarting the stall clock at every read, then checks its size and SHA-256.</summary>
-    private async Task FetchAsync(DownloadTransfer transfer, Stream file, Action<long, long?>? progress, CancellationTokenSource stall, CancellationToken cancellation)
+    private async Task FetchAsync(DownloadTransfer transfer, TargetStream file, Action<long, long?>? progress, CancellationTokenSource stall, CancellationToken cancellation)
     {
         stall.CancelAfter(StallTimeout);
         var (response, published) = await GetFollowingRedirectsAsync(transfer.Url, stall.Token).ConfigureAwait(false);
@@ -207,5 +207,21 @@ public sealed class CifarDownloader : IDisposable
         }
 
         transfer.Check(published, Convert.ToHexStringLower(sha256.GetHashAndReset()));
+    }
+
+    /// <summary>The temp file a download writes, named in errors by its target: a full disk says which file did not fit, never the temp name.</summary>
+    private readonly struct TargetStream(string target, Stream stream)
+    {
+        public async Task WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancel)
+        {
+            try
+            {
+                await stream.WriteAsync(bytes, cancel).ConfigureAwait(false);
+            }
+            catch (IOException e)
+            {
+                throw AtomicFile.CouldNotWrite(target, e);
+            }
+        }
     }
 }

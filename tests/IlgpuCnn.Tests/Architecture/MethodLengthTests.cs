@@ -5,10 +5,10 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace IlgpuCnn.Tests.Architecture;
 
 /// <summary>
-/// No method, constructor, accessor, operator or local function in src/ is longer than
-/// <see cref="MaxLines"/> lines (from its first modifier or type to its closing brace; attributes
-/// and doc comments not counted), parsed with Roslyn — except the kernels in <see cref="Allowed"/>,
-/// whose length is their unrolled math.
+/// No method, constructor, accessor, operator or local function in src/ or benchmarks/ is longer
+/// than <see cref="MaxLines"/> lines (from its first modifier or type to its closing brace;
+/// attributes and doc comments not counted), parsed with Roslyn — except the kernels in
+/// <see cref="Allowed"/> and <see cref="AllowedInBenchmarks"/>, whose length is their unrolled math.
 /// </summary>
 public sealed class MethodLengthTests
 {
@@ -24,6 +24,12 @@ public sealed class MethodLengthTests
         ["IlgpuCnn/Kernels/BatchNormKernels.cs: BatchNormKernels.BackwardSumsKernel"] = "Σdy and Σdy·x̂ per channel: the strided sum and the shared-memory tree reduction of both in one group",
     };
 
+    /// <summary>The same list for benchmarks/ (keys relative to benchmarks/): the lab's kernels only.</summary>
+    private static readonly Dictionary<string, string> AllowedInBenchmarks = new()
+    {
+        ["IlgpuCnn.Benchmarks/Lab/TiledGemm.cs: TiledGemm.Run"] = "the lab's version 1 GEMM (the first generation, kept for BenchmarkDotNet comparisons): its K loop with cooperative loads, barriers and the 4×4 multiply-adds in one body so the registers stay registers",
+    };
+
     /// <summary>The repository's root: the folder above the test binaries that holds IlgpuCnn.sln.</summary>
     internal static string RepoRoot()
     {
@@ -37,6 +43,8 @@ public sealed class MethodLengthTests
 
         throw new InvalidOperationException($"no IlgpuCnn.sln above {AppContext.BaseDirectory}");
     }
+
+    private static string BenchmarksRoot() => Path.Combine(RepoRoot(), "benchmarks");
 
     /// <summary>Every member of src/ with its line count, as "Folder/File.cs: Type.Member".</summary>
     internal static IEnumerable<(string Key, int Lines)> Members(string sourceRoot)
@@ -86,6 +94,26 @@ public sealed class MethodLengthTests
         Assert.True(members.Count > 500, $"only {members.Count} members found under src/");
         var tooLong = members.Where(m => m.Lines > MaxLines && !Allowed.ContainsKey(m.Key)).Select(m => $"{m.Key} ({m.Lines} lines)");
         Assert.True(!tooLong.Any(), $"longer than {MaxLines} lines:\n" + string.Join("\n", tooLong));
+    }
+
+    [Fact]
+    public void NoMemberInBenchmarksIsLongerThanFortyLinesExceptTheLabKernels()
+    {
+        var members = Members(BenchmarksRoot()).ToList();
+        Assert.True(members.Count > 100, $"only {members.Count} members found under benchmarks/");
+        var tooLong = members.Where(m => m.Lines > MaxLines && !AllowedInBenchmarks.ContainsKey(m.Key)).Select(m => $"{m.Key} ({m.Lines} lines)");
+        Assert.True(!tooLong.Any(), $"longer than {MaxLines} lines:\n" + string.Join("\n", tooLong));
+    }
+
+    [Fact]
+    public void EveryAllowedBenchmarkMemberIsALabKernelAndStillLong()
+    {
+        var lengths = Members(BenchmarksRoot()).GroupBy(m => m.Key).ToDictionary(g => g.Key, g => g.Max(m => m.Lines));
+        Assert.All(AllowedInBenchmarks.Keys, key =>
+        {
+            Assert.StartsWith("IlgpuCnn.Benchmarks/Lab/", key, StringComparison.Ordinal);
+            Assert.True(lengths.TryGetValue(key, out int lines) && lines > MaxLines, $"{key} is gone or no longer long: remove it from the list");
+        });
     }
 
     [Fact]

@@ -150,6 +150,68 @@ public sealed class CifarDownloaderTests : IDisposable
         Assert.Empty(Directory.GetFileSystemEntries(target));
     }
 
+    [Theory]
+    [InlineData("file:///etc/passwd", "file")]
+    [InlineData("ftp://127.0.0.1:9/cifar10/train-00000-of-00001.parquet", "ftp")]
+    public async Task ARedirectToAnotherSchemeIsRefusedWithThePasswordMasked(string location, string scheme)
+    {
+        using var server = LoopbackServer.Start((request, response) =>
+        {
+            response.StatusCode = 302;
+            response.RedirectLocation = location;
+            response.Close();
+            return Task.CompletedTask;
+        });
+
+        var target = Path.Combine(_dir, "cache");
+        string withPassword = server.BaseUrl.Replace("http://", "http://user:secret@", StringComparison.Ordinal);
+        using var downloader = new CifarDownloader(withPassword);
+        var e = await Assert.ThrowsAsync<UserError>(() => downloader.EnsureAsync(target, cancellation: TestContext.Current.CancellationToken));
+        Assert.StartsWith($"Could not download {server.BaseUrl.Replace("http://", "http://***@", StringComparison.Ordinal)}{DataLocator.TrainFileName}: the server redirected it to a URL of the '{scheme}' scheme", e.Message);
+        Assert.DoesNotContain("secret", e.Message);
+        Assert.Empty(Directory.GetFileSystemEntries(target));
+    }
+
+    [Fact]
+    public async Task AnEndlessBodyIsCutAtTheAnnouncedSize()
+    {
+        using var server = LoopbackServer.Start(async (request, response) =>
+        {
+            if (request.Url!.AbsolutePath.StartsWith("/resolve/", StringComparison.Ordinal))
+            {
+                response.StatusCode = 302; // the hub's redirect announces the size; the storage then sends no Content-Length
+                response.RedirectLocation = "/storage/" + request.Url.Segments[^1];
+                response.AddHeader("X-Linked-Size", "10000");
+                response.Close();
+                return;
+            }
+
+            response.SendChunked = true;
+            for (int i = 0; i < 100; i++)
+            {
+                await response.OutputStream.WriteAsync(new byte[1000]);
+            }
+
+            response.Close();
+        });
+
+        var target = Path.Combine(_dir, "cache");
+        using var downloader = new CifarDownloader(server.BaseUrl + "resolve/");
+        var e = await Assert.ThrowsAsync<UserError>(() => downloader.EnsureAsync(target, cancellation: TestContext.Current.CancellationToken));
+        Assert.Contains("the server sent more than the 10,000 bytes it announced", e.Message);
+        Assert.Empty(Directory.GetFileSystemEntries(target));
+    }
+
+    [Fact]
+    public async Task APasswordInAnUnreachableUrlIsMasked()
+    {
+        int port = FreePort(); // nothing listens there
+        using var downloader = new CifarDownloader($"http://user:secret@127.0.0.1:{port}/", TimeSpan.FromSeconds(10));
+        var e = await Assert.ThrowsAsync<UserError>(() => downloader.EnsureAsync(Path.Combine(_dir, "cache"), cancellation: TestContext.Current.CancellationToken));
+        Assert.StartsWith($"Could not download http://***@127.0.0.1:{port}/{DataLocator.TrainFileName}", e.Message);
+        Assert.DoesNotContain("secret", e.Message);
+    }
+
     internal static int FreePort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);

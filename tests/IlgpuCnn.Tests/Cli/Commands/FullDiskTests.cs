@@ -74,6 +74,24 @@ public sealed class FullDiskTests : IDisposable
         Assert.Empty(Directory.GetFiles(disk, "*" + AtomicFile.TempExtension, SearchOption.AllDirectories));
     }
 
+    [Fact]
+    public async Task ADownloadOntoAFullDiskSaysWhichFileDidNotFit()
+    {
+        string disk = Path.Combine(_dir, "disk");
+        Directory.CreateDirectory(disk);
+        using var mount = TempMount.Tmpfs(disk, "size=64k");
+        if (mount is null)
+        {
+            return;
+        }
+
+        using var server = IlgpuCnn.Tests.Data.StalledDownloadTests.SilentServer.Start(1_000_000, 2_000_000);
+        using var downloader = new IlgpuCnn.Data.CifarDownloader(server.BaseUrl, TimeSpan.FromSeconds(30));
+        var e = await Assert.ThrowsAsync<UserError>(() => downloader.EnsureAsync(disk, cancellation: TestContext.Current.CancellationToken));
+        Assert.StartsWith($"Could not write '{Path.Combine(disk, IlgpuCnn.Data.DataLocator.TrainFileName)}' (No space left on device); free disk space", e.Message);
+        Assert.Empty(Directory.GetFileSystemEntries(disk));
+    }
+
     private string Model()
     {
         using var device = ComputeDevice.Create(DeviceKind.Cpu);

@@ -106,6 +106,14 @@ public sealed class OutputFolderTests : IDisposable
     }
 
     [Fact]
+    public void BlankPathsAreNamedAsSuch()
+    {
+        OneSentence(CliRunner.Run("evaluate", "--model", Path.Combine(_dir, "m.safetensors"), "--data", NoData, "--out", ""), "--out is an empty path");
+        OneSentence(CliRunner.Run("export", "--model", ""), "--model is an empty path");
+        OneSentence(CliRunner.Run("preview", "--data", NoData, "--out", " "), "An output path is empty");
+    }
+
+    [Fact]
     public void AFileOrFolderGivenWhereTheOtherIsExpectedIsNamedAsSuch()
     {
         string regular = Path.Combine(_dir, "a-file");

@@ -1,0 +1,94 @@
+using IlgpuCnn.Benchmarks.Toolchain;
+using IlgpuCnn.Device;
+using IlgpuCnn.Kernels;
+
+namespace IlgpuCnn.Benchmarks.Static;
+
+/// <summary>
+/// The cache lines per warp load of a conv or dense launch's two GEMM operands (derived: the
+/// operands the kernels construct for the plan's body, run through <see cref="WarpAddresses"/>
+/// over index-valued buffers of the layer's sizes) and its split-K atomic adds. The operand
+/// choice per (pass, body) mirrors <c>Conv2dKernels</c> and <c>DenseKernels</c>; a body this
+/// file does not know gives no lines (the estimate then assumes one line per warp load).
+/// </summary>
+internal static class OperandTraffic
+{
+    /// <summary>Warps sampled per operand: the first, middle and last tile, both warps of each.</summary>
+    private static IEnumerable<int> Firsts(int extent, int tile)
+    {
+        int tiles = (extent + tile - 1) / tile;
+        return new[] { 0, tiles / 2, tiles - 1 }.Distinct().SelectMany(t => new[] { t * tile, (t * tile) + WarpAddresses.WarpSize }).Where(i => i < extent);
+    }
+
+    /// <summary>K positions sampled: the first K steps, the middle and the end, as run starts (multiples of <paramref name="step"/>) with room for <paramref name="span"/> k.</summary>
+    private static IEnumerable<int> Ks(int k, int step, int span) =>
+        new[] { 0, step, 2 * step, 3 * step, k / 2, k - span }.Select(x => x / step * step).Where(x => x >= 0 && x + span <= k).Distinct();
+
+    public static LaunchTraffic Conv(KernelPlan plan, ConvGeometry g, ComputeDevice device)
+    {
+        double atomics = plan.Store == GemmStoreMode.AtomicAdd ? (double)plan.M * plan.N * plan.Splits : 0;
+        if (plan.Body == KernelBody.Simple)
+        {
+            return LaunchTraffic.None with { Atomics = atomics };
+        }
+
+        long x = (long)g.N * g.Ci * g.H * g.W, dy = (long)g.N * g.Co * g.OH * g.OW, w = (long)g.Co * g.Ci * g.KH * g.KW;
+        var (a, b) = plan.Pass switch
+        {
+            KernelPass.Forward => (new WarpAddresses(device, x), new WarpAddresses(device, w)),
+            KernelPass.BackwardData => (new WarpAddresses(device, dy), new WarpAddresses(device, w)),
+            _ => (new WarpAddresses(device, dy), new WarpAddresses(device, x)),
+        };
+        using (a)
+        using (b)
+        {
+            var (la, lb) = plan.Body == KernelBody.Cursor ? ConvCursors(plan, g, a, b) : ConvRuns(plan, g, a, b);
+            return Traffic(plan, la, lb, atomics);
+        }
+    }
+
+    public static LaunchTraffic Dense(KernelPlan plan, int n, int inF, int outF, ComputeDevice device)
+    {
+        double atomics = plan.Store == GemmStoreMode.AtomicAdd ? (double)plan.M * plan.N * plan.Splits : 0;
+        if (plan.Body != KernelBody.Cursor)
+        {
+            return LaunchTraffic.None with { Atomics = atomics };
+        }
+
+        using var x = new WarpAddresses(device, (long)n * inF);
+        using var dy = new WarpAddresses(device, (long)n * outF);
+        using var w = new WarpAddresses(device, (long)inF * outF);
+        var (a, b) = plan.Pass switch
+        {
+            KernelPass.Forward => (new StridedCursor(x.View, inF, 1), new StridedCursor(w.View, 1, outF)),
+            KernelPass.BackwardData => (new StridedCursor(dy.View, outF, 1), new StridedCursor(w.View, outF, 1)),
+            _ => (new StridedCursor(x.View, 1, inF, inF), new StridedCursor(dy.View, 1, outF)),
+        };
+        return Traffic(plan, CursorLines(a, plan.M, plan.K), CursorLines(b, plan.N, plan.K), atomics);
+    }
+
+    private static LaunchTraffic Traffic(KernelPlan plan, WarpLines a, WarpLines b, double atomics) =>
+        new(a, b, plan.TileM * plan.TileK / WarpAddresses.WarpSize, plan.TileN * plan.TileK / WarpAddresses.WarpSize, atomics);
+
+    private static (WarpLines A, WarpLines B) ConvRuns(KernelPlan plan, ConvGeometry g, WarpAddresses a, WarpAddresses b) => plan.Pass switch
+    {
+        KernelPass.Forward => (RunLines(ConvTapRun.Forward(a.View, g), plan.M, plan.K), RunLines(ConvTapWeightsRun.Forward(b.View, g), plan.N, plan.K)),
+        KernelPass.BackwardData => (RunLines(ConvTapRun.BackwardData(a.View, g), plan.M, plan.K), RunLines(ConvTapWeightsRun.BackwardData(b.View, g), plan.N, plan.K)),
+        _ => (RunLines(new ChannelPlanesRun(a.View, g.Co, g.OH * g.OW), plan.M, plan.K), RunLines(new PatchColumnRun(b.View, g), plan.N, plan.K)),
+    };
+
+    private static (WarpLines A, WarpLines B) ConvCursors(KernelPlan plan, ConvGeometry g, WarpAddresses a, WarpAddresses b) => plan.Pass switch
+    {
+        KernelPass.Forward => (CursorLines(ConvTapCursor.Forward(a.View, g), plan.M, plan.K), CursorLines(new StridedCursor(b.View, plan.K, 1), plan.N, plan.K)),
+        KernelPass.BackwardData => (CursorLines(ConvTapCursor.BackwardData(a.View, g), plan.M, plan.K), CursorLines(new ChannelPlanesCursor(b.View, g.Ci, g.KH, g.KW), plan.N, plan.K)),
+        _ => (CursorLines(new ChannelPlanesCursor(a.View, g.Co, g.OH, g.OW), plan.M, plan.K), CursorLines(new ConvPatchColumnCursor(b.View, g), plan.N, plan.K)),
+    };
+
+    private static WarpLines RunLines<T>(T operand, int extent, int k)
+        where T : struct, IKRun =>
+        WarpAddresses.Runs(operand, Firsts(extent, RunGemm.TileM), Ks(k, RunGemm.RunLength, RunGemm.RunLength), extent);
+
+    private static WarpLines CursorLines<T>(T operand, int extent, int k)
+        where T : struct, IKCursor =>
+        WarpAddresses.Cursor(operand, Firsts(extent, BlockedGemm.TileM), Ks(k, BlockedGemm.TileK, Math.Min(k, BlockedGemm.TileK)), extent, Math.Min(k, BlockedGemm.TileK));
+}

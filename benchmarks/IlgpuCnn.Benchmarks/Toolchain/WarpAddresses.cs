@@ -1,0 +1,127 @@
+using ILGPU;
+using ILGPU.Runtime;
+using IlgpuCnn.Device;
+using IlgpuCnn.Kernels;
+
+namespace IlgpuCnn.Benchmarks.Toolchain;
+
+/// <summary>Cache lines (128 bytes) one warp-wide global load touches, averaged over the sampled loads.</summary>
+/// <param name="Mean">mean distinct lines per warp load (loads with no live lane not counted)</param>
+/// <param name="Max">the most lines any sampled warp load touched</param>
+/// <param name="Loads">warp loads sampled</param>
+public sealed record WarpLines(double Mean, int Max, int Loads)
+{
+    public static readonly WarpLines Empty = new(0, 0, 0);
+}
+
+/// <summary>
+/// A small address simulation of one warp staging a GEMM operand, run through the operand's own
+/// index code on the CPU accelerator: the operand reads a buffer whose element i holds i + 2, so
+/// each value it returns names the element it loaded (0: padding, not loaded; 1: a ones row or
+/// column, not loaded). A warp's 32 lanes stage 32 consecutive rows of A (or columns of B) at the
+/// same k — how <see cref="RunGemm"/>'s two tiles and <see cref="BlockedGemm"/> assign threads
+/// today — and each of a lane's loads (8 per run, 1 per cursor step) is one warp-wide load
+/// instruction. The buffer's base is taken as 128-byte aligned (CUDA allocations are 256-byte aligned).
+/// </summary>
+public sealed class WarpAddresses : IDisposable
+{
+    public const int WarpSize = 32;
+    public const int LineBytes = 128;
+    private readonly MemoryBuffer1D<float, Stride1D.Dense> _buffer;
+
+    /// <summary>An index-valued buffer of <paramref name="length"/> floats (at most 2²⁴ − 2, so every index is exact).</summary>
+    public WarpAddresses(ComputeDevice device, long length)
+    {
+        if (length > (1 << 24) - 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(length), $"an index-valued buffer holds at most 2^24 - 2 floats exactly, not {length}");
+        }
+
+        var values = new float[Math.Max(1, length)];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = i + 2;
+        }
+
+        _buffer = device.Accelerator.Allocate1D(values);
+    }
+
+    /// <summary>The index-valued view the simulated operand reads.</summary>
+    public ArrayView<float> View => _buffer.View;
+
+    /// <summary>Lines per warp load of an <see cref="IKRun"/> operand: warps at rows <paramref name="firsts"/>, runs at k in <paramref name="ks"/>, rows below <paramref name="limit"/> live.</summary>
+    public static WarpLines Runs<T>(T operand, IEnumerable<int> firsts, IEnumerable<int> ks, int limit)
+        where T : struct, IKRun
+    {
+        var loads = new List<int>();
+        foreach (int first in firsts)
+        {
+            foreach (int k in ks)
+            {
+                var lanes = Lanes(first, limit).Select(lane => RunOf(operand, lane, k)).ToList();
+                for (int r = 0; r < RunGemm.RunLength; r++)
+                {
+                    loads.Add(Lines(lanes.Select(v => v[r])));
+                }
+            }
+        }
+
+        return Summary(loads);
+    }
+
+    /// <summary>Lines per warp load of an <see cref="IKCursor"/> operand: each of <paramref name="steps"/> k steps from each k in <paramref name="ks"/> is one load.</summary>
+    public static WarpLines Cursor<T>(T operand, IEnumerable<int> firsts, IEnumerable<int> ks, int limit, int steps)
+        where T : struct, IKCursor
+    {
+        var loads = new List<int>();
+        foreach (int first in firsts)
+        {
+            foreach (int k in ks)
+            {
+                var lanes = Lanes(first, limit).Select(lane => CursorOf(operand, lane, k, steps)).ToList();
+                for (int r = 0; r < steps; r++)
+                {
+                    loads.Add(Lines(lanes.Select(v => v[r])));
+                }
+            }
+        }
+
+        return Summary(loads);
+    }
+
+    /// <summary>Distinct 128-byte lines among the values one warp load returned (elements named by value − 2).</summary>
+    public static int Lines(IEnumerable<float> values) =>
+        values.Where(v => v >= 2).Select(v => ((long)v - 2) * sizeof(float) / LineBytes).Distinct().Count();
+
+    public void Dispose() => _buffer.Dispose();
+
+    private static IEnumerable<int> Lanes(int first, int limit) => Enumerable.Range(first, WarpSize).Where(i => i < limit);
+
+    private static float[] RunOf<T>(T operand, int index, int k)
+        where T : struct, IKRun
+    {
+        operand.Start(index, k);
+        var s = default(Staged8);
+        operand.Load(ref s, RunGemm.RunLength, RunGemm.TileK);
+        return [s.V0, s.V1, s.V2, s.V3, s.V4, s.V5, s.V6, s.V7];
+    }
+
+    private static float[] CursorOf<T>(T operand, int index, int k, int steps)
+        where T : struct, IKCursor
+    {
+        operand.Start(index, k);
+        var v = new float[steps];
+        for (int i = 0; i < steps; i++)
+        {
+            v[i] = operand.Next();
+        }
+
+        return v;
+    }
+
+    private static WarpLines Summary(List<int> loads)
+    {
+        var live = loads.Where(l => l > 0).ToList();
+        return live.Count == 0 ? WarpLines.Empty : new WarpLines(live.Average(), live.Max(), live.Count);
+    }
+}
