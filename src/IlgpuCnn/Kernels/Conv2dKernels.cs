@@ -53,11 +53,12 @@ public sealed class Conv2dKernels
     private readonly Lazy<Action<KernelConfig, ConvGeometry, ConvForwardBuffers>> _forwardCursor;
     private readonly Lazy<Action<KernelConfig, ConvGeometry, int, GemmStoreMode, ConvBackwardDataBuffers>> _backwardDataCursor;
     private readonly Lazy<Action<KernelConfig, ConvGeometry, int, GemmStoreMode, ConvBackwardWeightsBuffers, ArrayView<float>>> _backwardWeightsCursor;
-    private readonly Lazy<Action<KernelConfig, ConvGeometry, ConvForwardBuffers>> _forwardRun64;
-    private readonly Lazy<Action<KernelConfig, ConvGeometry, int, GemmStoreMode, ConvBackwardDataBuffers>> _backwardDataRun64;
+    private readonly Lazy<Action<KernelConfig, ConvGeometry, int, SliceSum, ConvForwardBuffers>> _forwardRun64;
+    private readonly Lazy<Action<KernelConfig, ConvGeometry, int, GemmStoreMode, SliceSum, ConvBackwardDataBuffers>> _backwardDataRun64;
     private readonly Lazy<Action<KernelConfig, ConvGeometry, int, GemmStoreMode, ConvBackwardWeightsBuffers, ArrayView<float>>> _backwardWeightsRun64;
-    private readonly Lazy<Action<KernelConfig, ConvGeometry, ConvForwardBuffers>> _forwardRun32;
-    private readonly Lazy<Action<KernelConfig, ConvGeometry, int, GemmStoreMode, ConvBackwardDataBuffers>> _backwardDataRun32;
+    private readonly Lazy<Action<KernelConfig, ConvGeometry, int, SliceSum, ConvForwardBuffers>> _forwardRun32;
+    private readonly Lazy<Action<KernelConfig, ConvGeometry, int, GemmStoreMode, SliceSum, ConvBackwardDataBuffers>> _backwardDataRun32;
+    private readonly SliceSumBuffers _sums;
 
     private Conv2dKernels(ComputeDevice device)
     {
@@ -70,11 +71,12 @@ public sealed class Conv2dKernels
         _forwardCursor = new(() => acc.LoadStreamKernel<ConvGeometry, ConvForwardBuffers>(ForwardCursorKernel));
         _backwardDataCursor = new(() => acc.LoadStreamKernel<ConvGeometry, int, GemmStoreMode, ConvBackwardDataBuffers>(BackwardDataCursorKernel));
         _backwardWeightsCursor = new(() => acc.LoadStreamKernel<ConvGeometry, int, GemmStoreMode, ConvBackwardWeightsBuffers, ArrayView<float>>(BackwardWeightsCursorKernel));
-        _forwardRun64 = new(() => acc.LoadStreamKernel<ConvGeometry, ConvForwardBuffers>(ForwardRun64Kernel));
-        _backwardDataRun64 = new(() => acc.LoadStreamKernel<ConvGeometry, int, GemmStoreMode, ConvBackwardDataBuffers>(BackwardDataRun64Kernel));
+        _forwardRun64 = new(() => acc.LoadStreamKernel<ConvGeometry, int, SliceSum, ConvForwardBuffers>(ForwardRun64Kernel));
+        _backwardDataRun64 = new(() => acc.LoadStreamKernel<ConvGeometry, int, GemmStoreMode, SliceSum, ConvBackwardDataBuffers>(BackwardDataRun64Kernel));
         _backwardWeightsRun64 = new(() => acc.LoadStreamKernel<ConvGeometry, int, GemmStoreMode, ConvBackwardWeightsBuffers, ArrayView<float>>(BackwardWeightsRun64Kernel));
-        _forwardRun32 = new(() => acc.LoadStreamKernel<ConvGeometry, ConvForwardBuffers>(ForwardRun32Kernel));
-        _backwardDataRun32 = new(() => acc.LoadStreamKernel<ConvGeometry, int, GemmStoreMode, ConvBackwardDataBuffers>(BackwardDataRun32Kernel));
+        _forwardRun32 = new(() => acc.LoadStreamKernel<ConvGeometry, int, SliceSum, ConvForwardBuffers>(ForwardRun32Kernel));
+        _backwardDataRun32 = new(() => acc.LoadStreamKernel<ConvGeometry, int, GemmStoreMode, SliceSum, ConvBackwardDataBuffers>(BackwardDataRun32Kernel));
+        _sums = new SliceSumBuffers(device);
 
         // The bodies the device's own plans pick are compiled now (so no training step compiles
         // anything), the others (tests, benchmarks, strided backward-data) on first use.
@@ -108,8 +110,8 @@ public sealed class Conv2dKernels
         {
             case KernelBody.Simple: _forwardSimple.Value((int)plan.Threads, g, buffers); break;
             case KernelBody.Cursor: _forwardCursor.Value(plan.Config, g, buffers); break;
-            case KernelBody.Run64: _forwardRun64.Value(plan.Config, g, buffers); break;
-            default: _forwardRun32.Value(plan.Config, g, buffers); break;
+            case KernelBody.Run64: _forwardRun64.Value(plan.Config, g, plan.Slice, _sums.For(plan), buffers); break;
+            default: _forwardRun32.Value(plan.Config, g, plan.Slice, _sums.For(plan), buffers); break;
         }
 
         return plan;
@@ -130,8 +132,8 @@ public sealed class Conv2dKernels
         {
             case KernelBody.Simple: _backwardDataSimple.Value((int)plan.Threads, g, buffers); break;
             case KernelBody.Cursor: _backwardDataCursor.Value(plan.Config, g, plan.Slice, plan.Store, buffers); break;
-            case KernelBody.Run64: _backwardDataRun64.Value(plan.Config, g, plan.Slice, plan.Store, buffers); break;
-            default: _backwardDataRun32.Value(plan.Config, g, plan.Slice, plan.Store, buffers); break;
+            case KernelBody.Run64: _backwardDataRun64.Value(plan.Config, g, plan.Slice, plan.Store, _sums.For(plan), buffers); break;
+            default: _backwardDataRun32.Value(plan.Config, g, plan.Slice, plan.Store, _sums.For(plan), buffers); break;
         }
 
         return plan;
@@ -403,29 +405,23 @@ public sealed class Conv2dKernels
 
     /// <summary>Forward with balanced staging (Ci a multiple of 8): C[(n,oh,ow), co] = Σ_{(kh,kw,ci)} patches · w, written with the bias.</summary>
     [Kernel(Grouped = true, GroupSize = BlockedGemm.GroupSize)]
-    internal static void ForwardRun64Kernel(ConvGeometry g, ConvForwardBuffers p)
-    {
-        var gemm = ForwardGemm(g, p);
-        RunGemm.Run(gemm, gemm.K, SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s), SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s));
-    }
+    internal static void ForwardRun64Kernel(ConvGeometry g, int slice, SliceSum sum, ConvForwardBuffers p) =>
+        RunGemm.Run(ForwardGemm(g, p), slice, sum, SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s), SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s));
 
     /// <summary>Backward-data at stride 1 with balanced staging (Co a multiple of 8): C[(n,ih,iw), ci] = Σ_{(kh,kw,co)} dy · w.</summary>
     [Kernel(Grouped = true, GroupSize = BlockedGemm.GroupSize)]
-    internal static void BackwardDataRun64Kernel(ConvGeometry g, int slice, GemmStoreMode mode, ConvBackwardDataBuffers p) =>
-        RunGemm.Run(BackwardDataGemm(g, mode, p), slice, SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s), SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s));
+    internal static void BackwardDataRun64Kernel(ConvGeometry g, int slice, GemmStoreMode mode, SliceSum sum, ConvBackwardDataBuffers p) =>
+        RunGemm.Run(BackwardDataGemm(g, mode, p), slice, sum, SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s), SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s));
 
     /// <summary>Forward on the 64×32 tile (Ci a multiple of 8, Co ≤ 32).</summary>
     [Kernel(Grouped = true, GroupSize = RunGemm.NarrowGroupSize)]
-    internal static void ForwardRun32Kernel(ConvGeometry g, ConvForwardBuffers p)
-    {
-        var gemm = ForwardGemm(g, p);
-        RunGemm.RunNarrow(gemm, gemm.K, SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s), SharedMemory.Allocate<Float4>(RunGemm.NarrowFloat4s));
-    }
+    internal static void ForwardRun32Kernel(ConvGeometry g, int slice, SliceSum sum, ConvForwardBuffers p) =>
+        RunGemm.RunNarrow(ForwardGemm(g, p), slice, sum, SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s), SharedMemory.Allocate<Float4>(RunGemm.NarrowFloat4s));
 
     /// <summary>Backward-data at stride 1 on the 64×32 tile (Co a multiple of 8, Ci ≤ 32).</summary>
     [Kernel(Grouped = true, GroupSize = RunGemm.NarrowGroupSize)]
-    internal static void BackwardDataRun32Kernel(ConvGeometry g, int slice, GemmStoreMode mode, ConvBackwardDataBuffers p) =>
-        RunGemm.RunNarrow(BackwardDataGemm(g, mode, p), slice, SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s), SharedMemory.Allocate<Float4>(RunGemm.NarrowFloat4s));
+    internal static void BackwardDataRun32Kernel(ConvGeometry g, int slice, GemmStoreMode mode, SliceSum sum, ConvBackwardDataBuffers p) =>
+        RunGemm.RunNarrow(BackwardDataGemm(g, mode, p), slice, sum, SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s), SharedMemory.Allocate<Float4>(RunGemm.NarrowFloat4s));
 
     /// <summary>The forward GEMM in tap-major K: rows (n, oh, ow), columns co, k = (kh, kw, ci).</summary>
     private static RunGemmProblem<ConvTapRun, ConvTapWeightsRun, NchwOut> ForwardGemm(ConvGeometry g, ConvForwardBuffers p) => new()
@@ -463,7 +459,7 @@ public sealed class Conv2dKernels
             N = cols + (db.Length > 0 ? 1 : 0),
             K = g.N * g.OH * g.OW,
         };
-        RunGemm.Run(gemm, slice, SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s), SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s));
+        RunGemm.Run(gemm, slice, default, SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s), SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s));
     }
 
     /// <summary>db[c] += Σ_{n,hw} dy[n,c,hw]: one group per channel.</summary>

@@ -41,6 +41,10 @@ public class Conv2dKernelsTests
         { "Run32 Run64 Cursor", 1, 40, 3, 5, 16, 3, 1, 1 },   // backward-data on the 64-wide tile (Ci = 40), forward on the 32-wide one
         { "Run32 Run32 Cursor", 3, 8, 9, 9, 32, 3, 1, 1 },    // 32 output channels: one full 32-wide tile, rows over several 64-row tiles
         { "Run64 Run32 Run64", 2, 16, 5, 8, 40, 3, 1, 1 },    // 40 channels each way: the 64-wide tile, a partial column tile
+        // Split-K on the Run bodies, summed in the kernel (SliceSum): the last slice of a tile adds the others' partial tiles.
+        { "Run64 Run64 Run64", 1, 64, 4, 4, 64, 3, 1, 1 },    // forward and backward-data in 4 slices each (K = 576), 16 rows: one partial row tile
+        { "Run32 Run32 Run64", 1, 32, 4, 4, 16, 3, 1, 1 },    // forward on the 32-wide tile in 2 slices (K = 288)
+        { "Run32 Run32 Run64", 1, 16, 4, 4, 32, 3, 1, 1 },    // backward-data on the 32-wide tile in 2 slices (K = 288)
     };
 
     [Theory]

@@ -76,21 +76,28 @@ public sealed class KernelPlanTests
     }
 
     [Fact]
-    public void SplitKFillsTheDevicesMultiprocessors()
+    public void SplitKFillsTheDevicesSchedulers()
     {
-        // block4.conv2's weights: 256 × (2304 + 1) over K = 64·4·4 = 1024: 4·37 = 148 groups.
+        // block4.conv2's weights: 256 × (2304 + 1) over K = 64·4·4 = 1024: 4·37 = 148 groups of 4 warps;
+        // an H100's 132 × 4 schedulers want 1,056 warps: 2 slices, each adding atomically into dw (no zeroing: dw accumulates).
         var g = new ConvGeometry(64, 256, 4, 4, 256, 3, 3, 1, 1);
         var small = DeviceFigures.H100 with { Multiprocessors = 16 };
-        var large = DeviceFigures.H100 with { Multiprocessors = 148 };
-        Assert.Equal(1, KernelPlanner.Conv(KernelPass.BackwardWeights, g, DeviceFigures.H100).Splits);
-        Assert.Equal(GemmStoreMode.Add, KernelPlanner.Conv(KernelPass.BackwardWeights, g, DeviceFigures.H100).Store);
-        var split = KernelPlanner.Conv(KernelPass.BackwardWeights, g, large);
-        Assert.Equal((2, GemmStoreMode.AtomicAdd), (split.Splits, split.Store));
+        var large = DeviceFigures.H100 with { Multiprocessors = 300 };
+        var h100 = KernelPlanner.Conv(KernelPass.BackwardWeights, g, DeviceFigures.H100);
+        Assert.Equal((2, GemmStoreMode.AtomicAdd, false), (h100.Splits, h100.Store, h100.ZeroesOutput));
+        Assert.Equal(5, KernelPlanner.Conv(KernelPass.BackwardWeights, g, large).Splits);
         Assert.Equal(1, KernelPlanner.Conv(KernelPass.BackwardWeights, g, small).Splits);
-        Assert.Equal(8, KernelPlanner.SplitK(1, 1 << 20, DeviceFigures.H100 with { Multiprocessors = 4 }));
-        Assert.Equal(2, KernelPlanner.SplitK(1, 256, DeviceFigures.H100)); // each slice keeps 8 K steps of 16
-        var data = KernelPlanner.Conv(KernelPass.BackwardData, new ConvGeometry(1, 3, 4, 4, 32, 3, 3, 1, 1), DeviceFigures.H100);
-        Assert.True(data.Splits > 1 && data.ZeroesOutput, $"{data}");
+        Assert.Equal(8, KernelPlanner.SplitK(1, 128, 1 << 20, DeviceFigures.H100 with { Multiprocessors = 4 }));
+        Assert.Equal(16, KernelPlanner.SplitK(1, 64, 1 << 20, DeviceFigures.H100 with { Multiprocessors = 4 })); // 2-warp groups: twice the slices
+        Assert.Equal(2, KernelPlanner.SplitK(1, 128, 256, DeviceFigures.H100)); // each slice keeps 8 K steps of 16
+
+        // Block 4's forward (64 groups) splits K too, summed in the kernel: written with the bias, no memset.
+        var forward = KernelPlanner.Conv(KernelPass.Forward, g, DeviceFigures.H100);
+        Assert.Equal((KernelBody.Run64, 5, GemmStoreMode.Write, false), (forward.Body, forward.Splits, forward.Store, forward.ZeroesOutput));
+
+        // The Cursor body's slices add atomically into a zeroed dx (30 output channels: no runs of 8).
+        var data = KernelPlanner.Conv(KernelPass.BackwardData, new ConvGeometry(1, 3, 4, 4, 30, 3, 3, 1, 1), DeviceFigures.H100);
+        Assert.True(data.Body == KernelBody.Cursor && data.Splits > 1 && data.Store == GemmStoreMode.AtomicAdd && data.ZeroesOutput, $"{data}");
         Assert.All(Enum.GetValues<KernelPass>(), p => Assert.Equal(1, KernelPlanner.Dense(p, 64, 256, 10, DeviceFigures.Cpu).Splits));
     }
 
@@ -114,6 +121,20 @@ public sealed class KernelPlanTests
         Assert.All(
             Convs(pocl).SelectMany(l => l.All).Zip(gpu),
             pair => Assert.Equal(pair.First.Body == KernelBody.Simple, KernelPlanner.TileFill(pair.Second.Body, pair.Second.M, pair.Second.N) < KernelPlanner.SimpleBelow(pair.First.Pass)));
+    }
+
+    /// <summary>Every conv launch of the recipe gives each of an H100's 132 × 4 schedulers at least two warps.</summary>
+    [Fact]
+    public void EveryRecipeConvLaunchGivesEachSchedulerTwoWarps()
+    {
+        var device = DeviceFigures.H100;
+        int wanted = KernelPlanner.WarpsPerScheduler * KernelPlanner.SchedulersPerMultiprocessor * device.Multiprocessors;
+        var launches = RecipePlans.For(device).Where(l => l.Forward.Kernel.StartsWith("Conv2dKernels.", StringComparison.Ordinal))
+            .SelectMany(l => l.All.Select(p => (l.Layer, Plan: p, Warps: (long)p.Config.GridDim.Size * p.Config.GroupDim.Size / 32)))
+            .ToList();
+        Assert.Equal(23, launches.Count);
+        var few = launches.Where(x => x.Warps < wanted).Select(x => $"{x.Layer} {x.Plan.Pass}: {x.Plan} launches {x.Warps} warps").ToList();
+        Assert.True(few.Count == 0, $"these conv launches give an H100's schedulers fewer than {KernelPlanner.WarpsPerScheduler} warps each ({wanted} warps):\n{string.Join("\n", few)}");
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using ILGPU;
+
 namespace IlgpuCnn.Kernels;
 
 /// <summary>
@@ -18,6 +20,32 @@ internal struct Block8x4
         _c50 += a1.Y * b.X; _c51 += a1.Y * b.Y; _c52 += a1.Y * b.Z; _c53 += a1.Y * b.W;
         _c60 += a1.Z * b.X; _c61 += a1.Z * b.Y; _c62 += a1.Z * b.Z; _c63 += a1.Z * b.W;
         _c70 += a1.W * b.X; _c71 += a1.W * b.Y; _c72 += a1.W * b.Z; _c73 += a1.W * b.W;
+    }
+
+    /// <summary>Writes the block as 8 Float4s, row i at <paramref name="at"/> + i·<paramref name="stride"/> (a split-K partial tile, <see cref="SliceSum"/>).</summary>
+    public readonly void Save(ArrayView<Float4> to, long at, int stride)
+    {
+        to[at] = Row(_c00, _c01, _c02, _c03);
+        to[at + stride] = Row(_c10, _c11, _c12, _c13);
+        to[at + (2 * stride)] = Row(_c20, _c21, _c22, _c23);
+        to[at + (3 * stride)] = Row(_c30, _c31, _c32, _c33);
+        to[at + (4 * stride)] = Row(_c40, _c41, _c42, _c43);
+        to[at + (5 * stride)] = Row(_c50, _c51, _c52, _c53);
+        to[at + (6 * stride)] = Row(_c60, _c61, _c62, _c63);
+        to[at + (7 * stride)] = Row(_c70, _c71, _c72, _c73);
+    }
+
+    /// <summary>Adds 8 Float4s written by <see cref="Save"/> at <paramref name="at"/> (row i at + i·<paramref name="stride"/>).</summary>
+    public void Add(ArrayView<Float4> from, long at, int stride)
+    {
+        var r = from[at]; _c00 += r.X; _c01 += r.Y; _c02 += r.Z; _c03 += r.W;
+        r = from[at + stride]; _c10 += r.X; _c11 += r.Y; _c12 += r.Z; _c13 += r.W;
+        r = from[at + (2 * stride)]; _c20 += r.X; _c21 += r.Y; _c22 += r.Z; _c23 += r.W;
+        r = from[at + (3 * stride)]; _c30 += r.X; _c31 += r.Y; _c32 += r.Z; _c33 += r.W;
+        r = from[at + (4 * stride)]; _c40 += r.X; _c41 += r.Y; _c42 += r.Z; _c43 += r.W;
+        r = from[at + (5 * stride)]; _c50 += r.X; _c51 += r.Y; _c52 += r.Z; _c53 += r.W;
+        r = from[at + (6 * stride)]; _c60 += r.X; _c61 += r.Y; _c62 += r.Z; _c63 += r.W;
+        r = from[at + (7 * stride)]; _c70 += r.X; _c71 += r.Y; _c72 += r.Z; _c73 += r.W;
     }
 
     /// <summary>

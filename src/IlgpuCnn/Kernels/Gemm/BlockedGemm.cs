@@ -10,8 +10,9 @@ namespace IlgpuCnn.Kernels;
 /// (<c>LDS.128</c>) for 32 FFMA. Staging: threads 0–63 each own one row of A, threads 64–127
 /// one column of B, and read 16 consecutive k per K step through an <see cref="IKCursor"/>
 /// (no integer division in the K loop). The next K step's 16 loads are issued into registers
-/// right after the barrier, before this step's math, and stored to shared memory after it
-/// (register double buffer). Shared tiles are k-major [16][64]: staging stores and the B reads
+/// right after this step's shared stores, before the barrier that opens this step's math, and
+/// stored to shared memory after it (register double buffer): ptxas does not move a load across
+/// a barrier, so a whole K step of math hides each load. Shared tiles are k-major [16][64]: staging stores and the B reads
 /// are conflict-free, A reads are broadcasts.
 /// </summary>
 public static class BlockedGemm
@@ -83,7 +84,6 @@ public static class BlockedGemm
                 staged.Store(sb.Cast<float>(), lane);
             }
 
-            Group.Barrier();
             int next = kEnd - k0 - TileK;
             if (next > 0)
             {
@@ -97,6 +97,7 @@ public static class BlockedGemm
                 }
             }
 
+            Group.Barrier();
             MultiplyTile(ref acc, sa, sb, ty, tx, TileN / 4);
             Group.Barrier();
         }

@@ -17,9 +17,15 @@ namespace IlgpuCnn.Kernels;
 /// (lane t mod 32, k offset 8·(t div 32)), so no half-empty tile is multiplied.</item>
 /// </list>
 /// K and every slice boundary must be multiples of 8. The next K step's runs are loaded into
-/// registers right after the barrier, before this step's math, and stored to shared memory after
-/// it (register double buffer); past the end of the slice their counts are ≤ 0 and every load is
-/// predicated off, so there is no branch around them.
+/// registers right after this step's shared stores, before the barrier that opens this step's
+/// math, and stored to shared memory after it (register double buffer): ptxas does not move a
+/// load across a barrier, so a whole K step of math hides each load (placed after the barrier,
+/// ptxas sank them to the end of the math, 50–175 instructions before their use). The loads are
+/// unconditional (<see cref="Staged8.Gather"/>: a clamped address where the run is padding or
+/// past the end of the slice; the zeros are written at the shared store), so there is no branch
+/// around them either. A split K (grid z > 1) is summed by <see cref="SliceSum"/>: the slice that
+/// finishes a tile last adds the others' partial tiles and stores the sum (no atomics, no zeroed
+/// output).
 /// </summary>
 public static class RunGemm
 {
@@ -44,7 +50,7 @@ public static class RunGemm
     public static int NarrowTiles(int m, int n) => ((m + TileM - 1) / TileM) * ((n + NarrowN - 1) / NarrowN);
 
     /// <summary>64×64 tiles: runs inside a grouped kernel of <see cref="BlockedGemm.GroupSize"/> threads launched with <see cref="BlockedGemm.Config"/>.</summary>
-    public static void Run<TA, TB, TC>(RunGemmProblem<TA, TB, TC> gemm, int slice, ArrayView<Float4> sa, ArrayView<Float4> sb)
+    public static void Run<TA, TB, TC>(RunGemmProblem<TA, TB, TC> gemm, int slice, SliceSum sum, ArrayView<Float4> sa, ArrayView<Float4> sb)
         where TA : struct, IKRun
         where TB : struct, IKRun
         where TC : struct, IGemmOut
@@ -66,19 +72,19 @@ public static class RunGemm
         {
             stagedA.Store(sa.Cast<float>(), row0, lane, TileM);
             stagedB.Store(sb.Cast<float>(), row0, lane, BlockedGemm.TileN);
-            Group.Barrier();
             int kNext = k0 + TileK + row0;
             a.Load(ref stagedA, rowA ? kEnd - kNext : 0, TileK);
             b.Load(ref stagedB, colB ? kEnd - kNext : 0, TileK);
+            Group.Barrier();
             BlockedGemm.MultiplyTile(ref acc, sa, sb, t >> 4, t & 15, BlockedGemm.TileN / 4);
             Group.Barrier();
         }
 
-        acc.Store(ref gemm.C, m0 + (8 * (t >> 4)), n0 + (4 * (t & 15)), m, n);
+        sum.Store(ref acc, ref gemm.C, t, BlockedGemm.GroupSize, m0 + (8 * (t >> 4)), n0 + (4 * (t & 15)), m, n, sa.Cast<int>());
     }
 
     /// <summary>64×32 tiles: runs inside a grouped kernel of <see cref="NarrowGroupSize"/> threads launched with <see cref="NarrowConfig"/>; <paramref name="sb"/> holds <see cref="NarrowFloat4s"/>.</summary>
-    public static void RunNarrow<TA, TB, TC>(RunGemmProblem<TA, TB, TC> gemm, int slice, ArrayView<Float4> sa, ArrayView<Float4> sb)
+    public static void RunNarrow<TA, TB, TC>(RunGemmProblem<TA, TB, TC> gemm, int slice, SliceSum sum, ArrayView<Float4> sa, ArrayView<Float4> sb)
         where TA : struct, IKRun
         where TB : struct, IKRun
         where TC : struct, IGemmOut
@@ -103,16 +109,16 @@ public static class RunGemm
             lowA.Store(sa.Cast<float>(), 0, t, TileM);
             highA.Store(sa.Cast<float>(), RunLength, t, TileM);
             stagedB.Store(sb.Cast<float>(), rowB, laneB, NarrowN);
-            Group.Barrier();
             int kNext = k0 + TileK;
             a.Load(ref lowA, rowA ? kEnd - kNext : 0, RunLength);
             a.Load(ref highA, rowA ? kEnd - kNext - RunLength : 0, RunLength);
             b.Load(ref stagedB, colB ? kEnd - kNext - rowB : 0, TileK);
+            Group.Barrier();
             BlockedGemm.MultiplyTile(ref acc, sa, sb, t >> 3, t & 7, NarrowN / 4);
             Group.Barrier();
         }
 
-        acc.Store(ref gemm.C, m0 + (8 * (t >> 3)), n0 + (4 * (t & 7)), m, n);
+        sum.Store(ref acc, ref gemm.C, t, NarrowGroupSize, m0 + (8 * (t >> 3)), n0 + (4 * (t & 7)), m, n, sa.Cast<int>());
     }
 
     /// <summary>Starts an operand at its row/column (when inside the matrix) and loads its first run, then moves <paramref name="advance"/> k on.</summary>

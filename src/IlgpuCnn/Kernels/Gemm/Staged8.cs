@@ -19,42 +19,46 @@ public struct Staged8
     public float V7;
 
     /// <summary>
-    /// Reads data[at + j·stride] for j = 0..7 where <paramref name="ok"/>, else zeros. The
-    /// addresses are computed either way and each load is predicated on its own (no branch
-    /// around the run, so the loaded registers go straight to the shared stores: nothing waits
-    /// for them until then). 32-bit offsets: the run kernels are launched only on views of fewer
-    /// than 2³¹ elements.
+    /// True when the run reads as zeros (padding, a row outside the matrix, or past the end of K):
+    /// its loads went to a clamped address and <see cref="Store"/> writes zeros. False after
+    /// <c>default</c>, so an operand that fills V0..V7 itself stores them as they are.
+    /// </summary>
+    public bool Zero;
+
+    /// <summary>
+    /// Reads data[at + j·stride] for j = 0..7, or zeros where not <paramref name="ok"/>. The loads
+    /// are unconditional: where not ok they all read data[0] (the view is never empty) and the
+    /// zeros are decided in <see cref="Store"/>. A predicated load would let ptxas if-convert the
+    /// run and sink it to just before its use; an unconditional one is issued here, a whole K
+    /// step of math ahead of the shared stores that consume it. 32-bit offsets: the run kernels
+    /// are launched only on views of fewer than 2³¹ elements.
     /// </summary>
     public void Gather(ArrayView<float> data, int at, int stride, bool ok)
     {
-        V0 = ok ? data[at] : 0f;
-        at += stride;
-        V1 = ok ? data[at] : 0f;
-        at += stride;
-        V2 = ok ? data[at] : 0f;
-        at += stride;
-        V3 = ok ? data[at] : 0f;
-        at += stride;
-        V4 = ok ? data[at] : 0f;
-        at += stride;
-        V5 = ok ? data[at] : 0f;
-        at += stride;
-        V6 = ok ? data[at] : 0f;
-        at += stride;
-        V7 = ok ? data[at] : 0f;
+        Zero = !ok;
+        at = ok ? at : 0;
+        stride = ok ? stride : 0;
+        V0 = data[at];
+        V1 = data[at + stride];
+        V2 = data[at + (2 * stride)];
+        V3 = data[at + (3 * stride)];
+        V4 = data[at + (4 * stride)];
+        V5 = data[at + (5 * stride)];
+        V6 = data[at + (6 * stride)];
+        V7 = data[at + (7 * stride)];
     }
 
-    /// <summary>Stores the run as rows <paramref name="row0"/>..+7, column <paramref name="lane"/> of a k-major [16][<paramref name="width"/>] tile.</summary>
+    /// <summary>Stores the run (zeros where <see cref="Zero"/>) as rows <paramref name="row0"/>..+7, column <paramref name="lane"/> of a k-major [16][<paramref name="width"/>] tile.</summary>
     public readonly void Store(ArrayView<float> tile, int row0, int lane, int width)
     {
         int at = (row0 * width) + lane;
-        tile[at] = V0;
-        tile[at + width] = V1;
-        tile[at + (2 * width)] = V2;
-        tile[at + (3 * width)] = V3;
-        tile[at + (4 * width)] = V4;
-        tile[at + (5 * width)] = V5;
-        tile[at + (6 * width)] = V6;
-        tile[at + (7 * width)] = V7;
+        tile[at] = Zero ? 0f : V0;
+        tile[at + width] = Zero ? 0f : V1;
+        tile[at + (2 * width)] = Zero ? 0f : V2;
+        tile[at + (3 * width)] = Zero ? 0f : V3;
+        tile[at + (4 * width)] = Zero ? 0f : V4;
+        tile[at + (5 * width)] = Zero ? 0f : V5;
+        tile[at + (6 * width)] = Zero ? 0f : V6;
+        tile[at + (7 * width)] = Zero ? 0f : V7;
     }
 }

@@ -14,7 +14,7 @@ namespace IlgpuCnn.Kernels;
 /// <param name="M">rows of C</param>
 /// <param name="N">columns of C (with the bias column or row of a fused bias gradient)</param>
 /// <param name="K">the reduction length</param>
-/// <param name="Splits">K slices, each a z layer of the grid adding atomically into C (1: no split)</param>
+/// <param name="Splits">K slices, each a z layer of the grid (1: no split): Store = AtomicAdd: each adds atomically into C; otherwise (Run forward and backward-data) the kernel sums them (<see cref="SliceSum"/>) and stores as Store says</param>
 /// <param name="Store">how C's values reach memory</param>
 /// <param name="Threads">threads of a Simple launch (0 for the GEMM bodies, which launch <see cref="Config"/>)</param>
 public sealed record KernelPlan(KernelPass Pass, KernelBody Body, string Kernel, int M, int N, int K, int Splits, GemmStoreMode Store, long Threads)

@@ -17,10 +17,13 @@ namespace IlgpuCnn.Kernels;
 /// would be mostly padding (<see cref="TileFill"/> below <see cref="SimpleBelow"/>): the
 /// narrow layers of small widths, and backward-weights of layers with 32 output channels or
 /// fewer (a 64-row tile at most half full); CUDA and OpenCL GPUs never do;</item>
-/// <item>split-K (<see cref="SplitK"/>) applies to the passes whose output can take atomic adds
-/// into a zeroed or accumulating buffer: conv backward-data and both backward-weights. Forward
-/// passes write their bias in the epilogue and dense backward-data keeps its one slice, as
-/// measured when the GEMMs were tuned.</item>
+/// <item>split-K (<see cref="SplitK"/>) applies to every Run64/Run32 pass and to the Cursor passes
+/// whose output can take atomic adds into a zeroed or accumulating buffer: conv backward-data and
+/// both backward-weights (dense forward and backward-data keep their one slice, as measured when
+/// the GEMMs were tuned). Run forward and backward-data sum their slices in the kernel
+/// (<see cref="SliceSum"/>: the slice that finishes a tile last adds the others' partial tiles and
+/// writes, with the bias; no atomics, no zeroed output); the weight gradients (which accumulate,
+/// so need no zeroing) and Cursor backward-data add each slice atomically.</item>
 /// </list>
 /// Why each kernel of Conv2dKernels and DenseKernels exists: the Simple ones are the CPU
 /// accelerator's every pass (and a GPU's strided conv backward-data; BiasGradKernel is the Simple
@@ -67,12 +70,23 @@ public static class KernelPlanner
             : Simple("DenseKernels", pass, m, cols, k, pass == KernelPass.BackwardWeights ? inF : n);
     }
 
+    /// <summary>Warp schedulers of a multiprocessor (four on every NVIDIA GPU since Maxwell).</summary>
+    public const int SchedulersPerMultiprocessor = 4;
+
+    /// <summary>Warps per scheduler a launch should give the device: with one, a scheduler has nothing to issue while its warp waits.</summary>
+    public const int WarpsPerScheduler = 2;
+
     /// <summary>
-    /// The one split-K rule: enough K slices for about two groups per multiprocessor of
-    /// <paramref name="device"/>, each slice keeping at least 8 K steps.
+    /// The one split-K rule: the fewest K slices that give <paramref name="device"/>'s schedulers
+    /// <see cref="WarpsPerScheduler"/> warps each (launching <paramref name="groups"/> groups of
+    /// <paramref name="groupThreads"/> threads per slice), each slice keeping at least 8 K steps.
     /// </summary>
-    public static int SplitK(int groups, int k, DeviceFigures device) =>
-        Math.Clamp(2 * device.Multiprocessors / Math.Max(1, groups), 1, Math.Max(1, k / (8 * BlockedGemm.TileK)));
+    public static int SplitK(int groups, int groupThreads, int k, DeviceFigures device)
+    {
+        long wanted = (long)WarpsPerScheduler * SchedulersPerMultiprocessor * device.Multiprocessors * 32;
+        long perSlice = Math.Max(1L, (long)groups * groupThreads);
+        return (int)Math.Clamp((wanted + perSlice - 1) / perSlice, 1, Math.Max(1, k / (8 * BlockedGemm.TileK)));
+    }
 
     /// <summary>The share of a GEMM body's tiles that holds C (1: M and N are multiples of the tile; the rest is padding it multiplies too).</summary>
     public static double TileFill(KernelBody body, int m, int n)
@@ -108,12 +122,15 @@ public static class KernelPlanner
         return runDimension % RunGemm.RunLength == 0;
     }
 
-    /// <summary>A GEMM body's plan, split by <see cref="SplitK"/> where the pass may split.</summary>
+    /// <summary>A GEMM body's plan, split by <see cref="SplitK"/> where the body and pass may split (Run forward and backward-data: summed in the kernel; the others: atomically).</summary>
     private static KernelPlan Gemm(string op, KernelPass pass, KernelBody body, int m, int n, int k, DeviceFigures device)
     {
-        bool maySplit = pass == KernelPass.BackwardWeights || (pass == KernelPass.BackwardData && op == "Conv2dKernels");
-        int splits = maySplit ? SplitK(body == KernelBody.Run32 ? RunGemm.NarrowTiles(m, n) : BlockedGemm.Tiles(m, n), k, device) : 1;
-        var store = splits > 1 ? GemmStoreMode.AtomicAdd : pass == KernelPass.BackwardWeights ? GemmStoreMode.Add : GemmStoreMode.Write;
+        bool runs = body is KernelBody.Run64 or KernelBody.Run32;
+        bool sums = runs && pass != KernelPass.BackwardWeights;
+        bool maySplit = runs || pass == KernelPass.BackwardWeights || (pass == KernelPass.BackwardData && op == "Conv2dKernels");
+        var (groups, threads) = body == KernelBody.Run32 ? (RunGemm.NarrowTiles(m, n), RunGemm.NarrowGroupSize) : (BlockedGemm.Tiles(m, n), BlockedGemm.GroupSize);
+        int splits = maySplit ? SplitK(groups, threads, k, device) : 1;
+        var store = splits > 1 && !sums ? GemmStoreMode.AtomicAdd : pass == KernelPass.BackwardWeights ? GemmStoreMode.Add : GemmStoreMode.Write;
         string kernel = op == "DenseKernels" ? (pass == KernelPass.BackwardWeights ? "DenseKernels.GradGemmCursorKernel" : "DenseKernels.GemmCursorKernel") : $"{op}.{pass}{body}Kernel";
         return new KernelPlan(pass, body, kernel, m, n, k, splits, store, 0);
     }
