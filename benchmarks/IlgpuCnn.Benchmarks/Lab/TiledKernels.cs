@@ -72,7 +72,7 @@ public sealed class TiledKernels
         var sa = SharedMemory.Allocate<float>(TiledGemm.TileK * TiledGemm.TileM);
         var sb = SharedMemory.Allocate<float>(TiledGemm.TileK * TiledGemm.TileN);
         int k = g.Ci * g.KH * g.KW;
-        var c = new NchwOut(p.Y, p.B, g.Co, g.OH * g.OW, GemmStoreMode.Write);
+        var c = new NchwOut(p.Y, p.B, g.Co, g.OutPlane, GemmStoreMode.Write);
         TiledGemm.Run(new ConvInputPatches(p.X, g), new StridedMatrix(p.W, 1, k), c, g.N * g.OH * g.OW, g.Co, k, slice, sa, sb);
     }
 
@@ -81,7 +81,7 @@ public sealed class TiledKernels
     {
         var sa = SharedMemory.Allocate<float>(TiledGemm.TileK * TiledGemm.TileM);
         var sb = SharedMemory.Allocate<float>(TiledGemm.TileK * TiledGemm.TileN);
-        var c = new NchwOut(p.Dx, default, g.Ci, g.H * g.W, GemmStoreMode.Write);
+        var c = new NchwOut(p.Dx, default, g.Ci, g.InPlane, GemmStoreMode.Write);
         TiledGemm.Run(new ConvOutputGradGather(p.Dy, g), new ConvWeightsByOutput(p.W, g), c, g.N * g.H * g.W, g.Ci, g.Co * g.KH * g.KW, slice, sa, sb);
     }
 

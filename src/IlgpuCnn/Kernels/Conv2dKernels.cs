@@ -357,7 +357,7 @@ public sealed class Conv2dKernels
         BlockedGemm.Run(
             ConvTapCursor.Forward(p.X, g),
             new StridedCursor(p.W, k, 1),
-            new NchwOut(p.Y, p.B, g.Co, g.OH * g.OW, GemmStoreMode.Write),
+            new NchwOut(p.Y, p.B, g.Co, g.OutPlane, GemmStoreMode.Write),
             g.N * g.OH * g.OW,
             g.Co,
             k,
@@ -375,7 +375,7 @@ public sealed class Conv2dKernels
         BlockedGemm.Run(
             ConvTapCursor.BackwardData(p.Dy, g),
             new ChannelPlanesCursor(p.W, g.Ci, g.KH, g.KW),
-            new NchwOut(p.Dx, default, g.Ci, g.H * g.W, mode),
+            new NchwOut(p.Dx, default, g.Ci, g.InPlane, mode),
             g.N * g.H * g.W,
             g.Ci,
             g.Co * g.KH * g.KW,
@@ -428,7 +428,7 @@ public sealed class Conv2dKernels
     {
         A = ConvTapRun.Forward(p.X, g),
         B = ConvTapWeightsRun.Forward(p.W, g),
-        C = new NchwOut(p.Y, p.B, g.Co, g.OH * g.OW, GemmStoreMode.Write),
+        C = new NchwOut(p.Y, p.B, g.Co, g.OutPlane, GemmStoreMode.Write),
         M = g.N * g.OH * g.OW,
         N = g.Co,
         K = g.Ci * g.KH * g.KW,
@@ -439,7 +439,7 @@ public sealed class Conv2dKernels
     {
         A = ConvTapRun.BackwardData(p.Dy, g),
         B = ConvTapWeightsRun.BackwardData(p.W, g),
-        C = new NchwOut(p.Dx, default, g.Ci, g.H * g.W, mode),
+        C = new NchwOut(p.Dx, default, g.Ci, g.InPlane, mode),
         M = g.N * g.H * g.W,
         N = g.Ci,
         K = g.Co * g.KH * g.KW,

@@ -28,6 +28,9 @@ public readonly struct ConvGeometry
         {
             throw new ArgumentException($"a {kh}x{kw} kernel with padding {pad} does not fit a {h}x{w} input");
         }
+
+        _inPlaneMagic = Divisor.MagicOf(h * w);
+        _outPlaneMagic = Divisor.MagicOf(OH * OW);
     }
 
     public readonly int N;
@@ -41,6 +44,16 @@ public readonly struct ConvGeometry
     public readonly int Pad;
     public readonly int OH;
     public readonly int OW;
+
+    /// <summary><see cref="Divisor.MagicOf"/> H·W and OH·OW (host-computed, so a kernel divides by a plane without dividing).</summary>
+    private readonly uint _inPlaneMagic;
+    private readonly uint _outPlaneMagic;
+
+    /// <summary>H·W as a <see cref="Divisor"/>: the backward-data output's plane (<see cref="NchwOut"/>).</summary>
+    public Divisor InPlane => new(H * W, _inPlaneMagic);
+
+    /// <summary>OH·OW as a <see cref="Divisor"/>: the forward output's plane (<see cref="NchwOut"/>).</summary>
+    public Divisor OutPlane => new(OH * OW, _outPlaneMagic);
 
     /// <summary>"Same" padding for an odd kernel at stride 1.</summary>
     public static int SamePad(int k) => (k - 1) / 2;

@@ -2,8 +2,9 @@ namespace IlgpuCnn.Kernels;
 
 /// <summary>
 /// Where a GEMM's C goes, walked row by row as a thread stores its register block
-/// (<see cref="Block8x4.Store"/>): <see cref="Seek"/> its first row (the one place an output may
-/// divide: once per thread), <see cref="Next"/> for each following row (no division), then per
+/// (<see cref="Block8x4.Store"/>): <see cref="Seek"/> its first row (once per thread; an output that
+/// must split the row divides by a host-prepared <see cref="Divisor"/>, never by a runtime
+/// division), <see cref="Next"/> for each following row, then per
 /// element only a column offset. Each element is stored as addend + value: the block first reads
 /// the addends of four rows (their loads in flight together), then stores the four rows, so no
 /// element waits for the one before it.

@@ -5,7 +5,8 @@ namespace IlgpuCnn.Kernels;
 /// <summary>
 /// NCHW output of a conv-shaped GEMM: m = (n, h, w) over a [N, channels, H, W] tensor, n = channel;
 /// stored as <see cref="GemmStoreMode"/> says, with bias[c] added on <see cref="GemmStoreMode.Write"/> (bias may be empty).
-/// The row cursor keeps (image, pixel) as counters: one division in <see cref="Seek"/>, none per element.
+/// The row cursor keeps (image, pixel) as counters: <see cref="Seek"/> splits its row by the plane's
+/// host-prepared <see cref="Divisor"/> (a multiply and a shift, no division), <see cref="Next"/> steps them.
 /// </summary>
 public struct NchwOut : IGemmOut
 {
@@ -13,16 +14,18 @@ public struct NchwOut : IGemmOut
     private readonly ArrayView<float> _bias;
     private readonly int _channels;
     private readonly int _hw;
+    private readonly Divisor _plane;
     private readonly GemmStoreMode _mode;
     private int _pixel;
     private long _at;
 
-    public NchwOut(ArrayView<float> y, ArrayView<float> bias, int channels, int hw, GemmStoreMode mode)
+    public NchwOut(ArrayView<float> y, ArrayView<float> bias, int channels, Divisor plane, GemmStoreMode mode)
     {
         _y = y;
         _bias = bias;
         _channels = channels;
-        _hw = hw;
+        _hw = plane.Value;
+        _plane = plane;
         _mode = mode;
         _pixel = 0;
         _at = 0;
@@ -30,8 +33,7 @@ public struct NchwOut : IGemmOut
 
     public void Seek(int m)
     {
-        int n = m / _hw;
-        _pixel = m - (n * _hw);
+        int n = _plane.Split(m, out _pixel);
         _at = ((long)n * _channels * _hw) + _pixel;
     }
 
