@@ -46,13 +46,14 @@ public sealed class SelfTestTests
         Assert.Equal(Enum.GetNames<KernelBody>().Order(), report.Rows.Where(r => r.Kernel.StartsWith("conv2d", StringComparison.Ordinal)).Select(r => r.Body).Distinct().Order());
         Assert.All(report.Rows, r => Assert.InRange(r.MaxError, 0, r.Tolerance));
 
-        // The conv rows reach RunGemm (both tiles), the cursor GEMM and the strided Simple body: the kernels launched say so.
+        // The conv rows reach RunGemm (both tiles), the cursor GEMM, the strided Simple body and the Simd body (whose bias gradient is the Simple path's BiasGradKernel): the kernels launched say so.
         string[] expected =
         [
             "Conv2dKernels.ForwardRun64Kernel", "Conv2dKernels.ForwardRun32Kernel", "Conv2dKernels.ForwardCursorKernel",
             "Conv2dKernels.BackwardDataRun64Kernel", "Conv2dKernels.BackwardDataRun32Kernel", "Conv2dKernels.BackwardDataCursorKernel", "Conv2dKernels.BackwardDataSimpleKernel",
             "Conv2dKernels.BackwardWeightsRun64Kernel", "Conv2dKernels.BackwardWeightsCursorKernel",
             "DenseKernels.GemmCursorKernel", "DenseKernels.GradGemmCursorKernel",
+            "SimdConv.Forward8Kernel", "SimdConv.WeightGradKernel", "Conv2dKernels.BiasGradKernel",
         ];
         Assert.Equal(expected.Order(), target.PlannedLaunches.Keys.Order());
         Assert.All(reference.PlannedLaunches.Keys, k => Assert.True(k.Contains("Simple", StringComparison.Ordinal) || k == "Conv2dKernels.BiasGradKernel", $"the CPU reference launched {k}"));
@@ -99,8 +100,9 @@ public sealed class SelfTestTests
     {
         var checks = SelfTest.DefaultChecks(SelfTestOptions.For(simulator: false, quick: false));
         var shapes = Conv2dCheck.Shapes;
-        Assert.Equal(shapes.Length, checks.Count(c => c is Conv2dCheck));
-        var bodies = shapes.SelectMany(g => Enum.GetValues<KernelPass>().Select(p => KernelPlanner.Conv(p, g, DeviceFigures.H100).Body)).Distinct().Order();
+        Assert.Equal(shapes.Length + 1, checks.Count(c => c is Conv2dCheck));
+        var cpuCores = Enum.GetValues<KernelPass>().Select(p => KernelPlanner.Conv(p, Conv2dCheck.CpuCoresShape, DeviceFigures.H100 with { CpuCores = true }).Body);
+        var bodies = shapes.SelectMany(g => Enum.GetValues<KernelPass>().Select(p => KernelPlanner.Conv(p, g, DeviceFigures.H100).Body)).Concat(cpuCores).Distinct().Order();
         Assert.Equal(Enum.GetValues<KernelBody>().Order(), bodies);
         Assert.Contains(shapes, g => g.Ci % 8 == 0 && g.Co % 8 == 0 && Math.Max(g.Ci, g.Co) <= 32);
         Assert.Contains(shapes, g => g.Ci % 8 == 0 && g.Co % 8 == 0 && g.Stride == 2);
