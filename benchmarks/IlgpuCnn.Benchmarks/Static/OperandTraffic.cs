@@ -50,7 +50,7 @@ internal static class OperandTraffic
     public static LaunchTraffic Dense(KernelPlan plan, int n, int inF, int outF, ComputeDevice device)
     {
         double atomics = plan.Store == GemmStoreMode.AtomicAdd ? (double)plan.M * plan.N * plan.Splits : 0;
-        if (plan.Body != KernelBody.Cursor)
+        if (plan.Body != KernelBody.Small)
         {
             return LaunchTraffic.None with { Atomics = atomics };
         }
@@ -60,11 +60,11 @@ internal static class OperandTraffic
         using var w = new WarpAddresses(device, (long)inF * outF);
         var (a, b) = plan.Pass switch
         {
-            KernelPass.Forward => (new StridedCursor(x.View, inF, 1), new StridedCursor(w.View, 1, outF)),
-            KernelPass.BackwardData => (new StridedCursor(dy.View, outF, 1), new StridedCursor(w.View, outF, 1)),
-            _ => (new StridedCursor(x.View, 1, inF, inF), new StridedCursor(dy.View, 1, outF)),
+            KernelPass.Forward => (new DenseOperand(x.View, inF, 1, n), new DenseOperand(w.View, 1, outF, outF)),
+            KernelPass.BackwardData => (new DenseOperand(dy.View, outF, 1, n), new DenseOperand(w.View, outF, 1, inF)),
+            _ => (new DenseOperand(x.View, 1, inF, plan.M, inF), new DenseOperand(dy.View, 1, outF, outF)),
         };
-        return Traffic(plan, CursorLines(a, plan.M, plan.K), CursorLines(b, plan.N, plan.K), atomics);
+        return Traffic(plan, DenseLines(a, plan.M, plan.K), DenseLines(b, plan.N, plan.K), atomics);
     }
 
     private static LaunchTraffic Traffic(KernelPlan plan, WarpLines a, WarpLines b, double atomics) =>
@@ -87,6 +87,9 @@ internal static class OperandTraffic
     private static WarpLines RunLines<T>(T operand, int extent, int k)
         where T : struct, IKRun =>
         WarpAddresses.Runs(operand, Firsts(extent, RunGemm.TileM), Ks(k, RunGemm.RunLength, RunGemm.RunLength), extent);
+
+    private static WarpLines DenseLines(DenseOperand operand, int extent, int k) =>
+        WarpAddresses.Dense(operand, Firsts(extent, SmallGemm.TileM).Where(f => f % SmallGemm.TileM == 0), Ks(k, SmallGemm.TileK, Math.Min(k, SmallGemm.TileK)), k);
 
     private static WarpLines CursorLines<T>(T operand, int extent, int k)
         where T : struct, IKCursor =>

@@ -144,8 +144,11 @@ internal sealed class StepModel
         }
 
         At("loss", "forward");
-        PerItem("SoftmaxCrossEntropyKernels.ForwardKernel", batch, model.Classes, 3.0 * batch * model.Classes * F);
-        PerItem("SoftmaxCrossEntropyKernels.MeanKernel", 1, batch, batch * F);
+        // One launch: a thread per row (three loops of ⌈classes/4⌉ trips: max, Σexp, probabilities),
+        // then the last group's ordered Σloss/Σcorrect (⌈batch/4⌉ trips of shared loads in one
+        // thread: not in the hot loop, so not modelled; ~16 trips at batch 64).
+        int group = SoftmaxCrossEntropyKernels.MaxGroup;
+        Add("SoftmaxCrossEntropyKernels.ForwardKernel", (batch + group - 1) / group, group, 0, ((3.0 * model.Classes) + 3) * batch * F, 3 * Math.Ceiling(model.Classes / 4.0));
         return shapes;
     }
 

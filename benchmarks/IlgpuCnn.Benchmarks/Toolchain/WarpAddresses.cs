@@ -20,7 +20,7 @@ public sealed record WarpLines(double Mean, int Max, int Loads)
 /// each value it returns names the element it loaded (0: padding, not loaded; 1: a ones row or
 /// column, not loaded). A warp's 32 lanes stage 32 consecutive rows of A (or columns of B) at the
 /// same k — how <see cref="RunGemm"/>'s two tiles and <see cref="BlockedGemm"/> assign threads
-/// today — and each of a lane's loads (8 per run, 1 per cursor step) is one warp-wide load
+/// today (<see cref="SmallGemm"/> places its lanes itself: <see cref="Dense"/>) — and each of a lane's loads (8 per run, 1 per cursor step) is one warp-wide load
 /// instruction. The buffer's base is taken as 128-byte aligned (CUDA allocations are 256-byte aligned).
 /// </summary>
 public sealed class WarpAddresses : IDisposable
@@ -87,6 +87,37 @@ public sealed class WarpAddresses : IDisposable
         }
 
         return Summary(loads);
+    }
+
+    /// <summary>
+    /// Lines per warp load of a <see cref="DenseOperand"/> staged by <see cref="SmallGemm"/>: every
+    /// warp of a group, both of a thread's values, tiles starting at <paramref name="firsts"/>, K steps
+    /// at <paramref name="ks"/> (the operand's own lane placement, not the 32-rows-per-warp rule above).
+    /// </summary>
+    public static WarpLines Dense(DenseOperand operand, IEnumerable<int> firsts, IEnumerable<int> ks, int kEnd)
+    {
+        var loads = new List<int>();
+        foreach (int first in firsts)
+        {
+            foreach (int k in ks)
+            {
+                for (int warp = 0; warp < SmallGemm.GroupSize / WarpSize; warp++)
+                {
+                    for (int h = 0; h < 2; h++)
+                    {
+                        loads.Add(Lines(Enumerable.Range(warp * WarpSize, WarpSize).Select(t => DenseOf(operand, first, k, kEnd, t, h))));
+                    }
+                }
+            }
+        }
+
+        return Summary(loads);
+    }
+
+    private static float DenseOf(DenseOperand operand, int first, int k, int kEnd, int t, int h)
+    {
+        var (index, dk) = operand.Place(t, h);
+        return operand.Load(first + index, k + dk, kEnd);
     }
 
     /// <summary>Distinct 128-byte lines among the values one warp load returned (elements named by value − 2).</summary>

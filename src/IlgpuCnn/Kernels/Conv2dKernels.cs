@@ -28,7 +28,7 @@ namespace IlgpuCnn.Kernels;
 //
 // The recipe (width 1, batch 64): layer → body of forward / backward-data / backward-weights (the
 // first layer's input needs no gradient). KernelPlanTests checks it against KernelPlanner (the
-// plan) and benchmarks/STATIC.md (StepModel's launches); the dense layers run Cursor on a GPU.
+// plan) and benchmarks/STATIC.md (StepModel's launches); the dense layers run Small on a GPU.
 // RECIPE-TABLE-BEGIN
 // layer         CUDA (H100): fwd / bwd-data / bwd-weights   CPU accelerator
 // block1.conv1  Cursor / - / Run64                          Simple / - / Simple

@@ -9,8 +9,8 @@ namespace IlgpuCnn.Kernels;
 // forward:          y[n,o]  = b[o] + Σ_i x[n,i]·w[i,o]
 // backward-data:    dx[n,i] = Σ_o dy[n,o]·w[i,o]
 // backward-weights: dw[i,o] += Σ_n x[n,i]·dy[n,o];   db[o] += Σ_n dy[n,o]
-// KernelPlanner.Dense picks the body: Cursor on a GPU (BlockedGemm over StridedCursor operands; the
-// bias gradient is one extra GEMM row of ones), Simple on the CPU accelerator (one thread per sample
+// KernelPlanner.Dense picks the body: Small on a GPU (SmallGemm over DenseOperands, K split and the
+// slices summed in the kernel; the bias gradient is one extra GEMM row of ones), Simple on the CPU accelerator (one thread per sample
 // for the forward and backward-data passes — a row of y or dx —, one per input feature for
 // backward-weights — a row of dw; thread 0 also sums db).
 
@@ -21,8 +21,9 @@ public sealed class DenseKernels
     private readonly Lazy<Action<Index1D, int, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>> _forwardSimple;
     private readonly Lazy<Action<Index1D, int, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>>> _backwardDataSimple;
     private readonly Lazy<Action<Index1D, int, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>> _backwardWeightsSimple;
-    private readonly Lazy<Action<KernelConfig, int, int, int, int, StridedCursor, StridedCursor, MatrixOut>> _gemmCursor;
-    private readonly Lazy<Action<KernelConfig, int, int, int, int, StridedCursor, StridedCursor, GradWithBiasOut>> _gradGemmCursor;
+    private readonly Lazy<Action<KernelConfig, SmallGemmDims, DenseOperand, DenseOperand, MatrixOut, SliceSum>> _gemmSmall;
+    private readonly Lazy<Action<KernelConfig, SmallGemmDims, DenseOperand, DenseOperand, GradWithBiasOut, SliceSum>> _gradGemmSmall;
+    private readonly SliceSumBuffers _sums;
 
     private DenseKernels(ComputeDevice device)
     {
@@ -31,14 +32,15 @@ public sealed class DenseKernels
         _forwardSimple = new(() => acc.LoadAutoGroupedStreamKernel<Index1D, int, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>(ForwardSimpleKernel));
         _backwardDataSimple = new(() => acc.LoadAutoGroupedStreamKernel<Index1D, int, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>>(BackwardDataSimpleKernel));
         _backwardWeightsSimple = new(() => acc.LoadAutoGroupedStreamKernel<Index1D, int, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>(BackwardWeightsSimpleKernel));
-        _gemmCursor = new(() => acc.LoadStreamKernel<int, int, int, int, StridedCursor, StridedCursor, MatrixOut>(GemmCursorKernel));
-        _gradGemmCursor = new(() => acc.LoadStreamKernel<int, int, int, int, StridedCursor, StridedCursor, GradWithBiasOut>(GradGemmCursorKernel));
+        _gemmSmall = new(() => acc.LoadStreamKernel<SmallGemmDims, DenseOperand, DenseOperand, MatrixOut, SliceSum>(GemmSmallKernel));
+        _gradGemmSmall = new(() => acc.LoadStreamKernel<SmallGemmDims, DenseOperand, DenseOperand, GradWithBiasOut, SliceSum>(GradGemmSmallKernel));
+        _sums = new SliceSumBuffers(device);
 
         // The device's own bodies are compiled now (so no training step compiles anything); the
         // others (tests, benchmarks) on first use.
         if (device.Figures.IsGpu)
         {
-            _ = (_gemmCursor.Value, _gradGemmCursor.Value);
+            _ = (_gemmSmall.Value, _gradGemmSmall.Value);
         }
         else
         {
@@ -59,7 +61,7 @@ public sealed class DenseKernels
         }
         else
         {
-            _gemmCursor.Value(plan.Config, plan.M, plan.N, plan.K, plan.Slice, new StridedCursor(x, inF, 1), new StridedCursor(w, 1, outF), new MatrixOut(y, b, outF, plan.Store));
+            _gemmSmall.Value(plan.Config, new(plan), new DenseOperand(x, inF, 1, n), new DenseOperand(w, 1, outF, outF), new MatrixOut(y, b, outF, plan.Store), _sums.For(plan));
         }
 
         return plan;
@@ -76,7 +78,7 @@ public sealed class DenseKernels
         }
         else
         {
-            _gemmCursor.Value(plan.Config, plan.M, plan.N, plan.K, plan.Slice, new StridedCursor(dy, outF, 1), new StridedCursor(w, outF, 1), new MatrixOut(dx, default, inF, plan.Store));
+            _gemmSmall.Value(plan.Config, new(plan), new DenseOperand(dy, outF, 1, n), new DenseOperand(w, outF, 1, inF), new MatrixOut(dx, default, inF, plan.Store), _sums.For(plan));
         }
 
         return plan;
@@ -93,28 +95,30 @@ public sealed class DenseKernels
         }
         else
         {
-            _gradGemmCursor.Value(plan.Config, plan.M, plan.N, plan.K, plan.Slice, new StridedCursor(x, 1, inF, inF), new StridedCursor(dy, 1, outF), new GradWithBiasOut(dw, db, inF, outF, plan.Store));
+            _gradGemmSmall.Value(plan.Config, new(plan), new DenseOperand(x, 1, inF, plan.M, inF), new DenseOperand(dy, 1, outF, outF), new GradWithBiasOut(dw, db, inF, outF, plan.Store), _sums.For(plan));
         }
 
         return plan;
     }
 
-    /// <summary>The Cursor body over strided operands (dense forward and backward-data).</summary>
-    [Kernel(Grouped = true, GroupSize = BlockedGemm.GroupSize)]
-    internal static void GemmCursorKernel(int m, int n, int k, int slice, StridedCursor a, StridedCursor b, MatrixOut c)
+    /// <summary>The Small body over strided operands (dense forward and backward-data).</summary>
+    [Kernel(Grouped = true, GroupSize = SmallGemm.GroupSize)]
+    internal static void GemmSmallKernel(SmallGemmDims d, DenseOperand a, DenseOperand b, MatrixOut c, SliceSum sum)
     {
-        var sa = SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s);
-        var sb = SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s);
-        BlockedGemm.Run(a, b, c, m, n, k, slice, sa, sb);
+        var sa = SharedMemory.Allocate<Float4>(SmallGemm.TileFloat4s);
+        var sb = SharedMemory.Allocate<Float4>(SmallGemm.TileFloat4s);
+        var flag = SharedMemory.Allocate<int>(1);
+        SmallGemm.Run(a, b, c, d.M, d.N, d.K, d.Slice, sum, sa, sb, flag);
     }
 
-    /// <summary>The Cursor body for a weight gradient with its bias gradient as one extra row (dense backward-weights).</summary>
-    [Kernel(Grouped = true, GroupSize = BlockedGemm.GroupSize)]
-    internal static void GradGemmCursorKernel(int m, int n, int k, int slice, StridedCursor a, StridedCursor b, GradWithBiasOut c)
+    /// <summary>The Small body for a weight gradient with its bias gradient as one extra row (dense backward-weights).</summary>
+    [Kernel(Grouped = true, GroupSize = SmallGemm.GroupSize)]
+    internal static void GradGemmSmallKernel(SmallGemmDims d, DenseOperand a, DenseOperand b, GradWithBiasOut c, SliceSum sum)
     {
-        var sa = SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s);
-        var sb = SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s);
-        BlockedGemm.Run(a, b, c, m, n, k, slice, sa, sb);
+        var sa = SharedMemory.Allocate<Float4>(SmallGemm.TileFloat4s);
+        var sb = SharedMemory.Allocate<Float4>(SmallGemm.TileFloat4s);
+        var flag = SharedMemory.Allocate<int>(1);
+        SmallGemm.Run(a, b, c, d.M, d.N, d.K, d.Slice, sum, sa, sb, flag);
     }
 
     [Kernel]

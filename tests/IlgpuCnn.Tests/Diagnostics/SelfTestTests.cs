@@ -43,16 +43,17 @@ public sealed class SelfTestTests
         Assert.True(report.Passed, report.FailureSentence);
         Assert.Contains(report.Rows, r => r.Kernel == "conv2d 40→48 backward-weights" && r.Body == "Run64");
         Assert.Contains(report.Rows, r => r.Kernel == "batchnorm+relu backward-data" && r.Body == "-");
-        Assert.Equal(Enum.GetNames<KernelBody>().Order(), report.Rows.Where(r => r.Kernel.StartsWith("conv2d", StringComparison.Ordinal)).Select(r => r.Body).Distinct().Order());
+        Assert.Equal(Enum.GetNames<KernelBody>().Where(b => b != nameof(KernelBody.Small)).Order(), report.Rows.Where(r => r.Kernel.StartsWith("conv2d", StringComparison.Ordinal)).Select(r => r.Body).Distinct().Order());
+        Assert.All(report.Rows.Where(r => r.Kernel.StartsWith("dense", StringComparison.Ordinal)), r => Assert.Equal(nameof(KernelBody.Small), r.Body));
         Assert.All(report.Rows, r => Assert.InRange(r.MaxError, 0, r.Tolerance));
 
-        // The conv rows reach RunGemm (both tiles), the cursor GEMM, the strided Simple body and the Simd body (whose bias gradient is the Simple path's BiasGradKernel): the kernels launched say so.
+        // The conv rows reach RunGemm (both tiles), the cursor GEMM, the strided Simple body and the Simd body (whose bias gradient is the Simple path's BiasGradKernel), the dense rows the Small GEMM: the kernels launched say so.
         string[] expected =
         [
             "Conv2dKernels.ForwardRun64Kernel", "Conv2dKernels.ForwardRun32Kernel", "Conv2dKernels.ForwardCursorKernel",
             "Conv2dKernels.BackwardDataRun64Kernel", "Conv2dKernels.BackwardDataRun32Kernel", "Conv2dKernels.BackwardDataCursorKernel", "Conv2dKernels.BackwardDataSimpleKernel",
             "Conv2dKernels.BackwardWeightsRun64Kernel", "Conv2dKernels.BackwardWeightsCursorKernel",
-            "DenseKernels.GemmCursorKernel", "DenseKernels.GradGemmCursorKernel",
+            "DenseKernels.GemmSmallKernel", "DenseKernels.GradGemmSmallKernel",
             "SimdConv.Forward8Kernel", "SimdConv.WeightGradKernel", "Conv2dKernels.BiasGradKernel",
         ];
         Assert.Equal(expected.Order(), target.PlannedLaunches.Keys.Order());
@@ -74,10 +75,10 @@ public sealed class SelfTestTests
         Assert.Equal(1, code);
         var lines = error.ToString().Trim().Split('\n');
         Assert.Single(lines);
-        Assert.StartsWith("error: The self-test found that dense backward-weights (Cursor) on ILGPU CPU accelerator (GPU-shaped) disagrees", lines[0]);
+        Assert.StartsWith("error: The self-test found that dense backward-weights (Small) on ILGPU CPU accelerator (GPU-shaped) disagrees", lines[0]);
         Assert.Contains("relu forward", output.ToString());
         Assert.Contains("DIFFERS", output.ToString());
-        Assert.Matches(@"dense forward\s+Cursor\s+\S+\s+1E-004\s+\S+\s+ok", output.ToString());
+        Assert.Matches(@"dense forward\s+Small\s+\S+\s+1E-004\s+\S+\s+ok", output.ToString());
     }
 
     [Fact]
@@ -103,7 +104,8 @@ public sealed class SelfTestTests
         Assert.Equal(shapes.Length + 1, checks.Count(c => c is Conv2dCheck));
         var cpuCores = Enum.GetValues<KernelPass>().Select(p => KernelPlanner.Conv(p, Conv2dCheck.CpuCoresShape, DeviceFigures.H100 with { CpuCores = true }).Body);
         var bodies = shapes.SelectMany(g => Enum.GetValues<KernelPass>().Select(p => KernelPlanner.Conv(p, g, DeviceFigures.H100).Body)).Concat(cpuCores).Distinct().Order();
-        Assert.Equal(Enum.GetValues<KernelBody>().Order(), bodies);
+        Assert.Equal(Enum.GetValues<KernelBody>().Where(b => b != KernelBody.Small).Order(), bodies); // Small: the dense passes (DenseCheck)
+        Assert.Equal(KernelBody.Small, KernelPlanner.Dense(KernelPass.Forward, 64, 256, 10, DeviceFigures.H100).Body);
         Assert.Contains(shapes, g => g.Ci % 8 == 0 && g.Co % 8 == 0 && Math.Max(g.Ci, g.Co) <= 32);
         Assert.Contains(shapes, g => g.Ci % 8 == 0 && g.Co % 8 == 0 && g.Stride == 2);
         Assert.Single(checks, c => c is DenseCheck);

@@ -5,17 +5,17 @@ using IlgpuCnn.Tests.Reference;
 
 namespace IlgpuCnn.Tests.Kernels;
 
-/// <summary>Dense forward, backward-data and backward-weights, every body of the plan (Simple on the CPU accelerator, Cursor on a GPU), against the double reference.</summary>
+/// <summary>Dense forward, backward-data and backward-weights, every body of the plan (Simple on the CPU accelerator, Small on a GPU: K split into slices summed in the kernel), against the double reference.</summary>
 [Collection(DeviceCollection.Name)]
 public class DenseKernelsTests(DeviceFixture fx)
 {
     [Theory]
     [InlineData(KernelBody.Simple, 1, 1, 1)]
     [InlineData(KernelBody.Simple, 5, 7, 3)]
-    [InlineData(KernelBody.Cursor, 5, 7, 3)]
-    [InlineData(KernelBody.Cursor, 67, 70, 33)]
-    [InlineData(KernelBody.Cursor, 130, 9, 65)]
-    [InlineData(KernelBody.Cursor, 3, 63, 64)]
+    [InlineData(KernelBody.Small, 5, 7, 3)]
+    [InlineData(KernelBody.Small, 67, 70, 33)]
+    [InlineData(KernelBody.Small, 130, 9, 65)]
+    [InlineData(KernelBody.Small, 3, 63, 64)]
     public void DenseForwardBackward(KernelBody variant, int n, int inF, int outF)
     {
         var (device, plan) = fx.On(variant != KernelBody.Simple);

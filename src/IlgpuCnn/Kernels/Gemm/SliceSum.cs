@@ -11,12 +11,15 @@ namespace IlgpuCnn.Kernels;
 /// the next launch. The counters are zeroed once, when allocated (<see cref="SliceSumBuffers"/>).
 /// With empty views (one slice, or a plan whose slices add atomically) each block is stored directly.
 /// </summary>
-/// <param name="Partials">per (tile, slice): 8 Float4s per thread, stored j-major (Float4 j of every thread, then j + 1), so each store of a warp is 512 contiguous bytes</param>
+/// <param name="Partials">per (tile, slice): 8 Float4s per thread (<see cref="SmallGemm"/>: 1, thread-major), stored j-major (Float4 j of every thread, then j + 1), so each store of a warp is 512 contiguous bytes</param>
 /// <param name="Counters">one per tile of the launch: how many of its slices have stored their partial tile</param>
 public readonly record struct SliceSum(ArrayView<Float4> Partials, ArrayView<int> Counters)
 {
-    /// <summary>Float4s of partial tiles a launch of <paramref name="tiles"/> groups of <paramref name="threads"/> threads in <paramref name="splits"/> slices needs.</summary>
-    public static long PartialFloat4s(int tiles, int splits, int threads) => (long)tiles * splits * threads * 8;
+    /// <summary>Float4s of a thread's partial block in the Run bodies (an 8×4 register block).</summary>
+    public const int BlockFloat4s = 8;
+
+    /// <summary>Float4s of partial tiles a launch of <paramref name="tiles"/> groups of <paramref name="threads"/> threads in <paramref name="splits"/> slices needs, <paramref name="perThread"/> per thread (<see cref="BlockFloat4s"/> in the Run bodies, 1 in <see cref="SmallGemm"/>).</summary>
+    public static long PartialFloat4s(int tiles, int splits, int threads, int perThread = BlockFloat4s) => (long)tiles * splits * threads * perThread;
 
     /// <summary>
     /// Stores thread <paramref name="t"/>'s block of this group's tile (rows r0.., columns c0..;

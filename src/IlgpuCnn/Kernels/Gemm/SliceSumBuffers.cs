@@ -28,7 +28,8 @@ public sealed class SliceSumBuffers
 
         var grid = plan.Config.GridDim;
         int tiles = grid.X * grid.Y;
-        long partials = SliceSum.PartialFloat4s(tiles, plan.Splits, plan.Config.GroupDim.X);
+        int perThread = plan.Body == KernelBody.Small ? SmallGemm.PartialFloat4sPerThread : SliceSum.BlockFloat4s;
+        long partials = SliceSum.PartialFloat4s(tiles, plan.Splits, plan.Config.GroupDim.X, perThread);
         if (_partials is null || _partials.Length < partials || _counters!.Length < tiles)
         {
             Grow(Math.Max(partials, _partials?.Length ?? 0), Math.Max(tiles, _counters?.Length ?? 0));

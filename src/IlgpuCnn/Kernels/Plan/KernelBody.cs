@@ -9,10 +9,13 @@ public enum KernelBody
     /// <summary>No barriers, one thread owning whole output planes or rows, registers only: every pass on the CPU accelerator; on a GPU, conv backward-data at stride ≠ 1.</summary>
     Simple,
 
-    /// <summary><see cref="BlockedGemm"/>: 64×64 tiles, 128 threads, an 8×4 register block, <see cref="IKCursor"/> operands stepping one k at a time: the dense passes, and the conv passes whose run dimension is not a multiple of 8.</summary>
+    /// <summary><see cref="BlockedGemm"/>: 64×64 tiles, 128 threads, an 8×4 register block, <see cref="IKCursor"/> operands stepping one k at a time: the conv passes whose run dimension is not a multiple of 8.</summary>
     Cursor,
 
-    /// <summary><see cref="RunGemm.Run"/>: the same tile and register block, each thread staging runs of 8 k through <see cref="IKRun"/> operands: conv passes whose run dimension is a multiple of 8 and whose GEMM is wider than 32.</summary>
+    /// <summary><see cref="SmallGemm"/>: 32×32 tiles, 256 threads, a 4×1 register block, <see cref="DenseOperand"/>s staged coalesced and without branches, K split until the device is full and summed in the kernel: the dense passes.</summary>
+    Small,
+
+    /// <summary><see cref="RunGemm.Run"/>: the Cursor's tile and register block, each thread staging runs of 8 k through <see cref="IKRun"/> operands: conv passes whose run dimension is a multiple of 8 and whose GEMM is wider than 32.</summary>
     Run64,
 
     /// <summary><see cref="RunGemm.RunNarrow"/>: 64×32 tiles, 64 threads, runs of 8 k: conv forward and backward-data GEMMs at most 32 wide (the 32-channel layers).</summary>

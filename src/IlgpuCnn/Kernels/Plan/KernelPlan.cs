@@ -14,7 +14,7 @@ namespace IlgpuCnn.Kernels;
 /// <param name="M">rows of C</param>
 /// <param name="N">columns of C (with the bias column or row of a fused bias gradient)</param>
 /// <param name="K">the reduction length</param>
-/// <param name="Splits">K slices, each a z layer of the grid (1: no split): Store = AtomicAdd: each adds atomically into C; otherwise (Run forward and backward-data) the kernel sums them (<see cref="SliceSum"/>) and stores as Store says</param>
+/// <param name="Splits">K slices, each a z layer of the grid (1: no split): Store = AtomicAdd: each adds atomically into C; otherwise (Run forward and backward-data, every Small pass) the kernel sums them (<see cref="SliceSum"/>) and stores as Store says</param>
 /// <param name="Store">how C's values reach memory</param>
 /// <param name="Threads">threads of a Simple or Simd launch (0 for the GEMM bodies, which launch <see cref="Config"/>)</param>
 public sealed record KernelPlan(KernelPass Pass, KernelBody Body, string Kernel, int M, int N, int K, int Splits, GemmStoreMode Store, long Threads)
@@ -23,10 +23,10 @@ public sealed record KernelPlan(KernelPass Pass, KernelBody Body, string Kernel,
     public bool Untiled => Body is KernelBody.Simple or KernelBody.Simd;
 
     /// <summary>Rows of a tile (0 for Simple and Simd).</summary>
-    public int TileM => Untiled ? 0 : RunGemm.TileM;
+    public int TileM => Untiled ? 0 : Body == KernelBody.Small ? SmallGemm.TileM : RunGemm.TileM;
 
     /// <summary>Columns of a tile (0 for Simple and Simd).</summary>
-    public int TileN => Untiled ? 0 : Body == KernelBody.Run32 ? RunGemm.NarrowN : BlockedGemm.TileN;
+    public int TileN => Untiled ? 0 : Body switch { KernelBody.Run32 => RunGemm.NarrowN, KernelBody.Small => SmallGemm.TileN, _ => BlockedGemm.TileN };
 
     /// <summary>K per step of the GEMM bodies' loop.</summary>
     public int TileK => BlockedGemm.TileK;
@@ -38,7 +38,12 @@ public sealed record KernelPlan(KernelPass Pass, KernelBody Body, string Kernel,
     public int Slice => BlockedGemm.SliceLength(K, Splits);
 
     /// <summary>The grid and group of a GEMM body.</summary>
-    public KernelConfig Config => Body == KernelBody.Run32 ? RunGemm.NarrowConfig(M, N, Splits) : BlockedGemm.Config(M, N, Splits);
+    public KernelConfig Config => Body switch
+    {
+        KernelBody.Run32 => RunGemm.NarrowConfig(M, N, Splits),
+        KernelBody.Small => SmallGemm.Config(M, N, Splits),
+        _ => BlockedGemm.Config(M, N, Splits),
+    };
 
     /// <summary>True when the pass's output is written but its slices add atomically, so it is zeroed (one memset) first.</summary>
     public bool ZeroesOutput => Store == GemmStoreMode.AtomicAdd && Pass != KernelPass.BackwardWeights;

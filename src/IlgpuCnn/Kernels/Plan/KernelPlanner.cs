@@ -12,7 +12,7 @@ namespace IlgpuCnn.Kernels;
 /// and every tensor has fewer than 2³¹ elements — Run32 when the GEMM is at most 32 wide (forward
 /// and backward-data; backward-weights has no narrow tile) — else on <see cref="KernelBody.Cursor"/>;
 /// conv backward-data at stride ≠ 1 runs Simple (the GEMM operands gather dy at stride 1 only; the
-/// recipe has no strided conv); dense passes run Cursor;</item>
+/// recipe has no strided conv); dense passes run <see cref="KernelBody.Small"/>;</item>
 /// <item>an OpenCL device made of CPU cores (PoCL) runs a conv pass Simple where its GEMM tiles
 /// would be mostly padding (<see cref="TileFill"/> below <see cref="SimpleBelow"/>): the
 /// narrow layers of small widths, and backward-weights of layers with 32 output channels or
@@ -21,10 +21,10 @@ namespace IlgpuCnn.Kernels;
 /// wherever <see cref="SimdConv.Fits"/> (3×3, stride 1, padding 1, the pass's vector channels a
 /// multiple of 16) — before the rule above: every pass of the recipe at width 1, measured there at
 /// ~60 GFLOP/s per core against ~20 for a full Run64 tile;</item>
-/// <item>split-K (<see cref="SplitK"/>) applies to every Run64/Run32 pass and to the Cursor passes
-/// whose output can take atomic adds into a zeroed or accumulating buffer: conv backward-data and
-/// both backward-weights (dense forward and backward-data keep their one slice, as measured when
-/// the GEMMs were tuned). Run forward and backward-data sum their slices in the kernel
+/// <item>split-K (<see cref="SplitK"/>) applies to every Run64/Run32 and Small pass and to the Cursor
+/// passes whose output can take atomic adds into a zeroed or accumulating buffer: conv
+/// backward-data and backward-weights. Run forward and backward-data and every Small pass (whose
+/// slices may be a single K step: the dense GEMMs are small) sum their slices in the kernel
 /// (<see cref="SliceSum"/>: the slice that finishes a tile last adds the others' partial tiles and
 /// writes, with the bias; no atomics, no zeroed output); the weight gradients (which accumulate,
 /// so need no zeroing) and Cursor backward-data add each slice atomically.</item>
@@ -32,9 +32,9 @@ namespace IlgpuCnn.Kernels;
 /// Why each kernel of Conv2dKernels and DenseKernels exists: the Simple ones are the CPU
 /// accelerator's every pass (and a GPU's strided conv backward-data; BiasGradKernel is the Simple
 /// weight pass's db); Run64/Run32 run 7 of the recipe's 8 conv layers on a GPU; the Cursor ones
-/// are the general case — the recipe's first conv forward (3 channels), the dense layers, and any
+/// are the general case — the recipe's first conv forward (3 channels) and any
 /// geometry whose channels or pixels are not multiples of 8 (other widths: 0.3 gives 10-channel
-/// layers; 16×16 images give 2×2 maps).
+/// layers; 16×16 images give 2×2 maps); Small runs the dense layers.
 /// </summary>
 public static class KernelPlanner
 {
@@ -76,8 +76,17 @@ public static class KernelPlanner
             _ => (inF + (bias ? 1 : 0), outF, n),
         };
         return device.IsGpu
-            ? Gemm("DenseKernels", pass, KernelBody.Cursor, m, cols, k, device)
+            ? Small(pass, m, cols, k, device)
             : Simple("DenseKernels", pass, m, cols, k, pass == KernelPass.BackwardWeights ? inF : n);
+    }
+
+    /// <summary>A dense pass on <see cref="SmallGemm"/>: K split by <see cref="SplitK"/> down to one K step per slice, with no empty slice; the slices are summed in the kernel, which writes (forward, backward-data) or adds (backward-weights) once.</summary>
+    private static KernelPlan Small(KernelPass pass, int m, int n, int k, DeviceFigures device)
+    {
+        int slice = BlockedGemm.SliceLength(k, SplitK(SmallGemm.Tiles(m, n), SmallGemm.GroupSize, k, device, minSteps: 1));
+        bool weights = pass == KernelPass.BackwardWeights;
+        string kernel = weights ? "DenseKernels.GradGemmSmallKernel" : "DenseKernels.GemmSmallKernel";
+        return new KernelPlan(pass, KernelBody.Small, kernel, m, n, k, Math.Max(1, (k + slice - 1) / slice), weights ? GemmStoreMode.Add : GemmStoreMode.Write, 0);
     }
 
     /// <summary>Warp schedulers of a multiprocessor (four on every NVIDIA GPU since Maxwell).</summary>
@@ -89,13 +98,14 @@ public static class KernelPlanner
     /// <summary>
     /// The one split-K rule: the fewest K slices that give <paramref name="device"/>'s schedulers
     /// <see cref="WarpsPerScheduler"/> warps each (launching <paramref name="groups"/> groups of
-    /// <paramref name="groupThreads"/> threads per slice), each slice keeping at least 8 K steps.
+    /// <paramref name="groupThreads"/> threads per slice), each slice keeping at least
+    /// <paramref name="minSteps"/> K steps (8 for the 64×64 bodies; 1 for <see cref="SmallGemm"/>).
     /// </summary>
-    public static int SplitK(int groups, int groupThreads, int k, DeviceFigures device)
+    public static int SplitK(int groups, int groupThreads, int k, DeviceFigures device, int minSteps = 8)
     {
         long wanted = (long)WarpsPerScheduler * SchedulersPerMultiprocessor * device.Multiprocessors * 32;
         long perSlice = Math.Max(1L, (long)groups * groupThreads);
-        return (int)Math.Clamp((wanted + perSlice - 1) / perSlice, 1, Math.Max(1, k / (8 * BlockedGemm.TileK)));
+        return (int)Math.Clamp((wanted + perSlice - 1) / perSlice, 1, Math.Max(1, k / (minSteps * BlockedGemm.TileK)));
     }
 
     /// <summary>The share of a GEMM body's tiles that holds C (1: M and N are multiples of the tile; the rest is padding it multiplies too).</summary>
@@ -137,12 +147,11 @@ public static class KernelPlanner
     {
         bool runs = body is KernelBody.Run64 or KernelBody.Run32;
         bool sums = runs && pass != KernelPass.BackwardWeights;
-        bool maySplit = runs || pass == KernelPass.BackwardWeights || (pass == KernelPass.BackwardData && op == "Conv2dKernels");
+        bool maySplit = runs || pass != KernelPass.Forward;
         var (groups, threads) = body == KernelBody.Run32 ? (RunGemm.NarrowTiles(m, n), RunGemm.NarrowGroupSize) : (BlockedGemm.Tiles(m, n), BlockedGemm.GroupSize);
         int splits = maySplit ? SplitK(groups, threads, k, device) : 1;
         var store = splits > 1 && !sums ? GemmStoreMode.AtomicAdd : pass == KernelPass.BackwardWeights ? GemmStoreMode.Add : GemmStoreMode.Write;
-        string kernel = op == "DenseKernels" ? (pass == KernelPass.BackwardWeights ? "DenseKernels.GradGemmCursorKernel" : "DenseKernels.GemmCursorKernel") : $"{op}.{pass}{body}Kernel";
-        return new KernelPlan(pass, body, kernel, m, n, k, splits, store, 0);
+        return new KernelPlan(pass, body, $"{op}.{pass}{body}Kernel", m, n, k, splits, store, 0);
     }
 
     private static int RoundUp(int x, int tile) => (x + tile - 1) / tile * tile;
