@@ -4,8 +4,13 @@ using IlgpuCnn.Tensors;
 
 namespace IlgpuCnn.Diagnostics;
 
-/// <summary>Conv2d forward, backward-data and backward-weights (+ bias) on one shape; each output is labelled with the plan body that computed it.</summary>
-public sealed class Conv2dCheck(ConvGeometry g) : SelfTestCheck(Name(g))
+/// <summary>
+/// Conv2d forward, backward-data and backward-weights (+ bias) on one shape; each output is labelled
+/// with the plan body that computed it. <paramref name="cpuCores"/>: by the plan of the device as if
+/// it were made of CPU cores, which runs the <see cref="KernelBody.Simd"/> body where it fits (the
+/// reference, the CPU accelerator, still runs Simple).
+/// </summary>
+public sealed class Conv2dCheck(ConvGeometry g, bool cpuCores = false) : SelfTestCheck(Name(g, cpuCores))
 {
     /// <summary>
     /// Shapes that, on a GPU's plan, reach every body (3×3 "same" as the recipe, plus one stride-2
@@ -21,10 +26,14 @@ public sealed class Conv2dCheck(ConvGeometry g) : SelfTestCheck(Name(g))
         new(2, 8, 8, 8, 16, 3, 3, 2, 1),
     ];
 
+    /// <summary>The shape checked by a CPU-cores plan: 16→16 on 8-pixel rows, Simd for all three passes.</summary>
+    public static readonly ConvGeometry CpuCoresShape = new(2, 16, 5, 8, 16, 3, 3, 1, 1);
+
     public override IReadOnlyList<CheckOutput> Run(ComputeDevice device, DeviceFigures planFor, int seed)
     {
         var rng = new Random(seed);
         var kernels = Conv2dKernels.For(device);
+        planFor = cpuCores ? planFor with { CpuCores = true } : planFor;
         using var x = Tensor.FromHost(device, new Shape(g.N, g.Ci, g.H, g.W), Floats(rng, (long)g.N * g.Ci * g.H * g.W));
         using var w = Tensor.FromHost(device, new Shape(g.Co, g.Ci, g.KH, g.KW), Floats(rng, (long)g.Co * g.Ci * g.KH * g.KW));
         using var b = Tensor.FromHost(device, new Shape(g.Co, 1, 1, 1), Floats(rng, g.Co));
@@ -39,5 +48,5 @@ public sealed class Conv2dCheck(ConvGeometry g) : SelfTestCheck(Name(g))
         return [new("forward", y.ToHost(), forward), new("backward-data", dx.ToHost(), data), new("backward-weights", dw.ToHost(), weights), new("bias-grad", db.ToHost(), weights)];
     }
 
-    private static string Name(ConvGeometry g) => $"conv2d {g.Ci}→{g.Co}" + (g.Stride != 1 ? $" stride {g.Stride}" : "");
+    private static string Name(ConvGeometry g, bool cpuCores) => $"conv2d {g.Ci}→{g.Co}" + (g.Stride != 1 ? $" stride {g.Stride}" : "") + (cpuCores ? " CPU cores" : "");
 }

@@ -5,7 +5,8 @@ namespace IlgpuCnn.Diagnostics;
 
 /// <summary>
 /// Checks that a device computes what the CPU reference computes: conv2d on one shape per body a
-/// GPU's kernel plan can pick (<see cref="Conv2dCheck.Shapes"/>: Simple, Cursor, Run64, Run32),
+/// GPU's kernel plan can pick (<see cref="Conv2dCheck.Shapes"/>: Simple, Cursor, Run64, Run32) and
+/// one by the plan of a device made of CPU cores (<see cref="Conv2dCheck.CpuCoresShape"/>: Simd),
 /// dense, batch norm, pooling, dropout, ReLU, loss, AdamW, the batch gather and augmentation, and
 /// a few steps of the width-0.25 model, each from the same random inputs on the device under test
 /// (by a GPU's plan) and on the CPU accelerator (by its plan: the Simple bodies), compared output
@@ -15,11 +16,12 @@ namespace IlgpuCnn.Diagnostics;
 /// </summary>
 public static class SelfTest
 {
-    /// <summary>Every check, in the order run: conv2d once per shape of <see cref="Conv2dCheck.Shapes"/>, so every plan body is checked.</summary>
+    /// <summary>Every check, in the order run: conv2d once per shape of <see cref="Conv2dCheck.Shapes"/> and once by a CPU-cores plan, so every plan body is checked.</summary>
     public static List<SelfTestCheck> DefaultChecks(SelfTestOptions options)
     {
         var checks = new List<SelfTestCheck>();
         checks.AddRange(Conv2dCheck.Shapes.Select(g => new Conv2dCheck(g)));
+        checks.Add(new Conv2dCheck(Conv2dCheck.CpuCoresShape, cpuCores: true));
         checks.Add(new DenseCheck());
         checks.Add(new BatchNormCheck(fuseRelu: false));
         checks.Add(new BatchNormCheck(fuseRelu: true));

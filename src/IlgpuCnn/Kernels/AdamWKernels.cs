@@ -17,12 +17,14 @@ namespace IlgpuCnn.Kernels;
 public sealed class AdamWKernels
 {
     private readonly ComputeDevice _device;
-    private readonly Action<Index1D, int, AdamWStep, AdamWBuffers> _step;
+    private readonly Action<Index1D, int, int, AdamWStep, AdamWBuffers> _step;
 
     private AdamWKernels(ComputeDevice device)
     {
         _device = device;
-        _step = device.Accelerator.LoadAutoGroupedStreamKernel<Index1D, int, AdamWStep, AdamWBuffers>(StepKernel);
+        _step = device.Figures.CpuCores
+            ? device.Accelerator.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, AdamWStep, AdamWBuffers>(StepKernel, 1)
+            : device.Accelerator.LoadAutoGroupedStreamKernel<Index1D, int, int, AdamWStep, AdamWBuffers>(StepKernel);
     }
 
     public static AdamWKernels For(ComputeDevice device) => device.Kernels(d => new AdamWKernels(d));
@@ -30,14 +32,18 @@ public sealed class AdamWKernels
     /// <summary>One update of every parameter: w, m, v in place; g zeroed (consumed).</summary>
     public void Step(AdamWStep s, ArrayView<float> w, ArrayView<float> g, ArrayView<float> m, ArrayView<float> v)
     {
-        int threads = Launch.Threads(_device, w.Length);
-        _step(threads, threads, s, new AdamWBuffers(w, g, m, v));
+        var (threads, chunk) = Launch.Chunks(_device, w.Length);
+        _step(threads, threads, chunk, s, new AdamWBuffers(w, g, m, v));
     }
 
+    /// <summary>A grid-stride loop (<paramref name="chunk"/> 0), or one contiguous chunk per thread (<see cref="Launch.Chunks"/>).</summary>
     [Kernel]
-    internal static void StepKernel(Index1D index, int threads, AdamWStep s, AdamWBuffers p)
+    internal static void StepKernel(Index1D index, int threads, int chunk, AdamWStep s, AdamWBuffers p)
     {
-        for (long i = index.X; i < p.W.Length; i += threads)
+        long begin = chunk == 0 ? index.X : (long)index.X * chunk;
+        long end = chunk == 0 ? p.W.Length : Math.Min(begin + chunk, p.W.Length);
+        long step = chunk == 0 ? threads : 1;
+        for (long i = begin; i < end; i += step)
         {
             float grad = p.G[i];
             p.G[i] = 0f;

@@ -19,6 +19,8 @@ namespace IlgpuCnn.Kernels;
 //   Cursor  BlockedGemm, IKCursor operands (Conv/ConvTapCursor, ...): a run dimension not a multiple of 8.
 //   Run64   RunGemm.Run, IKRun operands (Conv/ConvTapRun, ...), 64×64 tiles.
 //   Run32   RunGemm.RunNarrow, 64×32 tiles: forward and backward-data GEMMs at most 32 wide.
+//   Simd    SimdConv (Kernels/Simd/): 8 pixels × 16 channels per work-item, no barriers, vectorised by
+//           the CPU's compiler: 3×3 stride-1 passes with channels in sixteens on PoCL (CPU cores).
 // Versions (the lab, benchmarks/IlgpuCnn.Benchmarks/Lab/, as llm.c's dev/cuda): version 1 is the
 // shared-memory TiledGemm (4×4 per thread, one k per load); version 2 is Cursor (8×4 register block,
 // 16-byte shared loads, division-free cursors, register double buffer); version 3 is Run64/Run32
@@ -59,6 +61,7 @@ public sealed class Conv2dKernels
     private readonly Lazy<Action<KernelConfig, ConvGeometry, int, SliceSum, ConvForwardBuffers>> _forwardRun32;
     private readonly Lazy<Action<KernelConfig, ConvGeometry, int, GemmStoreMode, SliceSum, ConvBackwardDataBuffers>> _backwardDataRun32;
     private readonly SliceSumBuffers _sums;
+    private readonly Lazy<SimdConv> _simd;
 
     private Conv2dKernels(ComputeDevice device)
     {
@@ -77,6 +80,7 @@ public sealed class Conv2dKernels
         _forwardRun32 = new(() => acc.LoadStreamKernel<ConvGeometry, int, SliceSum, ConvForwardBuffers>(ForwardRun32Kernel));
         _backwardDataRun32 = new(() => acc.LoadStreamKernel<ConvGeometry, int, GemmStoreMode, SliceSum, ConvBackwardDataBuffers>(BackwardDataRun32Kernel));
         _sums = new SliceSumBuffers(device);
+        _simd = new(() => new SimdConv(device));
 
         // The bodies the device's own plans pick are compiled now (so no training step compiles
         // anything), the others (tests, benchmarks, strided backward-data) on first use.
@@ -88,6 +92,11 @@ public sealed class Conv2dKernels
         else
         {
             _ = (_forwardSimple.Value, _backwardDataSimple.Value, _backwardWeightsSimple.Value, _biasGrad.Value);
+        }
+
+        if (device.Figures.CpuCores)
+        {
+            _ = (_simd.Value, _forwardSimple.Value, _backwardDataSimple.Value, _backwardWeightsSimple.Value, _biasGrad.Value);
         }
     }
 
@@ -111,6 +120,7 @@ public sealed class Conv2dKernels
             case KernelBody.Simple: _forwardSimple.Value((int)plan.Threads, g, buffers); break;
             case KernelBody.Cursor: _forwardCursor.Value(plan.Config, g, buffers); break;
             case KernelBody.Run64: _forwardRun64.Value(plan.Config, g, plan.Slice, _sums.For(plan), buffers); break;
+            case KernelBody.Simd: _simd.Value.Forward(g, x, w, b, y); break;
             default: _forwardRun32.Value(plan.Config, g, plan.Slice, _sums.For(plan), buffers); break;
         }
 
@@ -133,6 +143,7 @@ public sealed class Conv2dKernels
             case KernelBody.Simple: _backwardDataSimple.Value((int)plan.Threads, g, buffers); break;
             case KernelBody.Cursor: _backwardDataCursor.Value(plan.Config, g, plan.Slice, plan.Store, buffers); break;
             case KernelBody.Run64: _backwardDataRun64.Value(plan.Config, g, plan.Slice, plan.Store, _sums.For(plan), buffers); break;
+            case KernelBody.Simd: _simd.Value.BackwardData(g, dy, w, dx); break;
             default: _backwardDataRun32.Value(plan.Config, g, plan.Slice, plan.Store, _sums.For(plan), buffers); break;
         }
 
@@ -145,13 +156,21 @@ public sealed class Conv2dKernels
         var plan = KernelPlanner.Conv(KernelPass.BackwardWeights, g, planFor ?? _device.Figures, db.Length > 0);
         var buffers = new ConvBackwardWeightsBuffers(x, dy, dw);
         _device.NoteLaunch(plan.Kernel);
-        if (plan.Body != KernelBody.Simple)
+        if (!plan.Untiled)
         {
             (plan.Body == KernelBody.Run64 ? _backwardWeightsRun64 : _backwardWeightsCursor).Value(plan.Config, g, plan.Slice, plan.Store, buffers, db);
             return plan;
         }
 
-        _backwardWeightsSimple.Value((int)plan.Threads, g, buffers);
+        if (plan.Body == KernelBody.Simd)
+        {
+            _simd.Value.BackwardWeights(g, x, dy, dw);
+        }
+        else
+        {
+            _backwardWeightsSimple.Value((int)plan.Threads, g, buffers);
+        }
+
         if (db.Length > 0)
         {
             _device.NoteLaunch($"{nameof(Conv2dKernels)}.{nameof(BiasGradKernel)}");

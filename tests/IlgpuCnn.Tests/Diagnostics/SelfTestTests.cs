@@ -47,13 +47,14 @@ public sealed class SelfTestTests
         Assert.All(report.Rows.Where(r => r.Kernel.StartsWith("dense", StringComparison.Ordinal)), r => Assert.Equal(nameof(KernelBody.Small), r.Body));
         Assert.All(report.Rows, r => Assert.InRange(r.MaxError, 0, r.Tolerance));
 
-        // The conv rows reach RunGemm (both tiles), the cursor GEMM and the strided Simple body, the dense rows the Small GEMM: the kernels launched say so.
+        // The conv rows reach RunGemm (both tiles), the cursor GEMM, the strided Simple body and the Simd body (whose bias gradient is the Simple path's BiasGradKernel), the dense rows the Small GEMM: the kernels launched say so.
         string[] expected =
         [
             "Conv2dKernels.ForwardRun64Kernel", "Conv2dKernels.ForwardRun32Kernel", "Conv2dKernels.ForwardCursorKernel",
             "Conv2dKernels.BackwardDataRun64Kernel", "Conv2dKernels.BackwardDataRun32Kernel", "Conv2dKernels.BackwardDataCursorKernel", "Conv2dKernels.BackwardDataSimpleKernel",
             "Conv2dKernels.BackwardWeightsRun64Kernel", "Conv2dKernels.BackwardWeightsCursorKernel",
             "DenseKernels.GemmSmallKernel", "DenseKernels.GradGemmSmallKernel",
+            "SimdConv.Forward8Kernel", "SimdConv.WeightGradKernel", "Conv2dKernels.BiasGradKernel",
         ];
         Assert.Equal(expected.Order(), target.PlannedLaunches.Keys.Order());
         Assert.All(reference.PlannedLaunches.Keys, k => Assert.True(k.Contains("Simple", StringComparison.Ordinal) || k == "Conv2dKernels.BiasGradKernel", $"the CPU reference launched {k}"));
@@ -100,8 +101,9 @@ public sealed class SelfTestTests
     {
         var checks = SelfTest.DefaultChecks(SelfTestOptions.For(simulator: false, quick: false));
         var shapes = Conv2dCheck.Shapes;
-        Assert.Equal(shapes.Length, checks.Count(c => c is Conv2dCheck));
-        var bodies = shapes.SelectMany(g => Enum.GetValues<KernelPass>().Select(p => KernelPlanner.Conv(p, g, DeviceFigures.H100).Body)).Distinct().Order();
+        Assert.Equal(shapes.Length + 1, checks.Count(c => c is Conv2dCheck));
+        var cpuCores = Enum.GetValues<KernelPass>().Select(p => KernelPlanner.Conv(p, Conv2dCheck.CpuCoresShape, DeviceFigures.H100 with { CpuCores = true }).Body);
+        var bodies = shapes.SelectMany(g => Enum.GetValues<KernelPass>().Select(p => KernelPlanner.Conv(p, g, DeviceFigures.H100).Body)).Concat(cpuCores).Distinct().Order();
         Assert.Equal(Enum.GetValues<KernelBody>().Where(b => b != KernelBody.Small).Order(), bodies); // Small: the dense passes (DenseCheck)
         Assert.Equal(KernelBody.Small, KernelPlanner.Dense(KernelPass.Forward, 64, 256, 10, DeviceFigures.H100).Body);
         Assert.Contains(shapes, g => g.Ci % 8 == 0 && g.Co % 8 == 0 && Math.Max(g.Ci, g.Co) <= 32);

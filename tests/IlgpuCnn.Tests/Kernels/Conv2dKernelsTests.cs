@@ -1,3 +1,4 @@
+using IlgpuCnn.Device;
 using IlgpuCnn.Kernels;
 using IlgpuCnn.Tensors;
 using IlgpuCnn.Tests.Reference;
@@ -47,11 +48,28 @@ public class Conv2dKernelsTests
         { "Run32 Run32 Run64", 1, 16, 4, 4, 32, 3, 1, 1 },    // backward-data on the 32-wide tile in 2 slices (K = 288)
     };
 
+    /// <summary>The figures of an OpenCL device made of CPU cores (PoCL here), whose plan runs the Simd body where it fits.</summary>
+    public static readonly DeviceFigures CpuCores = new(ILGPU.Runtime.AcceleratorType.OpenCL, 2, 4096, 4 << 20, CpuCores: true);
+
+    /// <summary>3×3 stride-1 shapes with channels in sixteens: the Simd body (on PoCL compiled for the CPU's vector unit; here also on the fixture's other device), against the references.</summary>
+    [Theory]
+    [InlineData("Simd Simple Simd", 2, 3, 5, 8, 16)]     // 8-pixel rows, 3 input channels (the recipe's first layer): backward-data falls back
+    [InlineData("Simd Simd Simd", 3, 16, 3, 4, 32)]      // 4-pixel rows (the recipe's 4×4 maps), odd batch and height
+    [InlineData("Simd Simd Simd", 1, 32, 2, 16, 16)]     // two 8-pixel blocks per row, 32 → 16 channels
+    [InlineData("Simd Simd Simd", 2, 16, 7, 12, 48)]     // 12-wide rows: 4-pixel blocks, three 16-channel blocks
+    public void SimdBodyMatchesReference(string bodies, int n, int ci, int h, int w, int co) =>
+        ForwardAndBackward(bodies, _fx.Device, CpuCores, n, ci, h, w, co, 3, 1, 1);
+
     [Theory]
     [MemberData(nameof(Cases))]
     public void ForwardAndBackwardMatchReference(string bodies, int n, int ci, int h, int w, int co, int k, int stride, int pad)
     {
         var (device, plan) = _fx.On(bodies != "Simple Simple Simple");
+        ForwardAndBackward(bodies, device, plan, n, ci, h, w, co, k, stride, pad);
+    }
+
+    private static void ForwardAndBackward(string bodies, ComputeDevice device, DeviceFigures plan, int n, int ci, int h, int w, int co, int k, int stride, int pad)
+    {
         var rng = new TestRandom();
         var g = new ConvGeometry(n, ci, h, w, co, k, k, stride, pad);
         var x = rng.Floats((long)n * ci * h * w);

@@ -29,6 +29,18 @@ public class GradientCheckTests
         Check(device, store => new Conv2d(device, store, "conv", 3, 4, 3, stride) { PlanFor = plan }, new Shape(2, 3, 5, 6));
     }
 
+    /// <summary>The Simd body of an OpenCL device made of CPU cores: 8-pixel rows (16 → 16 channels) and 4-pixel rows (16 → 32).</summary>
+    [Theory]
+    [InlineData(16, 16, 8)]
+    [InlineData(16, 32, 4)]
+    public void Conv2dSimd(int inChannels, int outChannels, int width)
+    {
+        var device = _fx.Device;
+        var plan = Kernels.Conv2dKernelsTests.CpuCores;
+        Assert.All(Enum.GetValues<KernelPass>(), p => Assert.Equal(KernelBody.Simd, KernelPlanner.Conv(p, new ConvGeometry(2, inChannels, 3, width, outChannels, 3, 3, 1, 1), plan).Body));
+        Check(device, store => new Conv2d(device, store, "conv", inChannels, outChannels, 3, 1) { PlanFor = plan }, new Shape(2, inChannels, 3, width), eps: 0.1);
+    }
+
     /// <summary>Channels and pixels in runs of 8: a GPU plan's Run32/Run64 bodies (RunGemm) for all three passes (backward-data at stride 2: Simple).</summary>
     [Theory]
     [InlineData(1, 8, 8)]

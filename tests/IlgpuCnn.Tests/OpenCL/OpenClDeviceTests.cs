@@ -35,6 +35,18 @@ public sealed class OpenClDeviceTests(OpenClFixture fx)
     public void RealisticConvMatchesTheReference(string bodies, int n, int ci, int h, int w, int co) =>
         new Conv2dKernelsTests(fx).ForwardAndBackwardMatchReference(bodies, n, ci, h, w, co, 3, 1, 1);
 
+    /// <summary>The same shapes on the device's own plan (PoCL: the Simd body where it fits; the first layer's backward-data falls back), and the 4×4 maps of block 4.</summary>
+    [Theory]
+    [InlineData("Simd Simd Simd", 16, 64, 16, 16, 64)]
+    [InlineData("Simd Simple Simd", 16, 3, 32, 32, 32)]
+    [InlineData("Simd Simd Simd", 8, 128, 8, 8, 128)]
+    [InlineData("Simd Simd Simd", 8, 256, 4, 4, 256)]
+    public void RealisticSimdConvMatchesTheReference(string bodies, int n, int ci, int h, int w, int co)
+    {
+        Assert.True(fx.Device.Figures.CpuCores, $"{fx.Device.Name} is not made of CPU cores: the Simd body is PoCL's");
+        new Conv2dKernelsTests(fx).SimdBodyMatchesReference(bodies, n, ci, h, w, co);
+    }
+
     [Fact]
     public void RealisticDenseMatchesTheReference() => new DenseKernelsTests(fx).DenseForwardBackward(KernelBody.Cursor, 64, 256, 10);
 
@@ -92,6 +104,7 @@ public sealed class OpenClDeviceTests(OpenClFixture fx)
         int code = SelfTestCommand.Run(DeviceKind.OpenCL, SelfTestOptions.For(simulator: false, quick: false), SelfTest.DefaultChecks(SelfTestOptions.For(simulator: false, quick: false)), output, error);
         Assert.True(code == 0, $"selftest --device opencl exited {code}: {error}\n{output}");
         Assert.Contains("OpenCL", output.ToString(), StringComparison.Ordinal);
+        Assert.Matches(@"conv2d 16→16 CPU cores forward\s+Simd", output.ToString());
     }
 
     /// <summary><c>devices</c> lists the OpenCL device as usable, with its compute units and local memory.</summary>

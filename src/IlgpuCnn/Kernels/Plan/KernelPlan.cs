@@ -6,7 +6,7 @@ namespace IlgpuCnn.Kernels;
 /// <summary>
 /// How one conv or dense pass runs on one device (made by <see cref="KernelPlanner"/>): the body,
 /// its kernel, the GEMM it computes (C[M, N] = Σ over K), the split-K count and how C is stored;
-/// for the <see cref="KernelBody.Simple"/> body, the threads it launches instead of a grid.
+/// for the <see cref="KernelBody.Simple"/> and <see cref="KernelBody.Simd"/> bodies, the work-items it launches instead of a grid.
 /// </summary>
 /// <param name="Pass">forward, backward-data or backward-weights</param>
 /// <param name="Body">which body runs</param>
@@ -16,20 +16,23 @@ namespace IlgpuCnn.Kernels;
 /// <param name="K">the reduction length</param>
 /// <param name="Splits">K slices, each a z layer of the grid (1: no split): Store = AtomicAdd: each adds atomically into C; otherwise (Run forward and backward-data, every Small pass) the kernel sums them (<see cref="SliceSum"/>) and stores as Store says</param>
 /// <param name="Store">how C's values reach memory</param>
-/// <param name="Threads">threads of a Simple launch (0 for the GEMM bodies, which launch <see cref="Config"/>)</param>
+/// <param name="Threads">threads of a Simple or Simd launch (0 for the GEMM bodies, which launch <see cref="Config"/>)</param>
 public sealed record KernelPlan(KernelPass Pass, KernelBody Body, string Kernel, int M, int N, int K, int Splits, GemmStoreMode Store, long Threads)
 {
-    /// <summary>Rows of a tile (0 for Simple).</summary>
-    public int TileM => Body switch { KernelBody.Simple => 0, KernelBody.Small => SmallGemm.TileM, _ => RunGemm.TileM };
+    /// <summary>True for the bodies without GEMM tiles (Simple, Simd), which launch <see cref="Threads"/> work-items.</summary>
+    public bool Untiled => Body is KernelBody.Simple or KernelBody.Simd;
 
-    /// <summary>Columns of a tile (0 for Simple).</summary>
-    public int TileN => Body switch { KernelBody.Simple => 0, KernelBody.Run32 => RunGemm.NarrowN, KernelBody.Small => SmallGemm.TileN, _ => BlockedGemm.TileN };
+    /// <summary>Rows of a tile (0 for Simple and Simd).</summary>
+    public int TileM => Untiled ? 0 : Body == KernelBody.Small ? SmallGemm.TileM : RunGemm.TileM;
+
+    /// <summary>Columns of a tile (0 for Simple and Simd).</summary>
+    public int TileN => Untiled ? 0 : Body switch { KernelBody.Run32 => RunGemm.NarrowN, KernelBody.Small => SmallGemm.TileN, _ => BlockedGemm.TileN };
 
     /// <summary>K per step of the GEMM bodies' loop.</summary>
     public int TileK => BlockedGemm.TileK;
 
-    /// <summary>"64×32", or "-" for Simple.</summary>
-    public string Tile => Body == KernelBody.Simple ? "-" : $"{TileM}×{TileN}";
+    /// <summary>"64×32", or "-" for Simple and Simd.</summary>
+    public string Tile => Untiled ? "-" : $"{TileM}×{TileN}";
 
     /// <summary>K per slice (a multiple of <see cref="TileK"/>).</summary>
     public int Slice => BlockedGemm.SliceLength(K, Splits);
