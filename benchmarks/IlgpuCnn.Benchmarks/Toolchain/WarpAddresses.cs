@@ -18,10 +18,13 @@ public sealed record WarpLines(double Mean, int Max, int Loads)
 /// A small address simulation of one warp staging a GEMM operand, run through the operand's own
 /// index code on the CPU accelerator: the operand reads a buffer whose element i holds i + 2, so
 /// each value it returns names the element it loaded (0: padding, not loaded; 1: a ones row or
-/// column, not loaded). A warp's 32 lanes stage 32 consecutive rows of A (or columns of B) at the
-/// same k — how <see cref="RunGemm"/>'s two tiles and <see cref="BlockedGemm"/> assign threads
-/// today (<see cref="SmallGemm"/> places its lanes itself: <see cref="Dense"/>) — and each of a lane's loads (8 per run, 1 per cursor step) is one warp-wide load
-/// instruction. The buffer's base is taken as 128-byte aligned (CUDA allocations are 256-byte aligned).
+/// column, not loaded). <see cref="Runs"/> and <see cref="Cursor"/>: a warp's 32 lanes stage 32
+/// consecutive rows of A (or columns of B) at the same k — how <see cref="RunGemm"/>'s two tiles
+/// (<see cref="RunPlace.Rows"/>) and <see cref="BlockedGemm"/> assign threads; <see cref="RunsAlongK"/>:
+/// each lane where <see cref="RunPlace.AlongK"/> (the kernel's own placement code) puts thread t
+/// of the 128 (<see cref="SmallGemm"/> places its lanes itself: <see cref="Dense"/>). Each of a
+/// lane's loads (8 per run, 1 per cursor step) is one warp-wide load instruction (an along-k run's
+/// rows outside the matrix re-read its last row: counted, on a line already counted). The buffer's base is taken as 128-byte aligned (CUDA allocations are 256-byte aligned).
 /// </summary>
 public sealed class WarpAddresses : IDisposable
 {
@@ -62,6 +65,29 @@ public sealed class WarpAddresses : IDisposable
                 for (int r = 0; r < RunGemm.RunLength; r++)
                 {
                     loads.Add(Lines(lanes.Select(v => v[r])));
+                }
+            }
+        }
+
+        return Summary(loads);
+    }
+
+    /// <summary>Lines per warp load of an <see cref="IKRun"/> operand staged along k: every warp of the 64-row tiles at <paramref name="tiles"/>, K steps at <paramref name="ks"/>, rows below <paramref name="limit"/> live.</summary>
+    public static WarpLines RunsAlongK<T>(T operand, IEnumerable<int> tiles, IEnumerable<int> ks, int limit)
+        where T : struct, IKRun
+    {
+        var loads = new List<int>();
+        foreach (int m0 in tiles)
+        {
+            foreach (int k0 in ks)
+            {
+                for (int w = 0; w < BlockedGemm.GroupSize / WarpSize; w++)
+                {
+                    var lanes = Enumerable.Range(w * WarpSize, WarpSize).Select(t => AlongKRunOf(operand, RunPlace.AlongK(t), m0, k0, limit)).ToList();
+                    for (int r = 0; r < RunGemm.RunLength; r++)
+                    {
+                        loads.Add(Lines(lanes.Select(v => v[r])));
+                    }
                 }
             }
         }
@@ -134,6 +160,22 @@ public sealed class WarpAddresses : IDisposable
         operand.Start(index, k);
         var s = default(Staged8);
         operand.Load(ref s, RunGemm.RunLength, RunGemm.TileK);
+        return [s.V0, s.V1, s.V2, s.V3, s.V4, s.V5, s.V6, s.V7];
+    }
+
+    /// <summary>The values thread <paramref name="place"/> loads in the K step at <paramref name="k0"/> of the tile at row <paramref name="m0"/> (none when its first row is outside the matrix).</summary>
+    private static float[] AlongKRunOf<T>(T operand, RunPlace place, int m0, int k0, int limit)
+        where T : struct, IKRun
+    {
+        int live = place.Live(limit - m0);
+        if (live <= 0)
+        {
+            return new float[RunGemm.RunLength];
+        }
+
+        operand.Start(m0 + place.Index, k0 + place.K);
+        var s = default(Staged8);
+        operand.Load(ref s, live, RunGemm.TileK);
         return [s.V0, s.V1, s.V2, s.V3, s.V4, s.V5, s.V6, s.V7];
     }
 

@@ -425,12 +425,12 @@ public sealed class Conv2dKernels
     /// <summary>Forward with balanced staging (Ci a multiple of 8): C[(n,oh,ow), co] = Σ_{(kh,kw,ci)} patches · w, written with the bias.</summary>
     [Kernel(Grouped = true, GroupSize = BlockedGemm.GroupSize)]
     internal static void ForwardRun64Kernel(ConvGeometry g, int slice, SliceSum sum, ConvForwardBuffers p) =>
-        RunGemm.Run(ForwardGemm(g, p), slice, sum, SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s), SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s));
+        RunGemm.Run(ForwardGemm(g, p), slice, sum, SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s), SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s), false);
 
     /// <summary>Backward-data at stride 1 with balanced staging (Co a multiple of 8): C[(n,ih,iw), ci] = Σ_{(kh,kw,co)} dy · w.</summary>
     [Kernel(Grouped = true, GroupSize = BlockedGemm.GroupSize)]
     internal static void BackwardDataRun64Kernel(ConvGeometry g, int slice, GemmStoreMode mode, SliceSum sum, ConvBackwardDataBuffers p) =>
-        RunGemm.Run(BackwardDataGemm(g, mode, p), slice, sum, SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s), SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s));
+        RunGemm.Run(BackwardDataGemm(g, mode, p), slice, sum, SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s), SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s), false);
 
     /// <summary>Forward on the 64×32 tile (Ci a multiple of 8, Co ≤ 32).</summary>
     [Kernel(Grouped = true, GroupSize = RunGemm.NarrowGroupSize)]
@@ -478,7 +478,7 @@ public sealed class Conv2dKernels
             N = cols + (db.Length > 0 ? 1 : 0),
             K = g.N * g.OH * g.OW,
         };
-        RunGemm.Run(gemm, slice, default, SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s), SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s));
+        RunGemm.Run(gemm, slice, default, SharedMemory.Allocate<Float4>(RunGemm.PaddedFloat4s), SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s), true);
     }
 
     /// <summary>db[c] += Σ_{n,hw} dy[n,c,hw]: one group per channel.</summary>

@@ -4,8 +4,10 @@ namespace IlgpuCnn.Kernels;
 
 /// <summary>
 /// Conv backward-weights A: channel co of dy [N, Co, Plane] (Plane = OH·OW) read along k = (n, p),
-/// the run form of <see cref="ChannelPlanesCursor"/>. A run of 8 k is 8 consecutive pixels of one
-/// image (needs the plane a multiple of 8): one base address, then contiguous loads.
+/// the run form of <see cref="ChannelPlanesCursor"/>, staged along k (<see cref="RunPlace.AlongK"/>):
+/// a run is one pixel k of 8 channels co, co + 4, … (a base address, then loads 4 planes apart), so
+/// a warp's load is 4 channels × 8 consecutive pixels (needs the plane a multiple of 8). The count
+/// a load gets is how many of the run's channels exist (<see cref="Staged8.GatherRows"/>).
 /// </summary>
 public struct ChannelPlanesRun : IKRun
 {
@@ -30,7 +32,7 @@ public struct ChannelPlanesRun : IKRun
 
     public void Load(ref Staged8 s, int count, int advance)
     {
-        s.Gather(_src, _at, 1, count > 0);
+        s.GatherRows(_src, _at, RunPlace.AlongKRowStep * _plane, count);
 
         // On by the advance (at most 16 pixels; with a plane of at least 8 that crosses at most two images).
         _p += advance;

@@ -98,7 +98,7 @@ public static class BlockedGemm
             }
 
             Group.Barrier();
-            MultiplyTile(ref acc, sa, sb, ty, tx, TileN / 4);
+            MultiplyTile(ref acc, sa, sb, ty, tx, TileM / 4, TileN / 4);
             Group.Barrier();
         }
 
@@ -107,15 +107,16 @@ public static class BlockedGemm
 
     /// <summary>
     /// acc += the 16 k of the shared tiles: per k, rows 8·ty.. of A (two 16-byte loads) times
-    /// columns 4·tx.. of B (one); a row of B is <paramref name="bRow"/> Float4s (16 for a 64-wide
-    /// tile, 8 for <see cref="RunGemm"/>'s 32-wide one). Unrolled by hand (ILGPU keeps counted loops), so every shared
+    /// columns 4·tx.. of B (one); a k row of A is <paramref name="aRow"/> Float4s apart (16, or 17
+    /// where <see cref="RunGemm"/> pads A for stores along k), a row of B <paramref name="bRow"/>
+    /// (16 for a 64-wide tile, 8 for <see cref="RunGemm"/>'s 32-wide one). Unrolled by hand (ILGPU keeps counted loops), so every shared
     /// address is a base register plus a constant and the loop has no counter.
     /// </summary>
-    internal static void MultiplyTile(ref Block8x4 acc, ArrayView<Float4> sa, ArrayView<Float4> sb, int ty, int tx, int bRow)
+    internal static void MultiplyTile(ref Block8x4 acc, ArrayView<Float4> sa, ArrayView<Float4> sb, int ty, int tx, int aRow, int bRow)
     {
         var a = sa.SubView(2 * ty);
         var b = sb.SubView(tx);
-        const int A = TileM / 4;
+        int A = aRow;
         acc.Fma(a[0], a[1], b[0]);
         acc.Fma(a[A], a[A + 1], b[bRow]);
         acc.Fma(a[2 * A], a[(2 * A) + 1], b[2 * bRow]);

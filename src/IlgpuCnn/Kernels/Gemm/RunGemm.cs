@@ -33,6 +33,12 @@ public static class RunGemm
     public const int TileK = BlockedGemm.TileK;
     public const int RunLength = 8;
 
+    /// <summary>Floats per k row of the 64×64 tile's A when staged along k: 64 + 4, so a warp's stores of 4 rows × 8 k hit 32 banks.</summary>
+    public const int PaddedRow = TileM + 4;
+
+    /// <summary>Float4s of that padded A tile.</summary>
+    public const int PaddedFloat4s = TileK * PaddedRow / 4;
+
     /// <summary>Width of the narrow tile.</summary>
     public const int NarrowN = 32;
 
@@ -49,8 +55,14 @@ public static class RunGemm
     /// <summary>Groups of a narrow launch.</summary>
     public static int NarrowTiles(int m, int n) => ((m + TileM - 1) / TileM) * ((n + NarrowN - 1) / NarrowN);
 
-    /// <summary>64×64 tiles: runs inside a grouped kernel of <see cref="BlockedGemm.GroupSize"/> threads launched with <see cref="BlockedGemm.Config"/>.</summary>
-    public static void Run<TA, TB, TC>(RunGemmProblem<TA, TB, TC> gemm, int slice, SliceSum sum, ArrayView<Float4> sa, ArrayView<Float4> sb)
+    /// <summary>
+    /// 64×64 tiles: runs inside a grouped kernel of <see cref="BlockedGemm.GroupSize"/> threads
+    /// launched with <see cref="BlockedGemm.Config"/>; <paramref name="sa"/> holds
+    /// <see cref="PaddedFloat4s"/> when <paramref name="aAlongK"/>, else <see cref="BlockedGemm.TileFloat4s"/>.
+    /// B is staged by <see cref="RunPlace.Rows"/>; A too, or by <see cref="RunPlace.AlongK"/> when
+    /// <paramref name="aAlongK"/> (an operand whose k is its contiguous index; a constant of each kernel).
+    /// </summary>
+    public static void Run<TA, TB, TC>(RunGemmProblem<TA, TB, TC> gemm, int slice, SliceSum sum, ArrayView<Float4> sa, ArrayView<Float4> sb, bool aAlongK)
         where TA : struct, IKRun
         where TB : struct, IKRun
         where TC : struct, IGemmOut
@@ -63,20 +75,22 @@ public static class RunGemm
         int n0 = Grid.IdxX * BlockedGemm.TileN;
         int kBegin = Grid.IdxZ * slice;
         int kEnd = kBegin + slice < k ? kBegin + slice : k;
-        bool rowA = m0 + lane < m;
+        int aRow = aAlongK ? PaddedRow : TileM;
+        var placeA = aAlongK ? RunPlace.AlongK(t) : RunPlace.Rows(t, aRow);
+        int liveA = placeA.Live(m - m0);
         bool colB = n0 + lane < n;
-        var stagedA = First(ref a, rowA, m0 + lane, kBegin + row0, kEnd, TileK);
+        var stagedA = First(ref a, liveA, m0 + placeA.Index, kBegin + placeA.K, kEnd, aAlongK);
         var stagedB = First(ref b, colB, n0 + lane, kBegin + row0, kEnd, TileK);
         var acc = default(Block8x4);
         for (int k0 = kBegin; k0 < kEnd; k0 += TileK)
         {
-            stagedA.Store(sa.Cast<float>(), row0, lane, TileM);
+            StoreA(stagedA, sa.Cast<float>(), placeA, aRow, aAlongK);
             stagedB.Store(sb.Cast<float>(), row0, lane, BlockedGemm.TileN);
             int kNext = k0 + TileK + row0;
-            a.Load(ref stagedA, rowA ? kEnd - kNext : 0, TileK);
+            a.Load(ref stagedA, aAlongK ? (kEnd > kNext ? liveA : 0) : (liveA > 0 ? kEnd - kNext : 0), TileK);
             b.Load(ref stagedB, colB ? kEnd - kNext : 0, TileK);
             Group.Barrier();
-            BlockedGemm.MultiplyTile(ref acc, sa, sb, t >> 4, t & 15, BlockedGemm.TileN / 4);
+            BlockedGemm.MultiplyTile(ref acc, sa, sb, t >> 4, t & 15, aRow / 4, BlockedGemm.TileN / 4);
             Group.Barrier();
         }
 
@@ -114,11 +128,43 @@ public static class RunGemm
             a.Load(ref highA, rowA ? kEnd - kNext - RunLength : 0, RunLength);
             b.Load(ref stagedB, colB ? kEnd - kNext - rowB : 0, TileK);
             Group.Barrier();
-            BlockedGemm.MultiplyTile(ref acc, sa, sb, t >> 3, t & 7, NarrowN / 4);
+            BlockedGemm.MultiplyTile(ref acc, sa, sb, t >> 3, t & 7, TileM / 4, NarrowN / 4);
             Group.Barrier();
         }
 
         sum.Store(ref acc, ref gemm.C, t, NarrowGroupSize, m0 + (8 * (t >> 3)), n0 + (4 * (t & 7)), m, n, sa.Cast<int>());
+    }
+
+    /// <summary>A's first run on the 64×64 tile: <see cref="RunPlace.Live"/> values, loaded by the operand as a count when along k, else as a row run.</summary>
+    private static Staged8 First<T>(ref T operand, int live, int index, int kRun, int kEnd, bool alongK)
+        where T : struct, IKRun
+    {
+        if (!alongK)
+        {
+            return First(ref operand, live > 0, index, kRun, kEnd, TileK);
+        }
+
+        if (live > 0)
+        {
+            operand.Start(index, kRun);
+        }
+
+        var staged = default(Staged8);
+        operand.Load(ref staged, kEnd > kRun ? live : 0, TileK);
+        return staged;
+    }
+
+    /// <summary>Stores A's run where its <see cref="RunPlace"/> says: across rows or down k.</summary>
+    private static void StoreA(Staged8 staged, ArrayView<float> tile, RunPlace place, int aRow, bool alongK)
+    {
+        if (alongK)
+        {
+            staged.StoreAt(tile, (place.K * aRow) + place.Index, place.Step);
+        }
+        else
+        {
+            staged.Store(tile, place.K, place.Index, aRow);
+        }
     }
 
     /// <summary>Starts an operand at its row/column (when inside the matrix) and loads its first run, then moves <paramref name="advance"/> k on.</summary>

@@ -61,4 +61,39 @@ public struct Staged8
         tile[at + (6 * width)] = Zero ? 0f : V6;
         tile[at + (7 * width)] = Zero ? 0f : V7;
     }
+
+    /// <summary>
+    /// A run across rows (<see cref="RunPlace.AlongK"/>): reads data[at + j·stride] for j = 0..7,
+    /// where only the first <paramref name="rows"/> rows exist (all when ≥ 8; zeros when ≤ 0, the
+    /// run past the end of K). The rows past them re-read the last one: a row of A outside the
+    /// matrix only feeds rows of C that are never stored, so it needs an in-bounds address, not a
+    /// zero. Unconditional loads, like <see cref="Gather"/>.
+    /// </summary>
+    public void GatherRows(ArrayView<float> data, int at, int stride, int rows)
+    {
+        Zero = rows <= 0;
+        at = Zero ? 0 : at;
+        int last = Zero ? 0 : rows - 1;
+        V0 = data[at];
+        V1 = data[at + ((last < 1 ? last : 1) * stride)];
+        V2 = data[at + ((last < 2 ? last : 2) * stride)];
+        V3 = data[at + ((last < 3 ? last : 3) * stride)];
+        V4 = data[at + ((last < 4 ? last : 4) * stride)];
+        V5 = data[at + ((last < 5 ? last : 5) * stride)];
+        V6 = data[at + ((last < 6 ? last : 6) * stride)];
+        V7 = data[at + ((last < 7 ? last : 7) * stride)];
+    }
+
+    /// <summary>Stores the run (zeros where <see cref="Zero"/>) at tile[at + j·<paramref name="step"/>].</summary>
+    public readonly void StoreAt(ArrayView<float> tile, int at, int step)
+    {
+        tile[at] = Zero ? 0f : V0;
+        tile[at + step] = Zero ? 0f : V1;
+        tile[at + (2 * step)] = Zero ? 0f : V2;
+        tile[at + (3 * step)] = Zero ? 0f : V3;
+        tile[at + (4 * step)] = Zero ? 0f : V4;
+        tile[at + (5 * step)] = Zero ? 0f : V5;
+        tile[at + (6 * step)] = Zero ? 0f : V6;
+        tile[at + (7 * step)] = Zero ? 0f : V7;
+    }
 }
