@@ -16,12 +16,18 @@ internal sealed record ModelLaunch(string Layer, string Pass, string Kernel, lon
 {
     public bool IsMemSet => Kernel == StepModel.MemSet;
 
+    /// <summary>A per-channel reduction's finishing groups (<see cref="ChannelSlices"/>: one per channel, after the slices; null: none).</summary>
+    public FinishPhase? Finish { get; init; }
+
     /// <summary>The plan of a conv or dense pass (null for other launches).</summary>
     public KernelPlan? Plan { get; init; }
 
     /// <summary>Its operands' cache lines per warp load and its atomics.</summary>
     public LaunchTraffic Traffic { get; init; } = LaunchTraffic.None;
 }
+
+/// <summary>The second phase of a launch: <paramref name="Blocks"/> groups each running <paramref name="Iterations"/> trips of the work loop.</summary>
+internal sealed record FinishPhase(long Blocks, double Iterations);
 
 /// <summary>
 /// The launches of a training step (and of a validation batch) of the VGG model on CUDA, derived
@@ -113,8 +119,26 @@ internal sealed class StepModel
         _launches[^1] = _launches[^1] with { Plan = plan, Traffic = traffic };
     }
 
-    private void ChannelReduction(string kernel, int channels, long perChannel, int passes, double bytes) =>
-        Add(kernel, channels, ChannelReduce.MaxGroup, 0, bytes, passes * Math.Ceiling(perChannel / (double)(ChannelReduce.MaxGroup * ChannelReduce.ValuesPerTrip)));
+    /// <summary>
+    /// A per-channel reduction as CUDA launches it: groups of <see cref="ChannelReduce.Fit"/> threads,
+    /// <see cref="ChannelReduce.Slices"/> per channel each running <paramref name="slicePasses"/>
+    /// passes over its slice, then the channel's last group <paramref name="finishPasses"/> over the
+    /// whole channel (one slice: one group per channel runs them all).
+    /// </summary>
+    private void ChannelReduction(string kernel, int channels, long perChannel, int slicePasses, int finishPasses, double bytes)
+    {
+        int group = ChannelReduce.Fit(ChannelReduce.MaxGroup, perChannel);
+        int slices = ChannelReduce.Slices(Gpu, channels, perChannel, group);
+        double Trips(long values) => Math.Ceiling(values / (double)(group * ChannelReduce.ValuesPerTrip));
+        if (slices == 1)
+        {
+            Add(kernel, channels, group, 0, bytes, (slicePasses + finishPasses) * Trips(perChannel));
+            return;
+        }
+
+        Add(kernel, (long)channels * slices, group, 0, bytes, slicePasses * Trips((perChannel + slices - 1) / slices));
+        _launches[^1] = _launches[^1] with { Finish = new FinishPhase(channels, finishPasses * Trips(perChannel)) };
+    }
 
     private void Memset(long floats) => Add(MemSet, 0, 0, 0, floats * F, 0);
 
@@ -194,7 +218,7 @@ internal sealed class StepModel
         if (training)
         {
             // statistics (two passes) and the normalised output (a third) in one launch
-            ChannelReduction("BatchNormKernels.StatsKernel", bn.Channels, per, 3, 4.0 * inLen * F);
+            ChannelReduction("BatchNormKernels.StatsKernel", bn.Channels, per, 2, 1, 4.0 * inLen * F);
         }
         else
         {
@@ -229,7 +253,7 @@ internal sealed class StepModel
                 break;
             case BatchNormLayer bn:
                 // sums, then dx of the channel, in one launch
-                ChannelReduction("BatchNormKernels.BackwardSumsKernel", bn.Channels, inLen / bn.Channels, 2, 7.0 * inLen * F);
+                ChannelReduction("BatchNormKernels.BackwardSumsKernel", bn.Channels, inLen / bn.Channels, 1, 1, 7.0 * inLen * F);
                 break;
             case MaxPoolLayer:
                 GridStride("MaxPoolKernels.BackwardKernel", outLen, (3.0 * outLen + (2.0 * outLen)) * F, outLen);

@@ -14,6 +14,11 @@ namespace IlgpuCnn.Kernels;
 // backward:          x̂ = (x−mean)·invstd;  dβ += Σdy;  dγ += Σdy·x̂;
 //                    dx = γ·invstd/M · (M·dy − Σdy − x̂·Σdy·x̂)
 // forward saves mean and invstd for backward ("cache the statistics for the backward pass").
+// Both reductions are one launch of ChannelReduce.Slices groups per channel (ChannelSlices): each
+// group reduces a slice of the channel's walk (statistics: the slice's mean, then Σ(x − slice
+// mean)²; backward: Σdy and Σdy·x̂), the channel's last group merges the slices in slice order
+// (Chan et al.'s pairwise update for the variance) and normalises the channel, or writes its dx.
+// One slice — the CPU accelerator, small channels — is the plain two-pass reduction.
 // Fused ReLU (dims.Relu = 1): y = max(0, γ·x̂ + β) in the same pass, and backward first masks dy
 // by y > 0 — one kernel instead of two and one read/write of the activation fewer each way.
 
@@ -21,25 +26,31 @@ namespace IlgpuCnn.Kernels;
 public sealed class BatchNormKernels
 {
     private readonly ComputeDevice _device;
-    private readonly Action<KernelConfig, BatchNormDims, BatchNormBuffers> _stats;
+    private readonly Action<KernelConfig, BatchNormDims, BatchNormBuffers, ChannelSlices> _stats;
     private readonly Action<Index1D, BatchNormDims, BatchNormBuffers> _inferenceStats;
     private readonly Action<Index1D, BatchNormDims, BatchNormBuffers> _normalize;
-    private readonly Action<KernelConfig, BatchNormDims, BatchNormBuffers> _backwardSums;
+    private readonly Action<KernelConfig, BatchNormDims, BatchNormBuffers, ChannelSlices> _backwardSums;
+    private readonly ChannelSliceBuffers _slices;
 
     private BatchNormKernels(ComputeDevice device)
     {
         _device = device;
         var acc = device.Accelerator;
-        _stats = acc.LoadStreamKernel<BatchNormDims, BatchNormBuffers>(StatsKernel);
+        _stats = acc.LoadStreamKernel<BatchNormDims, BatchNormBuffers, ChannelSlices>(StatsKernel);
         _inferenceStats = acc.LoadAutoGroupedStreamKernel<Index1D, BatchNormDims, BatchNormBuffers>(InferenceStatsKernel);
         _normalize = acc.LoadAutoGroupedStreamKernel<Index1D, BatchNormDims, BatchNormBuffers>(NormalizeKernel);
-        _backwardSums = acc.LoadStreamKernel<BatchNormDims, BatchNormBuffers>(BackwardSumsKernel);
+        _backwardSums = acc.LoadStreamKernel<BatchNormDims, BatchNormBuffers, ChannelSlices>(BackwardSumsKernel);
+        _slices = new ChannelSliceBuffers(device);
     }
 
     public static BatchNormKernels For(ComputeDevice device) => device.Kernels(d => new BatchNormKernels(d));
 
-    /// <summary>Training: batch statistics into Mean/InvStd, moving statistics updated, Y normalised (one launch).</summary>
-    public void ForwardTraining(BatchNormDims d, BatchNormBuffers p) => _stats(ChannelReduce.Config(_device, d.C), d, p);
+    /// <summary>Training: batch statistics into Mean/InvStd, moving statistics updated, Y normalised (one launch; <paramref name="planFor"/>: the figures that decide the slices, default this device's).</summary>
+    public void ForwardTraining(BatchNormDims d, BatchNormBuffers p, DeviceFigures? planFor = null)
+    {
+        var (config, slices) = PerChannel(d, planFor);
+        _stats(config, d, p, slices);
+    }
 
     /// <summary>Inference: moving statistics (copied into Mean/InvStd), Y normalised.</summary>
     public void ForwardInference(BatchNormDims d, BatchNormBuffers p)
@@ -49,9 +60,19 @@ public sealed class BatchNormKernels
     }
 
     /// <summary>dγ, dβ (accumulated) and dx (overwritten; skipped when empty) in one launch, from the statistics the forward pass saved.</summary>
-    public void Backward(BatchNormDims d, BatchNormBuffers p)
+    public void Backward(BatchNormDims d, BatchNormBuffers p, DeviceFigures? planFor = null)
     {
-        _backwardSums(ChannelReduce.Config(_device, d.C), d, p);
+        var (config, slices) = PerChannel(d, planFor);
+        _backwardSums(config, d, p, slices);
+    }
+
+    /// <summary>A per-channel launch: groups of <see cref="ChannelReduce.Fit"/> threads, <see cref="ChannelReduce.Slices"/> per channel (grid y).</summary>
+    private (KernelConfig Config, ChannelSlices Slices) PerChannel(BatchNormDims d, DeviceFigures? planFor)
+    {
+        int m = d.N * d.HW;
+        int group = ChannelReduce.Fit(ChannelReduce.GroupSize(_device), m);
+        int slices = ChannelReduce.Slices(planFor ?? _device.Figures, d.C, m, group);
+        return (new KernelConfig(new Index2D(d.C, slices), new Index2D(group, 1)), _slices.For(d.C, m, slices));
     }
 
     private void Normalize(BatchNormDims d, BatchNormBuffers p)
@@ -61,13 +82,53 @@ public sealed class BatchNormKernels
     }
 
     [Kernel(Grouped = true, GroupSize = ChannelReduce.MaxGroup)]
-    internal static void StatsKernel(BatchNormDims d, BatchNormBuffers p)
+    internal static void StatsKernel(BatchNormDims d, BatchNormBuffers p, ChannelSlices s)
     {
         var shared = SharedMemory.Allocate<double>(ChannelReduce.MaxGroup);
+        var flag = SharedMemory.Allocate<int>(1);
         int c = Grid.IdxX;
         int m = d.N * d.HW;
-        double mu = ChannelReduce.GroupSum(shared, Sum(d, c, p.X)) / m;
-        double variance = ChannelReduce.GroupSum(shared, SquaredDeviations(d, c, p.X, mu)) / m;
+        int lo = Grid.IdxY * s.Length;
+        int hi = lo + s.Size(Grid.IdxY, m);
+        double mu = ChannelReduce.GroupSum(shared, Sum(d, c, p.X, lo, hi)) / (hi - lo);
+        double m2 = ChannelReduce.GroupSum(shared, SquaredDeviations(d, c, p.X, mu, lo, hi));
+        if (s.Count > 1)
+        {
+            if (!s.Last(c, mu, m2, flag))
+            {
+                return;
+            }
+
+            s.Stage(c, shared);
+            (mu, m2) = Combined(s, shared, m);
+            s.Reset(c);
+        }
+
+        NormalizeChannel(d, p, c, mu, m2 / m);
+    }
+
+    /// <summary>The channel's mean and Σ(x − mean)² from its slices' (mean, Σ(x − slice mean)²), staged in <paramref name="shared"/>, merged in slice order (Chan et al.).</summary>
+    private static (double Mean, double M2) Combined(ChannelSlices s, ArrayView<double> shared, int m)
+    {
+        double n = s.Size(0, m);
+        double mean = shared[0];
+        double m2 = shared[1];
+        for (int z = 1; z < s.Count; z++)
+        {
+            double nb = s.Size(z, m);
+            double delta = shared[2 * z] - mean;
+            double total = n + nb;
+            mean += delta * nb / total;
+            m2 += shared[(2 * z) + 1] + (delta * delta * n * nb / total);
+            n = total;
+        }
+
+        return (mean, m2);
+    }
+
+    /// <summary>Saves the statistics (thread 0) and normalises the whole channel (every thread has them).</summary>
+    private static void NormalizeChannel(BatchNormDims d, BatchNormBuffers p, int c, double mu, double variance)
+    {
         float mean = (float)mu;
         float rs = 1f / XMath.Sqrt((float)variance + d.Epsilon);
         if (Group.IdxX == 0)
@@ -78,7 +139,6 @@ public sealed class BatchNormKernels
             p.MovingVar[c] = d.Momentum * p.MovingVar[c] + (1f - d.Momentum) * (float)variance;
         }
 
-        // Normalise this channel in the same launch (every thread has the group's totals).
         float gamma = p.Gamma[c];
         float beta = p.Beta[c];
         for (var q = new ChannelCursor4(d, c, Group.IdxX, Group.DimX); q.Valid; q.Next())
@@ -91,11 +151,11 @@ public sealed class BatchNormKernels
         }
     }
 
-    /// <summary>This thread's share of Σx over channel c (in the plain walk's order).</summary>
-    private static double Sum(BatchNormDims d, int c, ArrayView<float> data)
+    /// <summary>This thread's share of Σx over positions [lo, hi) of channel c (in the plain walk's order).</summary>
+    private static double Sum(BatchNormDims d, int c, ArrayView<float> data, int lo, int hi)
     {
         double sum = 0;
-        for (var q = new ChannelCursor4(d, c, Group.IdxX, Group.DimX); q.Valid; q.Next())
+        for (var q = new ChannelCursor4(d, c, lo + Group.IdxX, Group.DimX, hi); q.Valid; q.Next())
         {
             var x = Read(data, q);
             sum += x.X;
@@ -107,11 +167,11 @@ public sealed class BatchNormKernels
         return sum;
     }
 
-    /// <summary>This thread's share of Σ(x − μ)² over channel c (in the plain walk's order).</summary>
-    private static double SquaredDeviations(BatchNormDims d, int c, ArrayView<float> data, double mu)
+    /// <summary>This thread's share of Σ(x − μ)² over positions [lo, hi) of channel c (in the plain walk's order).</summary>
+    private static double SquaredDeviations(BatchNormDims d, int c, ArrayView<float> data, double mu, int lo, int hi)
     {
         double sq = 0;
-        for (var q = new ChannelCursor4(d, c, Group.IdxX, Group.DimX); q.Valid; q.Next())
+        for (var q = new ChannelCursor4(d, c, lo + Group.IdxX, Group.DimX, hi); q.Valid; q.Next())
         {
             var x = Read(data, q);
             sq += Square(x.X - mu);
@@ -167,20 +227,44 @@ public sealed class BatchNormKernels
         }
     }
 
-    /// <summary>Per channel: Σdy and Σdy·x̂ into Sums[c], Sums[C + c]; dβ, dγ accumulated; then dx of the channel.</summary>
+    /// <summary>Per channel: Σdy and Σdy·x̂ into Sums[c], Sums[C + c]; dβ, dγ accumulated; then dx of the channel (by the channel's last slice).</summary>
     [Kernel(Grouped = true, GroupSize = ChannelReduce.MaxGroup)]
-    internal static void BackwardSumsKernel(BatchNormDims d, BatchNormBuffers p)
+    internal static void BackwardSumsKernel(BatchNormDims d, BatchNormBuffers p, ChannelSlices s)
     {
         var shared = SharedMemory.Allocate<double>(ChannelReduce.MaxGroup);
+        var flag = SharedMemory.Allocate<int>(1);
         int c = Grid.IdxX;
+        int lo = Grid.IdxY * s.Length;
+        int hi = lo + s.Size(Grid.IdxY, d.N * d.HW);
         float mu = p.Mean[c];
         float rs = p.InvStd[c];
+        var (sdy, sdyx) = GradSums(d, p, c, mu, rs, lo, hi);
+        double totalDy = ChannelReduce.GroupSum(shared, sdy);
+        double totalDyX = ChannelReduce.GroupSum(shared, sdyx);
+        if (s.Count > 1)
+        {
+            if (!s.Last(c, totalDy, totalDyX, flag))
+            {
+                return;
+            }
+
+            s.Stage(c, shared);
+            (totalDy, totalDyX) = Summed(s, shared);
+            s.Reset(c);
+        }
+
+        InputGrads(d, p, c, mu, rs, (float)totalDy, (float)totalDyX);
+    }
+
+    /// <summary>This thread's shares of Σdy and Σdy·x̂ over positions [lo, hi) of channel c (in the plain walk's order).</summary>
+    private static (double Dy, double DyX) GradSums(BatchNormDims d, BatchNormBuffers p, int c, float mu, float rs, int lo, int hi)
+    {
         double sdy = 0;
         double sdyx = 0;
-        for (var q = new ChannelCursor4(d, c, Group.IdxX, Group.DimX); q.Valid; q.Next())
+        for (var q = new ChannelCursor4(d, c, lo + Group.IdxX, Group.DimX, hi); q.Valid; q.Next())
         {
+            var x = Read(p.X, q); // x's loads first: in flight while the ReLU mask waits for y
             var g = MaskedGrad(p, d, q);
-            var x = Read(p.X, q);
             sdy += g.X;
             sdyx += g.X * (x.X - mu) * rs;
             sdy += q.B.Valid ? g.Y : 0.0;
@@ -191,10 +275,26 @@ public sealed class BatchNormKernels
             sdyx += q.D.Valid ? g.W * (x.W - mu) * rs : 0.0;
         }
 
-        double totalDy = ChannelReduce.GroupSum(shared, sdy);
-        double totalDyX = ChannelReduce.GroupSum(shared, sdyx);
-        float sum0 = (float)totalDy;
-        float sum1 = (float)totalDyX;
+        return (sdy, sdyx);
+    }
+
+    /// <summary>The slices' Σdy and Σdy·x̂, staged in <paramref name="shared"/>, added in slice order.</summary>
+    private static (double Dy, double DyX) Summed(ChannelSlices s, ArrayView<double> shared)
+    {
+        double dy = 0;
+        double dyx = 0;
+        for (int z = 0; z < s.Count; z++)
+        {
+            dy += shared[2 * z];
+            dyx += shared[(2 * z) + 1];
+        }
+
+        return (dy, dyx);
+    }
+
+    /// <summary>Saves the sums and accumulates dβ, dγ (thread 0); dx of the whole channel (overwritten: an activation gradient has one writer; skipped when Dx is empty).</summary>
+    private static void InputGrads(BatchNormDims d, BatchNormBuffers p, int c, float mu, float rs, float sum0, float sum1)
+    {
         if (Group.IdxX == 0)
         {
             p.Sums[c] = sum0;
@@ -203,20 +303,21 @@ public sealed class BatchNormKernels
             p.DGamma[c] += sum1;
         }
 
-        // dx of this channel in the same launch (overwritten: an activation gradient has one writer).
-        if (p.Dx.Length > 0)
+        if (p.Dx.Length == 0)
         {
-            float m = d.N * d.HW;
-            float scale = p.Gamma[c] * rs / m;
-            for (var q = new ChannelCursor4(d, c, Group.IdxX, Group.DimX); q.Valid; q.Next())
-            {
-                var g = MaskedGrad(p, d, q);
-                var x = Read(p.X, q);
-                p.Dx[q.A.Offset] = InputGrad(g.X, x.X, mu, rs, scale, m, sum0, sum1);
-                Write(p.Dx, q.B, InputGrad(g.Y, x.Y, mu, rs, scale, m, sum0, sum1));
-                Write(p.Dx, q.C, InputGrad(g.Z, x.Z, mu, rs, scale, m, sum0, sum1));
-                Write(p.Dx, q.D, InputGrad(g.W, x.W, mu, rs, scale, m, sum0, sum1));
-            }
+            return;
+        }
+
+        float m = d.N * d.HW;
+        float scale = p.Gamma[c] * rs / m;
+        for (var q = new ChannelCursor4(d, c, Group.IdxX, Group.DimX); q.Valid; q.Next())
+        {
+            var x = Read(p.X, q);
+            var g = MaskedGrad(p, d, q);
+            p.Dx[q.A.Offset] = InputGrad(g.X, x.X, mu, rs, scale, m, sum0, sum1);
+            Write(p.Dx, q.B, InputGrad(g.Y, x.Y, mu, rs, scale, m, sum0, sum1));
+            Write(p.Dx, q.C, InputGrad(g.Z, x.Z, mu, rs, scale, m, sum0, sum1));
+            Write(p.Dx, q.D, InputGrad(g.W, x.W, mu, rs, scale, m, sum0, sum1));
         }
     }
 

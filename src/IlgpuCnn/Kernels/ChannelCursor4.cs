@@ -13,15 +13,22 @@ public struct ChannelCursor4
     public ChannelCursor C;
     public ChannelCursor D;
 
+    /// <summary>The walk over the whole channel (positions below N·HW).</summary>
     public ChannelCursor4(BatchNormDims d, int c, int start, int step)
+        : this(d, c, start, step, d.N * d.HW)
     {
-        A = new ChannelCursor(d, c, start, 4 * step);
-        B = new ChannelCursor(d, c, start + step, 4 * step);
-        C = new ChannelCursor(d, c, start + (2 * step), 4 * step);
-        D = new ChannelCursor(d, c, start + (3 * step), 4 * step);
     }
 
-    /// <summary>Whether the first of the four is inside the channel (the others may not be).</summary>
+    /// <summary>The walk over positions below <paramref name="end"/> (a slice of the channel).</summary>
+    public ChannelCursor4(BatchNormDims d, int c, int start, int step, int end)
+    {
+        A = new ChannelCursor(d, c, start, 4 * step, end);
+        B = new ChannelCursor(d, c, start + step, 4 * step, end);
+        C = new ChannelCursor(d, c, start + (2 * step), 4 * step, end);
+        D = new ChannelCursor(d, c, start + (3 * step), 4 * step, end);
+    }
+
+    /// <summary>Whether the first of the four is inside the walk (the others may not be).</summary>
     public readonly bool Valid => A.Valid;
 
     public void Next()

@@ -21,7 +21,6 @@ public sealed class MethodLengthTests
         ["IlgpuCnn/Kernels/Conv2dKernels.cs: Conv2dKernels.ForwardSimpleKernel"] = "the 3×3 taps of 4 output channels unrolled into Lanes4 registers for the CPU accelerator",
         ["IlgpuCnn/Kernels/Conv2dKernels.cs: Conv2dKernels.BackwardDataSimpleKernel"] = "dx gathered from dy over the 3×3 taps for 4 input channels, unrolled into registers",
         ["IlgpuCnn/Kernels/Conv2dKernels.cs: Conv2dKernels.BackwardWeightsSimpleKernel"] = "a 4×3 block of weight gradients (4 output channels × 3 kw taps) summed in 12 registers over n, oh, ow",
-        ["IlgpuCnn/Kernels/BatchNormKernels.cs: BatchNormKernels.BackwardSumsKernel"] = "Σdy and Σdy·x̂ per channel: the strided sum and the shared-memory tree reduction of both in one group",
     };
 
     /// <summary>The same list for benchmarks/ (keys relative to benchmarks/): the lab's kernels only.</summary>

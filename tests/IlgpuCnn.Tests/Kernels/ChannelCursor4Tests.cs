@@ -16,6 +16,32 @@ public class ChannelCursor4Tests
 
     public ChannelCursor4Tests(DeviceFixture fx) => _fx = fx;
 
+    /// <summary>A slice [lo, hi) of the walk (ChannelSlices): exactly its positions, in order, four at a time.</summary>
+    [Theory]
+    [InlineData(15, 3, 143, 32, 8)]
+    [InlineData(16, 2, 144, 32, 9)]
+    [InlineData(64, 2, 1024, 1024, 8)]
+    public void ASliceVisitsItsPositionsInOrder(int n, int c, int hw, int step, int slices)
+    {
+        var d = new BatchNormDims(n, c, hw, 1e-3f, 0.99f);
+        int m = n * hw, length = (m + slices - 1) / slices;
+        for (int s = 0; s < slices; s++)
+        {
+            int lo = s * length, hi = Math.Min(m, lo + length);
+            for (int start = 0; start < Math.Min(step, 5); start++)
+            {
+                var four = new List<int>();
+                for (var q = new ChannelCursor4(d, c - 1, lo + start, step, hi); q.Valid; q.Next())
+                {
+                    four.AddRange(new[] { q.A, q.B, q.C, q.D }.Where(x => x.Valid).Select(x => x.Offset));
+                }
+
+                var expected = Enumerable.Range(lo, hi - lo).Where(i => (i - lo) % step == start).Select(i => ((i / hw * c) + c - 1) * hw + (i % hw)).ToList();
+                Assert.Equal(expected, four);
+            }
+        }
+    }
+
     [Theory]
     [InlineData(1, 1, 1, 1)]
     [InlineData(3, 5, 7, 1)]
@@ -31,7 +57,7 @@ public class ChannelCursor4Tests
             for (int start = 0; start < Math.Min(step, 40); start++)
             {
                 var plain = new List<int>();
-                for (var it = new ChannelCursor(d, ch, start, step); it.Valid; it.Next())
+                for (var it = new ChannelCursor(d, ch, start, step, n * hw); it.Valid; it.Next())
                 {
                     plain.Add(it.Offset);
                 }
