@@ -192,10 +192,11 @@ public sealed class SimdConv
 
     /// <summary>
     /// dw[c, cin, kh, kw] += Σ_{n, y, x} dyT[n, y, x, c] · xpad[n, cin, y + kh, x + kw] for one input
-    /// channel, one kernel row kh and 16 output channels (d.Cin input channels, d.Cout output
-    /// channels; p.Weights holds dyT). One row per work-item keeps its three inputs consecutive:
-    /// with all nine taps, LLVM gathered the inputs of three rows into one vector and shuffled
-    /// them back out, at a third of the speed.
+    /// channel, one kernel column kw and 16 output channels (d.Cin input channels, d.Cout output
+    /// channels; p.Weights holds dyT). One column per work-item keeps its three inputs a row apart:
+    /// with all nine taps LLVM gathered the inputs into one vector and shuffled them back out, and
+    /// with one row's three consecutive taps it loaded two of them as a pair; inputs that are not
+    /// neighbours stay broadcast loads.
     /// </summary>
     [Kernel]
     internal static void WeightGradKernel(Index1D i, SimdConvDims d, SimdConvBuffers p)
@@ -204,19 +205,19 @@ public sealed class SimdConv
         int c0 = (i % blocks) * 16;
         int rest = i / blocks;
         int cin = rest / 3;
-        int kh = rest - (cin * 3);
+        int kw = rest - (cin * 3);
         int wp = d.W + 2;
         long plane = (long)(d.H + 2) * wp;
         var taps = default(SimdTaps3);
         long q = c0;
         for (int n = 0; n < d.N; n++)
         {
-            long row = (((long)n * d.Cin) + cin) * plane + (kh * wp);
+            long row = (((long)n * d.Cin) + cin) * plane + kw;
             for (int y = 0; y < d.H; y++)
             {
                 for (int x = 0; x < d.W; x++)
                 {
-                    taps.Fma(p.In, row + x, Lanes16.Load(p.Weights, q));
+                    taps.Fma(p.In, row + x, wp, Lanes16.Load(p.Weights, q));
                     q += d.Cout;
                 }
 
@@ -224,7 +225,7 @@ public sealed class SimdConv
             }
         }
 
-        taps.AddTo(p.Out, ((((long)c0 * d.Cin) + cin) * 9) + (kh * 3), (long)d.Cin * 9);
+        taps.AddTo(p.Out, ((((long)c0 * d.Cin) + cin) * 9) + kw, (long)d.Cin * 9);
     }
 }
 

@@ -63,25 +63,25 @@ internal struct SimdPixels4 : ISimdPixels
     }
 }
 
-/// <summary>One row of a 3×3 weight gradient (taps kw = 0, 1, 2) for 16 output channels and one input channel.</summary>
+/// <summary>One column of a 3×3 weight gradient (taps kh = 0, 1, 2 of one kw) for 16 output channels and one input channel.</summary>
 internal struct SimdTaps3
 {
     private Lanes16 _t0, _t1, _t2;
 
-    /// <summary>Tap kw += xpad[at + kw] · dy (three consecutive inputs: each a broadcast load).</summary>
+    /// <summary>Tap kh += xpad[at + kh·<paramref name="rowStride"/>] · dy (three inputs a row apart: each a broadcast load).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Fma(ArrayView<float> xpad, long at, in Lanes16 dy)
+    public void Fma(ArrayView<float> xpad, long at, int rowStride, in Lanes16 dy)
     {
         _t0.Fma(xpad[at], dy);
-        _t1.Fma(xpad[at + 1], dy);
-        _t2.Fma(xpad[at + 2], dy);
+        _t1.Fma(xpad[at + rowStride], dy);
+        _t2.Fma(xpad[at + (2 * rowStride)], dy);
     }
 
-    /// <summary>dw[at + kw + j·<paramref name="channelStride"/>] += tap kw's lane j.</summary>
+    /// <summary>dw[at + 3·kh + j·<paramref name="channelStride"/>] += tap kh's lane j.</summary>
     public readonly void AddTo(ArrayView<float> dw, long at, long channelStride)
     {
         _t0.Store(dw, at, channelStride, true);
-        _t1.Store(dw, at + 1, channelStride, true);
-        _t2.Store(dw, at + 2, channelStride, true);
+        _t1.Store(dw, at + 3, channelStride, true);
+        _t2.Store(dw, at + 6, channelStride, true);
     }
 }
