@@ -1,5 +1,4 @@
 using ILGPU;
-using ILGPU.Runtime;
 using IlgpuCnn.Device;
 
 namespace IlgpuCnn.Kernels;
@@ -12,11 +11,10 @@ namespace IlgpuCnn.Kernels;
 /// </summary>
 public sealed class SliceSumBuffers
 {
-    private readonly ComputeDevice _device;
-    private MemoryBuffer1D<Float4, Stride1D.Dense>? _partials;
-    private MemoryBuffer1D<int, Stride1D.Dense>? _counters;
+    private readonly GrowingBuffer<Float4> _partials;
+    private readonly GrowingBuffer<int> _counters;
 
-    public SliceSumBuffers(ComputeDevice device) => _device = device;
+    public SliceSumBuffers(ComputeDevice device) => (_partials, _counters) = (new(device), new(device, zeroed: true));
 
     /// <summary>The scratch for <paramref name="plan"/>'s launch (empty views when it has one slice or its slices add atomically).</summary>
     public SliceSum For(KernelPlan plan)
@@ -30,22 +28,6 @@ public sealed class SliceSumBuffers
         int tiles = grid.X * grid.Y;
         int perThread = plan.Body == KernelBody.Small ? SmallGemm.PartialFloat4sPerThread : SliceSum.BlockFloat4s;
         long partials = SliceSum.PartialFloat4s(tiles, plan.Splits, plan.Config.GroupDim.X, perThread);
-        if (_partials is null || _partials.Length < partials || _counters!.Length < tiles)
-        {
-            Grow(Math.Max(partials, _partials?.Length ?? 0), Math.Max(tiles, _counters?.Length ?? 0));
-        }
-
-        return new SliceSum(_partials!.View.SubView(0, partials), _counters!.View.SubView(0, tiles));
-    }
-
-    /// <summary>Replaces the buffers (after the stream is idle: a queued launch may still use the old ones).</summary>
-    private void Grow(long partials, long counters)
-    {
-        _device.Accelerator.Synchronize();
-        _partials?.Dispose();
-        _counters?.Dispose();
-        _partials = _device.Accelerator.Allocate1D<Float4>(partials);
-        _counters = _device.Accelerator.Allocate1D<int>(counters);
-        _device.Zero<int>(_counters.View);
+        return new SliceSum(_partials.View(partials), _counters.View(tiles));
     }
 }
