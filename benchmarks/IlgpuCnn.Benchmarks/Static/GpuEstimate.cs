@@ -65,7 +65,7 @@ internal static class GpuEstimate
         "Lone warp (counted stalls, estimated waits): cycles one warp needs on its scheduler from ptxas's control bits — each instruction's stall count, and the wait for every scoreboard it names (global load and shared load: the scenario's latencies; S2R/MUFU/I2F and other variable-latency ALU work 20; sources read 12; barrier 20). The work loop is run 4 times in a row and passes 3–4 averaged, so a load issued late in one K step and used early in the next waits across the back edge. A scheduler with w warps needs max(w × instructions, lone-warp cycles) per iteration (perfect overlap of the others' issue with one warp's waits).",
         $"Shared memory: {SharedWavefrontsPerClock} wavefront (128 bytes) per clock per SM; LDS.32 = 1, LDS.64 = 2, LDS.128 = 4, STS = 1 wavefront per warp.",
         "L1: lines per warp load of each GEMM operand from the address simulation (derived); a load costs max(1, lines / the scenario's lines per clock) L1 cycles, shared by the SM's warps; other kernels' loads are taken as one line per warp load (grid-stride, lanes along the contiguous index: assumed).",
-        "Per SM and wave: each iteration takes the slowest of issue, lone warp, shared memory and L1; the straight-line code the slower of issue and lone warp; waves = ceil(ceil(blocks / SMs) / resident groups per SM). A per-channel reduction spread over slices (ChannelSlices) runs its slices' groups, then — counted after them, as if no channel finished early — one finishing group per channel (normalisation or dx of the whole channel). The launch takes at least its DRAM time (compulsory bytes, each tensor read or written once, re-reads assumed to hit L2) and its split-K atomics' L2 time, plus the gap per stream operation.",
+        "Per SM and wave: each iteration takes the slowest of issue, lone warp, shared memory and L1; the straight-line code the slower of issue and lone warp. The busiest SM's ceil(blocks / SMs) groups run as full waves of the resident groups per SM, then the groups left over as one last, smaller wave at its own warps per scheduler (a block starts as soon as a slot frees, so the leftovers of every SM run together). A per-channel reduction spread over slices (ChannelSlices) runs its slices' groups, then — counted after them, as if no channel finished early — one finishing group per channel (normalisation or dx of the whole channel). The launch takes at least its DRAM time (compulsory bytes, each tensor read or written once, re-reads assumed to hit L2) and its split-K atomics' L2 time, plus the gap per stream operation.",
         "Groups per SM: the occupancy from ptxas's registers and shared memory (sm_90 limits). Auto-grouped kernels: the group size CUDA's occupancy calculator picks (largest multiple of 32 with the highest occupancy).",
         "Tiled GEMMs: one K step = the K loop's SASS with nested loops repeated by their design trip counts; where ptxas unrolled the K loop itself into n K steps, cycles and counts are divided by n. Both sides of a warp-uniform branch in the K loop count for every warp. A GEMM's epilogue is followed along the branches its launch's store mode takes (Write, Add: load–add–store per value, AtomicAdd), so its dependent round trips (a bias load per stored value, Add's load before each store) and emulated divisions count once per value; other kernels' straight-line code runs whole.",
         .. Scenario.All.Select(s => $"Scenario {s.Name}: global load latency {s.GlobalLatency} cycles, shared load {s.SharedLatency} cycles, L1 {s.L1LinesPerClock} lines per clock, {s.GapUs} us per stream operation, DRAM at {s.DramEfficiency:P0} of peak, {s.AtomicsPerClock} float atomics per clock in L2."),
@@ -85,20 +85,29 @@ internal static class GpuEstimate
         }
 
         var w = Wave.Of(l, p, gpu);
-        var it = PerIteration(w, p, s, traffic);
         var (tailCycles, tailIssued) = l.Plan is { Body: not KernelBody.Simple } plan ? p.Tail(s.Latencies, plan.Store) : (p.StraightCycles(s.Latencies), p.StraightLine);
-        double straight = Math.Max(w.PerScheduler * tailIssued / IssuePerClock, tailCycles);
-        double compute = w.Waves * ((l.Iterations * it.Max) + straight) / cyclesPerUs;
-        double Us(double perIt) => w.Waves * l.Iterations * perIt / cyclesPerUs;
-        var b = new Breakdown(Us(it.Issue), Us(it.Warp), Us(it.Shared), Us(it.L1), w.Waves * straight / cyclesPerUs, dram, atomics, 0, w.PerScheduler);
+        double compute = 0;
+        var b = new Breakdown(0, 0, 0, 0, 0, dram, atomics, 0, w.PerScheduler);
+        foreach (var wave in w.Parts)
+        {
+            // the full waves of the busiest SM, then its last, smaller wave at its own warps per scheduler
+            var it = PerIteration(wave, p, s, traffic);
+            double straight = Math.Max(wave.PerScheduler * tailIssued / IssuePerClock, tailCycles);
+            compute += wave.Waves * ((l.Iterations * it.Max) + straight) / cyclesPerUs;
+            double Us(double perIt) => wave.Waves * l.Iterations * perIt / cyclesPerUs;
+            b = b with { Issue = b.Issue + Us(it.Issue), Warp = b.Warp + Us(it.Warp), Shared = b.Shared + Us(it.Shared), L1 = b.L1 + Us(it.L1), Straight = b.Straight + (wave.Waves * straight / cyclesPerUs) };
+        }
+
         if (l.Finish is { } f)
         {
             // the groups that finish a channel after its slices (ChannelSlices), one per channel, after them
-            var wf = Wave.Of(l with { Blocks = f.Blocks, Finish = null }, p, gpu);
-            var fi = PerIteration(wf, p, s, traffic);
-            double Uf(double perIt) => wf.Waves * f.Iterations * perIt / cyclesPerUs;
-            compute += Uf(fi.Max);
-            b = b with { Issue = b.Issue + Uf(fi.Issue), Warp = b.Warp + Uf(fi.Warp), Shared = b.Shared + Uf(fi.Shared), L1 = b.L1 + Uf(fi.L1) };
+            foreach (var wf in Wave.Of(l with { Blocks = f.Blocks, Finish = null }, p, gpu).Parts)
+            {
+                var fi = PerIteration(wf, p, s, traffic);
+                double Uf(double perIt) => wf.Waves * f.Iterations * perIt / cyclesPerUs;
+                compute += Uf(fi.Max);
+                b = b with { Issue = b.Issue + Uf(fi.Issue), Warp = b.Warp + Uf(fi.Warp), Shared = b.Shared + Uf(fi.Shared), L1 = b.L1 + Uf(fi.L1) };
+            }
         }
 
         return b with { Total = Math.Max(compute, Math.Max(dram, atomics)) + s.GapUs };
@@ -124,17 +133,33 @@ internal static class GpuEstimate
             : w.Groups * ((t.WarpLoadsA * Cost(t.LinesA)) + (t.WarpLoadsB * Cost(t.LinesB)));
     }
 
-    /// <summary>How a launch sits on one SM: resident groups per wave, their warps, warps per scheduler, waves.</summary>
-    internal sealed record Wave(int Groups, int WarpsOnSm, int PerScheduler, double Waves)
+    /// <summary>
+    /// How a launch sits on its busiest SM (ceil(blocks / SMs) groups): <see cref="Waves"/> waves of
+    /// <see cref="Groups"/> resident groups, their warps and warps per scheduler, then
+    /// <see cref="Rest"/>, the last wave of the groups left over (null when they divide evenly),
+    /// which runs with fewer warps per scheduler.
+    /// </summary>
+    internal sealed record Wave(int Groups, int WarpsOnSm, int PerScheduler, double Waves, Wave? Rest)
     {
+        /// <summary>The full waves, then the last smaller one.</summary>
+        public IEnumerable<Wave> Parts => Rest is null ? [this] : [this, Rest];
+
         public static Wave Of(ModelLaunch l, KernelProfile p, GpuSpec gpu)
         {
             // a grouped kernel launched with fewer threads than its attribute's (ChannelReduce.Fit) fits more groups
             int resident = Math.Max(1, l.Threads == p.GroupSize ? p.BlocksPerSm : GpuArch.Sm90.BlocksPerSm(p.Sm90.Registers, l.Threads, p.Sm90.SharedBytes));
-            double perSm = Math.Ceiling(l.Blocks / (double)gpu.Sms);
-            int groups = (int)Math.Max(1, Math.Min(perSm, resident));
-            int warps = groups * (int)Math.Ceiling(l.Threads / 32.0);
-            return new Wave(groups, warps, (warps + GpuSpec.Schedulers - 1) / GpuSpec.Schedulers, Math.Ceiling(perSm / resident));
+            int perSm = (int)Math.Max(1, Math.Ceiling(l.Blocks / (double)gpu.Sms));
+            int full = perSm / resident;
+            int rest = perSm % resident;
+            return full == 0
+                ? Sized(rest, l.Threads, 1, null)
+                : Sized(resident, l.Threads, full, rest == 0 ? null : Sized(rest, l.Threads, 1, null));
+        }
+
+        private static Wave Sized(int groups, int threads, int waves, Wave? rest)
+        {
+            int warps = groups * (int)Math.Ceiling(threads / 32.0);
+            return new Wave(groups, warps, (warps + GpuSpec.Schedulers - 1) / GpuSpec.Schedulers, waves, rest);
         }
     }
 

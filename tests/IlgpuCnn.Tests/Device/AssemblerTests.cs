@@ -62,7 +62,13 @@ public sealed class AssemblerTests
         Assert.True(k.StackFrame == 0, $"{method.Name} uses a {k.StackFrame}-byte stack frame on {arch.Name} (local memory)");
         Assert.True(threads < MaxGroup || k.Registers <= MaxGroupRegisters, $"{method.Name} is launched with {threads} threads per group but uses {k.Registers} registers on {arch.Name} (at most {MaxGroupRegisters}): the launch would fail on a GPU; keep its body lean (fewer live values) or launch fewer threads");
         Assert.True(blocks >= 1, $"{method.Name} does not fit its launch on {arch.Name}: {k.Registers} registers x {threads} threads, {k.SharedBytes} bytes of shared memory");
+        Assert.True(!SplitsK(method.Name) || blocks >= IlgpuCnn.Kernels.KernelPlanner.MaxGroupsPerMultiprocessor, $"{method.Name} fits {blocks} groups per SM on {arch.Name}, but KernelPlanner.SplitK may put {IlgpuCnn.Kernels.KernelPlanner.MaxGroupsPerMultiprocessor} on one (a second wave): keep its registers and shared memory down or lower MaxGroupsPerMultiprocessor");
     }
+
+    /// <summary>The GEMM kernels whose K KernelPlanner may split: every Run and Small body, and Cursor backward-data and backward-weights.</summary>
+    private static bool SplitsK(string kernel) =>
+        kernel.EndsWith("Run64Kernel", StringComparison.Ordinal) || kernel.EndsWith("Run32Kernel", StringComparison.Ordinal)
+        || kernel.EndsWith("SmallKernel", StringComparison.Ordinal) || (kernel.EndsWith("CursorKernel", StringComparison.Ordinal) && !kernel.StartsWith("Forward", StringComparison.Ordinal));
 
     [Fact]
     public void OccupancyModelMatchesKnownCases()

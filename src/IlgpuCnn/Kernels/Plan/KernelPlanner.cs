@@ -92,20 +92,56 @@ public static class KernelPlanner
     /// <summary>Warp schedulers of a multiprocessor (four on every NVIDIA GPU since Maxwell).</summary>
     public const int SchedulersPerMultiprocessor = 4;
 
-    /// <summary>Warps per scheduler a launch should give the device: with one, a scheduler has nothing to issue while its warp waits.</summary>
-    public const int WarpsPerScheduler = 2;
+    /// <summary>
+    /// Warps per scheduler a split launch should give the busiest multiprocessor: the Run bodies' lone
+    /// warp needs about 2.5 times its K step's instructions in cycles (its waits, benchmarks/STATIC.md),
+    /// so a scheduler with fewer than 3 warps idles part of the time.
+    /// </summary>
+    public const int WarpsPerScheduler = 3;
 
     /// <summary>
-    /// The one split-K rule: the fewest K slices that give <paramref name="device"/>'s schedulers
-    /// <see cref="WarpsPerScheduler"/> warps each (launching <paramref name="groups"/> groups of
-    /// <paramref name="groupThreads"/> threads per slice), each slice keeping at least
-    /// <paramref name="minSteps"/> K steps (8 for the 64×64 bodies; 1 for <see cref="SmallGemm"/>).
+    /// Most groups a split may put on one multiprocessor, so that a split launch is one wave: the
+    /// split bodies hold more on sm_90 (Run64 5, Run32 7, Small 4; the assembler tests keep them there).
+    /// </summary>
+    public const int MaxGroupsPerMultiprocessor = 4;
+
+    /// <summary>
+    /// The one split-K rule: the number of K slices that gives the busiest multiprocessor the least
+    /// work. Launching <paramref name="groups"/> groups of <paramref name="groupThreads"/> threads per
+    /// slice over s slices puts ceil(groups·s / multiprocessors) groups on the busiest one, each doing
+    /// 1/s of K; its time goes as its warps per scheduler (at least <see cref="WarpsPerScheduler"/>:
+    /// with fewer, a scheduler idles while its warp waits) divided by s. So 265 groups on 132
+    /// multiprocessors (3 on one) take as long as 396, and 260 are a third faster. Splits stop at
+    /// <see cref="MaxGroupsPerMultiprocessor"/> groups and at <paramref name="minSteps"/> K steps per
+    /// slice (8 for the 64×64 bodies; 1 for <see cref="SmallGemm"/>); the fewest slices within 3 % of
+    /// the least work win (fewer partial tiles to add).
     /// </summary>
     public static int SplitK(int groups, int groupThreads, int k, DeviceFigures device, int minSteps = 8)
     {
-        long wanted = (long)WarpsPerScheduler * SchedulersPerMultiprocessor * device.Multiprocessors * 32;
-        long perSlice = Math.Max(1L, (long)groups * groupThreads);
-        return (int)Math.Clamp((wanted + perSlice - 1) / perSlice, 1, Math.Max(1, k / (minSteps * BlockedGemm.TileK)));
+        int most = Math.Max(1, k / (minSteps * BlockedGemm.TileK));
+        int warps = Math.Max(1, groupThreads / 32);
+        long sms = Math.Max(1, device.Multiprocessors);
+        long PerSm(int s) => ((groups * (long)s) + sms - 1) / sms;
+        double Cost(int s) => Math.Max(((PerSm(s) * warps) + SchedulersPerMultiprocessor - 1) / SchedulersPerMultiprocessor, WarpsPerScheduler) / (double)s;
+        int last = 1;
+        while (last < most && PerSm(last + 1) <= MaxGroupsPerMultiprocessor)
+        {
+            last++;
+        }
+
+        double least = double.MaxValue;
+        for (int s = 1; s <= last; s++)
+        {
+            least = Math.Min(least, Cost(s));
+        }
+
+        int splits = 1;
+        while (Cost(splits) > least * 1.03)
+        {
+            splits++;
+        }
+
+        return splits;
     }
 
     /// <summary>The share of a GEMM body's tiles that holds C (1: M and N are multiples of the tile; the rest is padding it multiplies too).</summary>
