@@ -59,7 +59,7 @@ public sealed class TiledKernels
         int k = g.N * g.OH * g.OW;
         int tiles = ((g.Co + TiledGemm.TileM - 1) / TiledGemm.TileM) * ((n + TiledGemm.TileN - 1) / TiledGemm.TileN);
         int splits = Math.Clamp(512 / tiles, 1, Math.Max(1, k / 256));
-        _backwardWeights(TiledGemm.Config(g.Co, n, splits), g, TiledGemm.SliceLength(k, splits), new ConvBackwardWeightsBuffers(x, dy, dw));
+        _backwardWeights(TiledGemm.Config(g.Co, n, splits), g, TiledGemm.SliceLength(k, splits), new ConvBackwardWeightsBuffers(x, dy, dw, GradAddresses.Of(dw, default)));
     }
 
     /// <summary>Dense y = x·w + b (y overwritten).</summary>

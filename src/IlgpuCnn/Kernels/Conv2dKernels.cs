@@ -180,7 +180,7 @@ public sealed class Conv2dKernels
     public KernelPlan BackwardWeights(ConvGeometry g, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> dw, ArrayView<float> db, DeviceFigures? planFor = null)
     {
         var plan = KernelPlanner.Conv(KernelPass.BackwardWeights, g, planFor ?? _device.Figures, db.Length > 0);
-        var buffers = new ConvBackwardWeightsBuffers(x, dy, dw);
+        var buffers = new ConvBackwardWeightsBuffers(x, dy, dw, GradAddresses.Of(dw, db));
         _device.NoteLaunch(plan.Kernel);
         if (!plan.Untiled)
         {
@@ -439,7 +439,7 @@ public sealed class Conv2dKernels
         BlockedGemm.Run(
             new ChannelPlanesCursor(p.Dy, g.Co, g.OH, g.OW),
             new ConvPatchColumnCursor(p.X, g),
-            new GradWithBiasOut(p.Dw, db, g.Co, cols, mode),
+            new GradWithBiasOut(p.Dw, db, g.Co, cols, mode, p.Addresses),
             g.Co,
             cols + (db.Length > 0 ? 1 : 0),
             g.N * g.OH * g.OW,
@@ -499,7 +499,7 @@ public sealed class Conv2dKernels
         {
             A = new ChannelPlanesRun(p.Dy, g.Co, g.OH * g.OW),
             B = new PatchColumnRun(p.X, g),
-            C = new GradWithBiasOut(p.Dw, db, g.Co, cols, mode),
+            C = new GradWithBiasOut(p.Dw, db, g.Co, cols, mode, p.Addresses),
             M = g.Co,
             N = cols + (db.Length > 0 ? 1 : 0),
             K = g.N * g.OH * g.OW,

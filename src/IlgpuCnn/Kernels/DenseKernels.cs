@@ -95,7 +95,7 @@ public sealed class DenseKernels
         }
         else
         {
-            _gradGemmSmall.Value(plan.Config, new(plan), new DenseOperand(x, 1, inF, plan.M, inF), new DenseOperand(dy, 1, outF, outF), new GradWithBiasOut(dw, db, inF, outF, plan.Store), _sums.For(plan));
+            _gradGemmSmall.Value(plan.Config, new(plan), new DenseOperand(x, 1, inF, plan.M, inF), new DenseOperand(dy, 1, outF, outF), new GradWithBiasOut(dw, db, inF, outF, plan.Store, GradAddresses.Of(dw, db)), _sums.For(plan));
         }
 
         return plan;

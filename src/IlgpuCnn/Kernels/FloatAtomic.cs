@@ -1,5 +1,6 @@
 using ILGPU;
 using ILGPU.Runtime;
+using ILGPU.Runtime.Cuda;
 
 namespace IlgpuCnn.Kernels;
 
@@ -37,4 +38,27 @@ public static class FloatAtomic
             current = seen;
         }
     }
+
+    /// <summary>
+    /// <see cref="Add"/> at a known device address: on CUDA one <c>red.global.add.f32</c> at
+    /// <paramref name="address"/> (the element's address: <see cref="AddressOf"/> of the view, computed
+    /// on the host, plus 4·index; it must be right), elsewhere <see cref="Add"/>. ILGPU writes global
+    /// memory through generic addresses, and ptxas turns a generic <c>red.add.f32</c> into an
+    /// <c>ATOM.E</c> whose result predicate the warp waits for (a round trip per add) before
+    /// branches for shared and local targets; the global form is one fire-and-forget instruction.
+    /// </summary>
+    public static void AddAt(ArrayView<float> data, long index, float value, long address)
+    {
+        if (Accelerator.CurrentType == AcceleratorType.Cuda)
+        {
+            CudaAsm.Emit("{ .reg .u64 g; cvta.to.global.u64 g, %0; red.global.add.f32 [g], %1; }", address, value);
+            return;
+        }
+
+        Add(data, index, value);
+    }
+
+    /// <summary>The device address of <paramref name="view"/>'s first element on CUDA, for <see cref="AddAt"/> (host code only); 0 on other accelerators and for an empty view.</summary>
+    public static long AddressOf(ArrayView<float> view) =>
+        view.Length > 0 && view.GetAcceleratorType() == AcceleratorType.Cuda ? (long)view.LoadEffectiveAddress() : 0;
 }

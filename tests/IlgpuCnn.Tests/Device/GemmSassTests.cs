@@ -61,6 +61,28 @@ public sealed class GemmSassTests
         Assert.True(divisions == 0, $"{kernel} on {arch} does {divisions} emulated integer divisions after its K loop: the output should split its first row by a host-prepared Divisor and step the others (NchwOut.Seek/Next)");
     }
 
+    public static TheoryData<string, string> WeightGradientKernels() => Cross(
+        "Conv2dKernels.BackwardWeightsRun64Kernel",
+        "Conv2dKernels.BackwardWeightsCursorKernel",
+        "DenseKernels.GradGemmSmallKernel");
+
+    /// <summary>
+    /// A split weight gradient adds with global reductions (REDG: fire and forget), never with the
+    /// generic ATOM.E ptxas makes of ILGPU's generic-address <c>red.add.f32</c>, whose result
+    /// predicate the warp waits for before its fallback branches (FloatAtomic.AddAt).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(WeightGradientKernels))]
+    public void WeightGradientsAddWithGlobalReductions(string kernel, string arch)
+    {
+        var (code, _) = KLoop(kernel, arch);
+        // float adds (the slice counters of the in-kernel sums are integer atomics whose result is used)
+        var adds = code.Where(i => i.Base is "ATOM" or "ATOMG" or "RED" or "REDG" or "ATOMS" && i.Opcode.Contains("F32", StringComparison.Ordinal)).ToList();
+        int spaceChecks = code.Count(i => i.Base == "QSPC");
+        _out.WriteLine($"{kernel} {arch}: {string.Join(", ", adds.GroupBy(i => i.Opcode).Select(g => $"{g.Count()} {g.Key}"))}; {spaceChecks} QSPC");
+        Assert.True(adds.Count > 0 && adds.All(i => i.Base is "RED" or "REDG") && spaceChecks == 0, $"{kernel} on {arch} adds with {string.Join(", ", adds.Select(i => i.Opcode).Distinct())} and {spaceChecks} address-space checks (QSPC): expected only global reductions (RED/REDG from red.global); a generic-address add waits for its result predicate per add");
+    }
+
     [Fact]
     public void LoadToUseCountsAcrossTheBackEdge()
     {

@@ -6,4 +6,5 @@ namespace IlgpuCnn.Kernels;
 /// <param name="X">x (N, Ci, H, W).</param>
 /// <param name="Dy">dy (N, Co, OH, OW).</param>
 /// <param name="Dw">dw (Co, Ci, KH, KW), accumulated (+=).</param>
-public readonly record struct ConvBackwardWeightsBuffers(ArrayView<float> X, ArrayView<float> Dy, ArrayView<float> Dw);
+/// <param name="Addresses">dw's and db's device addresses (<see cref="GradAddresses.Of"/>), where the split GEMM bodies add on CUDA.</param>
+public readonly record struct ConvBackwardWeightsBuffers(ArrayView<float> X, ArrayView<float> Dy, ArrayView<float> Dw, GradAddresses Addresses);

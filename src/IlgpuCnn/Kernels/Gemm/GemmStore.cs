@@ -25,4 +25,17 @@ internal static class GemmStore
             data[i] = addend + value;
         }
     }
+
+    /// <summary><see cref="Put"/> with AtomicAdd at a known device address (<see cref="FloatAtomic.AddAt"/>: <paramref name="baseAddress"/> is data's first element's).</summary>
+    public static void PutAt(ArrayView<float> data, long i, float value, float addend, GemmStoreMode mode, long baseAddress)
+    {
+        if (mode == GemmStoreMode.AtomicAdd)
+        {
+            FloatAtomic.AddAt(data, i, value, baseAddress + (i * sizeof(float)));
+        }
+        else
+        {
+            data[i] = addend + value;
+        }
+    }
 }
