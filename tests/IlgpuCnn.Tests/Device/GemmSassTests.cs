@@ -29,6 +29,7 @@ public sealed partial class GemmSassTests
         "Conv2dKernels.BackwardDataRun64Kernel",
         "Conv2dKernels.BackwardDataRun32Kernel",
         "Conv2dKernels.BackwardWeightsRun64Kernel",
+        "Conv2dKernels.BackwardWeightsRunShortKernel",
         "Conv2dKernels.ForwardCursorKernel");
 
     public static TheoryData<string, string> NchwEpilogueKernels() => Cross(
