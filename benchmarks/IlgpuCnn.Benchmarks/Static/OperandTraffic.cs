@@ -8,7 +8,8 @@ namespace IlgpuCnn.Benchmarks.Static;
 /// The cache lines per warp load of a conv or dense launch's two GEMM operands (derived: the
 /// operands the kernels construct for the plan's body, run through <see cref="WarpAddresses"/>
 /// over index-valued buffers of the layer's sizes) and its split-K atomic adds. The operand
-/// choice per (pass, body) mirrors <c>Conv2dKernels</c> and <c>DenseKernels</c>; a body this
+/// choice per (pass, body) mirrors <c>Conv2dKernels</c> and <c>DenseKernels</c> (a conv forward's B
+/// is the weights' transposed copy, <see cref="ConvWeightCopies"/>, of w's size); a body this
 /// file does not know gives no lines (the estimate then assumes one line per warp load).
 /// </summary>
 internal static class OperandTraffic
@@ -72,14 +73,14 @@ internal static class OperandTraffic
 
     private static (WarpLines A, WarpLines B) ConvRuns(KernelPlan plan, ConvGeometry g, WarpAddresses a, WarpAddresses b) => plan.Pass switch
     {
-        KernelPass.Forward => (RunLines(ConvTapRun.Forward(a.View, g), plan.M, plan.K), RunLines(ConvTapWeightsRun.Forward(b.View, g), plan.N, plan.K)),
+        KernelPass.Forward => (RunLines(ConvTapRun.Forward(a.View, g), plan.M, plan.K), RunLines(new ForwardWeightsRun(b.View, g), plan.N, plan.K)),
         KernelPass.BackwardData => (RunLines(ConvTapRun.BackwardData(a.View, g), plan.M, plan.K), RunLines(ConvTapWeightsRun.BackwardData(b.View, g), plan.N, plan.K)),
         _ => (AlongKLines(new ChannelPlanesRun(a.View, g.Co, g.OH * g.OW), plan.M, plan.K, plan.Body == KernelBody.RunShort), RunLines(new PatchColumnRun(b.View, g), plan.N, plan.K)),
     };
 
     private static (WarpLines A, WarpLines B) ConvCursors(KernelPlan plan, ConvGeometry g, WarpAddresses a, WarpAddresses b) => plan.Pass switch
     {
-        KernelPass.Forward => (CursorLines(ConvTapCursor.Forward(a.View, g), plan.M, plan.K), CursorLines(new StridedCursor(b.View, plan.K, 1), plan.N, plan.K)),
+        KernelPass.Forward => (CursorLines(ConvTapCursor.Forward(a.View, g), plan.M, plan.K), CursorLines(new ForwardWeightsCursor(b.View, g), plan.N, plan.K)),
         KernelPass.BackwardData => (CursorLines(ConvTapCursor.BackwardData(a.View, g), plan.M, plan.K), CursorLines(new ChannelPlanesCursor(b.View, g.Ci, g.KH, g.KW), plan.N, plan.K)),
         _ => (CursorLines(new ChannelPlanesCursor(a.View, g.Co, g.OH, g.OW), plan.M, plan.K), CursorLines(new ConvPatchColumnCursor(b.View, g), plan.N, plan.K)),
     };

@@ -96,7 +96,7 @@ internal static class StepCounter
         return new CifarDataset(images, Enumerable.Range(0, rows).Select(i => i % 10).ToArray(), "synthetic");
     }
 
-    /// <summary>The step op by op (input, each layer's forward, the loss, each backward op through the tape observer, AdamW), and a validation batch.</summary>
+    /// <summary>The step op by op (input, the conv weights' transposed copies, each layer's forward, the loss, each backward op through the tape observer, AdamW), and a validation batch.</summary>
     private sealed class OpRun : IDisposable
     {
         private readonly ComputeDevice _device;
@@ -126,6 +126,7 @@ internal static class StepCounter
             Measure("input", "gather", () => _resident.Gather(0, Batch, _raw.View, _labels.View));
             Measure("input", "augment", () => augmentation.Apply(_raw.View, _input.View, Batch, 0, 0, 1));
             _tape.Begin(ForwardPass.Training(0, optimizer.Iterations));
+            Measure(StepModel.ConvCopies, "forward", () => _model.Network.WriteConvCopies(_input.Shape));
             var x = _input;
             foreach (var layer in _model.Network.Layers)
             {

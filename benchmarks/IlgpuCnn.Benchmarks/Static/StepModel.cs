@@ -40,6 +40,9 @@ internal sealed class StepModel
 {
     public const string MemSet = "memset";
 
+    /// <summary>The pseudo-layer of the first launch of a forward pass: the conv weights' transposed copies (<see cref="ConvForwardCopies"/>).</summary>
+    public const string ConvCopies = "conv-copies";
+
     /// <summary>The device whose kernel plan the model reads.</summary>
     public static readonly DeviceFigures Gpu = DeviceFigures.H100;
     private const int F = sizeof(float);
@@ -158,6 +161,7 @@ internal sealed class StepModel
     {
         var shapes = new List<(ILayer, Shape, Shape)>();
         var s = VggModel.InputShape(batch);
+        ConvCopiesOf(model, s);
         foreach (var layer in model.Network.Layers)
         {
             var o = layer.OutputShape(s);
@@ -174,6 +178,34 @@ internal sealed class StepModel
         int group = SoftmaxCrossEntropyKernels.MaxGroup;
         Add("SoftmaxCrossEntropyKernels.ForwardKernel", (batch + group - 1) / group, group, 0, ((3.0 * model.Classes) + 3) * batch * F, 3 * Math.Ceiling(model.Classes / 4.0));
         return shapes;
+    }
+
+    /// <summary>
+    /// The conv weights' transposed copies (<see cref="ConvWeightCopies.Refresh"/>): one grid-stride
+    /// launch over all conv kernels' weights, when any conv forward plan is a GEMM body; it reads
+    /// and writes every conv kernel once.
+    /// </summary>
+    private void ConvCopiesOf(VggModel model, Shape input)
+    {
+        var convs = new List<(Conv2d Conv, ConvGeometry G)>();
+        foreach (var layer in model.Network.Layers)
+        {
+            if (layer is Conv2d c)
+            {
+                convs.Add((c, Geometry(c, input)));
+            }
+
+            input = layer.OutputShape(input);
+        }
+
+        if (!convs.Any(c => KernelPlanner.Conv(KernelPass.Forward, c.G, Gpu).ReadsWeightsCopy))
+        {
+            return;
+        }
+
+        long weights = convs.Sum(c => (long)c.G.Co * c.G.Ci * c.G.KH * c.G.KW);
+        At(ConvCopies, "forward");
+        GridStride("Conv2dKernels.TransposeWeightsKernel", weights, 2.0 * weights * F);
     }
 
     /// <summary>The launches of one layer's forward, input shape <paramref name="s"/>, output <paramref name="o"/>.</summary>

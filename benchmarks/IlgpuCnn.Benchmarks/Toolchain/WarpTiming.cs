@@ -98,7 +98,7 @@ public static class WarpTiming
 /// <summary>A global load of a loop body and how far ahead of its first use it is issued.</summary>
 /// <param name="Index">its position in the body</param>
 /// <param name="Predicated">guarded by a predicate (ptxas if-converted a conditional load)</param>
-/// <param name="Distance">instructions from the load to the first one reading its result, counted across the loop's back edge (the body's length + 1 when nothing reads it within two passes)</param>
+/// <param name="Distance">instructions from the load to the first one reading its result on the load's own path — an unconditional forward branch jumps (what it skips is another path's code: the Cursor bodies' A and B staging share registers), conditional branches fall through — counted across the loop's back edge (the body's length + 1 when nothing reads it within two passes)</param>
 public sealed record LoadUse(int Index, bool Predicated, int Distance);
 
 /// <summary>Load-to-use distances of the global loads of a loop body, following uses across the back edge.</summary>
@@ -127,9 +127,16 @@ public static class LoadUses
         }
 
         var written = Enumerable.Range(regs[0], RoundTrips.LoadWidth(body[load])).ToHashSet();
-        for (int d = 1; d <= 2 * body.Count; d++)
+        var at = new Dictionary<int, int>();
+        for (int i = 0; i < body.Count; i++)
         {
-            var ins = body[(load + d) % body.Count];
+            at[body[i].Address] = i;
+        }
+
+        for (int d = 1, i = load; d <= 2 * body.Count; d++)
+        {
+            i = Next(body, at, i);
+            var ins = body[i];
             var r = RoundTrips.Registers(ins.Operands);
             if (RoundTrips.Sources(ins, r).Any(written.Contains))
             {
@@ -138,6 +145,13 @@ public static class LoadUses
         }
 
         return body.Count + 1;
+    }
+
+    /// <summary>The instruction after <paramref name="i"/> on its path: an unconditional forward branch's target inside the body, else the next one (the last wraps to the first: the back edge).</summary>
+    private static int Next(IReadOnlyList<SassInstruction> body, Dictionary<int, int> at, int i)
+    {
+        var ins = body[i];
+        return ins.Base == "BRA" && !ins.IsPredicated && at.TryGetValue(EpilogueWalk.Target(ins), out int target) && target > i ? target : (i + 1) % body.Count;
     }
 }
 
@@ -230,7 +244,8 @@ public static partial class EpilogueWalk
         return m.Success ? m.Value : operands;
     }
 
-    private static int Target(SassInstruction ins)
+    /// <summary>A branch's target address (-1 when it names none).</summary>
+    internal static int Target(SassInstruction ins)
     {
         var m = TargetPattern().Match(ins.Operands);
         return m.Success ? int.Parse(m.Groups[1].Value, System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture) : -1;

@@ -42,7 +42,8 @@ public sealed class Conv2dCheck(ConvGeometry g, bool cpuCores = false) : SelfTes
         using var dx = Tensor.FromHost(device, x.Shape, Floats(rng, x.Length));
         using var dw = Tensor.FromHost(device, w.Shape, Floats(rng, w.Length));
         using var db = Tensor.FromHost(device, b.Shape, Floats(rng, b.Length));
-        var forward = kernels.Forward(g, x.View, w.View, b.View, y.View, planFor).Body.ToString();
+        using var copy = ConvWeightCopies.WrittenFor(kernels.ForwardPlan(g, planFor), device, w.View, g);
+        var forward = kernels.Forward(g, x.View, w.View, copy?.View(0) ?? default, b.View, y.View, planFor).Body.ToString();
         var data = kernels.BackwardData(g, dy.View, w.View, dx.View, planFor).Body.ToString();
         var weights = kernels.BackwardWeights(g, x.View, dy.View, dw.View, db.View, planFor).Body.ToString();
         return [new("forward", y.ToHost(), forward), new("backward-data", dx.ToHost(), data), new("backward-weights", dw.ToHost(), weights), new("bias-grad", db.ToHost(), weights)];

@@ -22,6 +22,9 @@ namespace IlgpuCnn.Kernels;
 //   RunShort RunGemm.RunShort, 32×64 tiles: backward-weights GEMMs at most 32 tall (Co ≤ 32).
 //   Simd    SimdConv (Kernels/Simd/): 8 pixels × 16 channels per work-item, no barriers, vectorised by
 //           the CPU's compiler: 3×3 stride-1 passes with channels in sixteens on PoCL (CPU cores).
+// The GEMM bodies' forward reads the weights' transposed copy wT[(kh,kw,ci), co] (Conv/ConvWeightCopies,
+// written for all conv layers by one TransposeWeightsKernel launch at the start of each forward pass),
+// so a warp's load of 32 output channels at one k is one cache line, not 32.
 // Versions (the lab, benchmarks/IlgpuCnn.Benchmarks/Lab/, as llm.c's dev/cuda): version 1 is the
 // shared-memory TiledGemm (4×4 per thread, one k per load); version 2 is Cursor (8×4 register block,
 // 16-byte shared loads, division-free cursors, register double buffer); version 3 is Run64/Run32
@@ -62,6 +65,7 @@ public sealed class Conv2dKernels
     private readonly Lazy<Action<KernelConfig, ConvGeometry, int, SliceSum, ConvForwardBuffers>> _forwardRun32;
     private readonly Lazy<Action<KernelConfig, ConvGeometry, int, GemmStoreMode, SliceSum, ConvBackwardDataBuffers>> _backwardDataRun32;
     private readonly Lazy<Action<KernelConfig, ConvGeometry, int, GemmStoreMode, ConvBackwardWeightsBuffers, ArrayView<float>>> _backwardWeightsRunShort;
+    private readonly Lazy<Action<Index1D, int, ArrayView<float>, ArrayView<float>, ArrayView<long>, int>> _transposeWeights;
     private readonly SliceSumBuffers _sums;
     private readonly Lazy<SimdConv> _simd;
 
@@ -82,6 +86,7 @@ public sealed class Conv2dKernels
         _forwardRun32 = new(() => acc.LoadStreamKernel<ConvGeometry, int, SliceSum, ConvForwardBuffers>(ForwardRun32Kernel));
         _backwardDataRun32 = new(() => acc.LoadStreamKernel<ConvGeometry, int, GemmStoreMode, SliceSum, ConvBackwardDataBuffers>(BackwardDataRun32Kernel));
         _backwardWeightsRunShort = new(() => acc.LoadStreamKernel<ConvGeometry, int, GemmStoreMode, ConvBackwardWeightsBuffers, ArrayView<float>>(BackwardWeightsRunShortKernel));
+        _transposeWeights = new(() => acc.LoadAutoGroupedStreamKernel<Index1D, int, ArrayView<float>, ArrayView<float>, ArrayView<long>, int>(TransposeWeightsKernel));
         _sums = new SliceSumBuffers(device);
         _simd = new(() => new SimdConv(device));
 
@@ -90,7 +95,7 @@ public sealed class Conv2dKernels
         if (device.Figures.IsGpu)
         {
             _ = (_forwardRun64.Value, _backwardDataRun64.Value, _backwardWeightsRun64.Value, _forwardRun32.Value, _backwardDataRun32.Value);
-            _ = (_forwardCursor.Value, _backwardDataCursor.Value, _backwardWeightsCursor.Value);
+            _ = (_forwardCursor.Value, _backwardDataCursor.Value, _backwardWeightsCursor.Value, _transposeWeights.Value);
             if (!device.Figures.CpuCores)
             {
                 _ = _backwardWeightsRunShort.Value;
@@ -116,11 +121,21 @@ public sealed class Conv2dKernels
 
     public static Conv2dKernels For(ComputeDevice device) => device.Kernels(d => new Conv2dKernels(d));
 
-    /// <summary>y = conv(x, w) + b (y is overwritten; b may be empty), by the plan for <paramref name="planFor"/> (default: this device's figures).</summary>
-    public KernelPlan Forward(ConvGeometry g, ArrayView<float> x, ArrayView<float> w, ArrayView<float> b, ArrayView<float> y, DeviceFigures? planFor = null)
+    /// <summary>
+    /// y = conv(x, w) + b (y is overwritten; b may be empty), by the plan for <paramref name="planFor"/>
+    /// (default: this device's figures). A GEMM body (<see cref="KernelPlan.ReadsWeightsCopy"/>) reads
+    /// <paramref name="wT"/>, w's transposed copy (<see cref="ConvWeightCopies"/>, refreshed since w
+    /// last changed), instead of w; the Simple and Simd bodies read w and take an empty wT.
+    /// </summary>
+    public KernelPlan Forward(ConvGeometry g, ArrayView<float> x, ArrayView<float> w, ArrayView<float> wT, ArrayView<float> b, ArrayView<float> y, DeviceFigures? planFor = null)
     {
-        var plan = KernelPlanner.Conv(KernelPass.Forward, g, planFor ?? _device.Figures);
-        var buffers = new ConvForwardBuffers(x, w, b, y);
+        var plan = ForwardPlan(g, planFor);
+        if (plan.ReadsWeightsCopy && wT.Length != w.Length)
+        {
+            throw new ArgumentException($"the conv forward plan {plan.Kernel} reads the weights' transposed copy (ConvWeightCopies), but the copy given holds {wT.Length} of the {w.Length} weights", nameof(wT));
+        }
+
+        var buffers = new ConvForwardBuffers(x, plan.ReadsWeightsCopy ? wT : w, b, y);
         _device.NoteLaunch(plan.Kernel);
         switch (plan.Body)
         {
@@ -132,6 +147,17 @@ public sealed class Conv2dKernels
         }
 
         return plan;
+    }
+
+    /// <summary>The plan of a forward of <paramref name="g"/> (what <see cref="Forward"/> launches).</summary>
+    public KernelPlan ForwardPlan(ConvGeometry g, DeviceFigures? planFor = null) => KernelPlanner.Conv(KernelPass.Forward, g, planFor ?? _device.Figures);
+
+    /// <summary>Writes the transposed copies of a <see cref="ConvWeightCopies"/>: one grid-stride launch over all of <paramref name="copy"/>, its <paramref name="slots"/> table rows in order.</summary>
+    internal void TransposeWeights(ArrayView<float> source, ArrayView<float> copy, ArrayView<long> table, int slots)
+    {
+        int threads = Launch.Threads(_device, copy.Length);
+        _device.NoteLaunch($"{nameof(Conv2dKernels)}.{nameof(TransposeWeightsKernel)}");
+        _transposeWeights.Value(threads, threads, source, copy, table, slots);
     }
 
     /// <summary>dx = conv_transpose(dy, w) (overwritten: an activation gradient has one writer; a split-K plan zeroes it first).</summary>
@@ -374,7 +400,7 @@ public sealed class Conv2dKernels
         }
     }
 
-    /// <summary>Forward as a blocked GEMM: C[(n,oh,ow), co] = Σ_k patches · w, written with the bias.</summary>
+    /// <summary>Forward as a blocked GEMM: C[(n,oh,ow), co] = Σ_k patches · w, k = (ci, kh, kw), written with the bias; p.W is the transposed copy.</summary>
     [Kernel(Grouped = true, GroupSize = BlockedGemm.GroupSize)]
     internal static void ForwardCursorKernel(ConvGeometry g, ConvForwardBuffers p)
     {
@@ -383,7 +409,7 @@ public sealed class Conv2dKernels
         int k = g.Ci * g.KH * g.KW;
         BlockedGemm.Run(
             ConvTapCursor.Forward(p.X, g),
-            new StridedCursor(p.W, k, 1),
+            new ForwardWeightsCursor(p.W, g),
             new NchwOut(p.Y, p.B, g.Co, g.OutPlane, GemmStoreMode.Write),
             g.N * g.OH * g.OW,
             g.Co,
@@ -450,11 +476,11 @@ public sealed class Conv2dKernels
     internal static void BackwardDataRun32Kernel(ConvGeometry g, int slice, GemmStoreMode mode, SliceSum sum, ConvBackwardDataBuffers p) =>
         RunGemm.RunNarrow(BackwardDataGemm(g, mode, p), slice, sum, SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s), SharedMemory.Allocate<Float4>(RunGemm.NarrowFloat4s));
 
-    /// <summary>The forward GEMM in tap-major K: rows (n, oh, ow), columns co, k = (kh, kw, ci).</summary>
-    private static RunGemmProblem<ConvTapRun, ConvTapWeightsRun, NchwOut> ForwardGemm(ConvGeometry g, ConvForwardBuffers p) => new()
+    /// <summary>The forward GEMM in tap-major K: rows (n, oh, ow), columns co, k = (kh, kw, ci); p.W is the transposed copy, B row-major.</summary>
+    private static RunGemmProblem<ConvTapRun, ForwardWeightsRun, NchwOut> ForwardGemm(ConvGeometry g, ConvForwardBuffers p) => new()
     {
         A = ConvTapRun.Forward(p.X, g),
-        B = ConvTapWeightsRun.Forward(p.W, g),
+        B = new ForwardWeightsRun(p.W, g),
         C = new NchwOut(p.Y, p.B, g.Co, g.OutPlane, GemmStoreMode.Write),
         M = g.N * g.OH * g.OW,
         N = g.Co,
@@ -492,6 +518,33 @@ public sealed class Conv2dKernels
         N = (g.Ci * g.KH * g.KW) + (db.Length > 0 ? 1 : 0),
         K = g.N * g.OH * g.OW,
     };
+
+    /// <summary>
+    /// copy[at + (tap·Ci + ci)·Co + co] = source[from + (co·Ci + ci)·taps + tap] for every slot of <paramref name="table"/>
+    /// (<paramref name="slots"/> rows of <see cref="ConvWeightCopies.TableRow"/> longs: from, at, Co, Ci, taps; the copies
+    /// back to back, in slot order): grid-stride over the copy's elements in order, so the stores are coalesced (the loads,
+    /// Ci·taps apart, hit lines that neighbouring warps read too). Each element finds its slot by a scan of the table
+    /// (a few rows, the same for a whole warp but at a slot's edge).
+    /// </summary>
+    [Kernel]
+    internal static void TransposeWeightsKernel(Index1D index, int threads, ArrayView<float> source, ArrayView<float> copy, ArrayView<long> table, int slots)
+    {
+        const int Row = ConvWeightCopies.TableRow;
+        for (long i = index.X; i < copy.Length; i += threads)
+        {
+            int s = 0;
+            while (s + 1 < slots && i >= table[((s + 1) * Row) + 1])
+            {
+                s++;
+            }
+
+            int co = (int)table[(s * Row) + 2];
+            int ci = (int)table[(s * Row) + 3];
+            int taps = (int)table[(s * Row) + 4];
+            int tap = ConvIndex.TapMajor(ConvIndex.Split((int)(i - table[(s * Row) + 1]), co, out int c), ci, out int channel);
+            copy[i] = source[table[s * Row] + (((c * ci) + channel) * taps) + tap];
+        }
+    }
 
     /// <summary>db[c] += Σ_{n,hw} dy[n,c,hw]: one group per channel.</summary>
     [Kernel(Grouped = true, GroupSize = ChannelReduce.MaxGroup)]

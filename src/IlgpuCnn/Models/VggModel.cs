@@ -121,6 +121,7 @@ public sealed class VggModel : IDisposable
             layer.Dispose();
         }
 
+        Network.Dispose();
         Store.Dispose();
     }
 }

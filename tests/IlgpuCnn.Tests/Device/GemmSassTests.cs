@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
 using IlgpuCnn.Benchmarks.Toolchain;
 
 namespace IlgpuCnn.Tests.Device;
@@ -7,14 +5,14 @@ namespace IlgpuCnn.Tests.Device;
 /// <summary>
 /// The SASS (ptxas 12.4, sm_80 and sm_90; no GPU) of the GEMM kernels the recipe runs on CUDA, for
 /// what the source cannot show: that every global load of the K loop is issued at least
-/// <see cref="PrefetchDistance"/> instructions before its first use, counted along the loop and
-/// across its back edge (the register prefetch overlaps a K step's math instead of being sunk by
+/// <see cref="PrefetchDistance"/> instructions before its first use, counted along the load's path
+/// through the loop and across its back edge (the register prefetch overlaps a K step's math instead of being sunk by
 /// ptxas to just before the shared stores), and that the epilogue after the K loop does no
 /// emulated integer division (the output's row cursor splits its first row by a host-prepared
 /// <see cref="IlgpuCnn.Kernels.Divisor"/>). Missing tools fail
 /// with the sentence naming the fetch script.
 /// </summary>
-public sealed partial class GemmSassTests
+public sealed class GemmSassTests
 {
     /// <summary>Instructions between a K-loop load and its first use: about a third of a 64×64 K step (~720 instructions), enough for an L2 round trip at one instruction per cycle.</summary>
     public const int PrefetchDistance = 200;
@@ -110,53 +108,7 @@ public sealed partial class GemmSassTests
         return (listing.Code, loop.Body.Where(i => i.Opcode != "NOP").ToList());
     }
 
-    /// <summary>For each global load of a loop body: instructions from it to the first instruction that reads what it loaded, following the loop round its back edge.</summary>
-    private static IEnumerable<(SassInstruction Load, int Distance)> LoadToUse(List<SassInstruction> body)
-    {
-        for (int i = 0; i < body.Count; i++)
-        {
-            if (body[i].Base is not ("LD" or "LDG"))
-            {
-                continue;
-            }
-
-            string op = body[i].Opcode;
-            int width = op.Contains(".128", StringComparison.Ordinal) ? 4 : op.Contains(".64", StringComparison.Ordinal) ? 2 : 1;
-            int first = Registers(body[i].Operands)[0];
-            var loaded = Enumerable.Range(first, width).ToHashSet();
-            int distance = 1;
-            while (distance <= body.Count && !Reads(body[(i + distance) % body.Count]).Any(loaded.Contains))
-            {
-                distance++;
-            }
-
-            yield return (body[i], distance);
-        }
-    }
-
-    /// <summary>Registers an instruction reads: every register of a store or barrier, else all but the destination.</summary>
-    private static IEnumerable<int> Reads(SassInstruction i)
-    {
-        var regs = Registers(i.Operands);
-        return i.Base is "ST" or "STG" or "STS" or "RED" or "ATOM" or "REDG" ? regs : regs.Skip(1);
-    }
-
-    private static List<int> Registers(string operands)
-    {
-        var list = new List<int>();
-        foreach (Match m in Register().Matches(operands))
-        {
-            int r = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
-            list.Add(r);
-            if (m.Groups[2].Success)
-            {
-                list.Add(r + 1);
-            }
-        }
-
-        return list;
-    }
-
-    [GeneratedRegex(@"\bR(\d+)(\.64)?")]
-    private static partial Regex Register();
+    /// <summary>For each global load of a loop body: instructions from it to the first instruction that reads what it loaded, along the load's own path (<see cref="LoadUses"/>: an unconditional forward branch jumps over another path's code, as the Cursor bodies' A and B staging), following the loop round its back edge.</summary>
+    private static IEnumerable<(SassInstruction Load, int Distance)> LoadToUse(List<SassInstruction> body) =>
+        LoadUses.Of(body).Select(u => (body[u.Index], u.Distance));
 }

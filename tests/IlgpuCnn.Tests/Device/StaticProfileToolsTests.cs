@@ -134,14 +134,30 @@ public sealed class StaticProfileToolsTests
     }
 
     [Fact]
+    public void LoadUseDistanceFollowsTheLoadsPathOverAnotherPathsCode()
+    {
+        // The load's path jumps over code of the other path (which reuses R4) to its own reader.
+        var lines = new System.Text.StringBuilder();
+        lines.Append(Line(0x00, "LD.E R4, desc[UR14][R2.64]", 1, writeBarrier: 0));
+        lines.Append(Line(0x10, "BRA 0x30", 1));
+        lines.Append(Line(0x20, "FADD R9, R4, R4", 1));
+        lines.Append(Line(0x30, "IADD3 R6, R7, R8, RZ", 1));
+        lines.Append(Line(0x40, "FADD R10, R4, R4", 1, waitMask: 1));
+        lines.Append(Line(0x50, "BRA 0x0", 1));
+        var use = Assert.Single(LoadUses.Of(SassListing.Parse(lines.ToString()).Code));
+        Assert.Equal(new LoadUse(0, false, 3), use);
+    }
+
+    [Fact]
     public void TheWarpAddressSimulationCountsCacheLinesThroughTheOperandsOwnIndexCode()
     {
         Assert.SkipWhen(_fx.Device.IsCuda, "the simulation reads an index-valued buffer on the CPU accelerator");
-        // 32 output channels of 16 input channels: forward weights are read one column (co) per lane, 16·9 floats apart: a line each.
+        // 32 output channels of 16 input channels: forward weights are read from the transposed copy, one column (co) per
+        // lane, the 32 lanes' floats consecutive: one line a load (from w itself they would be 16·9 floats apart, a line each).
         var g = new ConvGeometry(2, 16, 8, 8, 32, 3, 3, 1, 1);
         using var w = new WarpAddresses(_fx.Device, (long)g.Co * g.Ci * 9);
-        var weights = WarpAddresses.Runs(ConvTapWeightsRun.Forward(w.View, g), [0], [0, 16, 32], g.Co);
-        Assert.Equal((32.0, 32, 24), (weights.Mean, weights.Max, weights.Loads));
+        var weights = WarpAddresses.Runs(new ForwardWeightsRun(w.View, g), [0], [0, 16, 32], g.Co);
+        Assert.Equal((1.0, 1, 24), (weights.Mean, weights.Max, weights.Loads));
 
         // The patches of x: 32 consecutive output pixels (4 rows of 8) of one channel plane, 1-pixel padding: at most 3 lines a load.
         using var x = new WarpAddresses(_fx.Device, (long)g.N * g.Ci * g.H * g.W);

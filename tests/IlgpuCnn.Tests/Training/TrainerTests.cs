@@ -140,12 +140,12 @@ public sealed class TrainerTests(DeviceFixture fx, ITestOutputHelper output) : T
         using var pb = IlgpuCnn.Tensors.Tensor.Allocate(_fx.Device, new IlgpuCnn.Tensors.Shape(4, 1, 1, 1), false);
         using var py = IlgpuCnn.Tensors.Tensor.Allocate(_fx.Device, new IlgpuCnn.Tensors.Shape(2, 4, 8, 8), false);
         var conv = IlgpuCnn.Kernels.Conv2dKernels.For(_fx.Device);
-        conv.Forward(g, px.View, pw.View, pb.View, py.View);
+        conv.Forward(g, px.View, pw.View, default, pb.View, py.View);
         _fx.Device.Synchronize();
         before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 20; i++)
         {
-            conv.Forward(g, px.View, pw.View, pb.View, py.View);
+            conv.Forward(g, px.View, pw.View, default, pb.View, py.View);
         }
 
         _fx.Device.Synchronize();

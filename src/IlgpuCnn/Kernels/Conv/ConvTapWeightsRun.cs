@@ -3,11 +3,10 @@ using ILGPU;
 namespace IlgpuCnn.Kernels;
 
 /// <summary>
-/// Conv weights w[Co, Ci, KH, KW] as the B of a tap-major conv GEMM (<see cref="ConvTapRun"/>):
-/// column j read along k = (tap, c) as w[j·colStride + c·channelStride + tap]. A run of 8 k is 8
-/// channels of one tap: one base address, then loads a channel stride apart. Needs the channel
-/// count a multiple of 8.
-/// Forward: columns co, channels ci. Backward-data: columns ci, channels co.
+/// Conv weights w[Co, Ci, KH, KW] as the B of the tap-major backward-data GEMM (<see cref="ConvTapRun"/>):
+/// column j = ci read along k = (tap, co) as w[j·colStride + co·channelStride + tap]. A run of 8 k is 8
+/// output channels of one tap: one base address, then loads a channel stride apart. Needs Co a
+/// multiple of 8. (The forward GEMM reads the weights' transposed copy instead: <see cref="ForwardWeightsRun"/>.)
 /// </summary>
 public struct ConvTapWeightsRun : IKRun
 {
@@ -26,10 +25,6 @@ public struct ConvTapWeightsRun : IKRun
         _channelStride = channelStride;
         _channels = channels;
     }
-
-    /// <summary>Forward: column co, k = (kh, kw, ci).</summary>
-    public static ConvTapWeightsRun Forward(ArrayView<float> w, ConvGeometry g) =>
-        new(w, g.Ci * g.KH * g.KW, g.KH * g.KW, g.Ci);
 
     /// <summary>Backward-data: column ci, k = (kh, kw, co).</summary>
     public static ConvTapWeightsRun BackwardData(ArrayView<float> w, ConvGeometry g) =>

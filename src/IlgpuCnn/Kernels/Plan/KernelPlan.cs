@@ -22,6 +22,9 @@ public sealed record KernelPlan(KernelPass Pass, KernelBody Body, string Kernel,
     /// <summary>True for the bodies without GEMM tiles (Simple, Simd), which launch <see cref="Threads"/> work-items.</summary>
     public bool Untiled => Body is KernelBody.Simple or KernelBody.Simd;
 
+    /// <summary>True for a conv forward on a GEMM body (Cursor, Run64, Run32): it reads the weights' transposed copy (<see cref="ConvWeightCopies"/>) as B, not w.</summary>
+    public bool ReadsWeightsCopy => Pass == KernelPass.Forward && Body is KernelBody.Cursor or KernelBody.Run64 or KernelBody.Run32;
+
     /// <summary>Rows of a tile (0 for Simple and Simd).</summary>
     public int TileM => Untiled ? 0 : Body switch { KernelBody.Small => SmallGemm.TileM, KernelBody.RunShort => RunGemm.ShortM, _ => RunGemm.TileM };
 
