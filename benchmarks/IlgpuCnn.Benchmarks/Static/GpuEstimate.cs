@@ -20,11 +20,13 @@ internal sealed record GpuSpec(string Name, int Sms, double ClockGHz, double Dra
 /// <param name="DramEfficiency">achievable share of the datasheet bandwidth</param>
 /// <param name="AtomicsPerClock">float atomic adds the L2 completes per clock, whole GPU</param>
 /// <param name="SharedLatency">cycles of a shared-memory load</param>
-internal sealed record Scenario(string Name, double GlobalLatency, double SharedLatency, double L1LinesPerClock, double GapUs, double DramEfficiency, double AtomicsPerClock)
+/// <param name="L2TBs">terabytes per second the L2 delivers to the SMs on hits, whole GPU</param>
+/// <param name="Broadcast">whether a GEMM's A loads, two addresses per warp, take 2 shared wavefronts (<see cref="SharedBroadcast"/>) rather than 4</param>
+internal sealed record Scenario(string Name, double GlobalLatency, double SharedLatency, double L1LinesPerClock, double GapUs, double DramEfficiency, double AtomicsPerClock, double L2TBs, bool Broadcast)
 {
-    public static readonly Scenario Low = new("low", 300, 24, 4, 1.5, 0.9, 384);
-    public static readonly Scenario Central = new("central", 450, 30, 2, 2.0, 0.8, 192);
-    public static readonly Scenario High = new("high", 600, 34, 1, 2.5, 0.7, 96);
+    public static readonly Scenario Low = new("low", 300, 24, 4, 1.5, 0.9, 384, 9, true);
+    public static readonly Scenario Central = new("central", 450, 30, 2, 2.0, 0.8, 192, 7, true);
+    public static readonly Scenario High = new("high", 600, 34, 1, 2.5, 0.7, 96, 5.5, false);
     public static readonly IReadOnlyList<Scenario> All = [Low, Central, High];
 
     public WarpLatencies Latencies { get; } = new(GlobalLatency, SharedLatency);
@@ -63,13 +65,13 @@ internal static class GpuEstimate
         $"{a.Name}: {a.Sms} SMs × {GpuSpec.Schedulers} schedulers at {a.ClockGHz} GHz (sustained boost), {a.DramTBs} TB/s HBM; {b.Name}: {b.Sms} SMs at {b.ClockGHz} GHz, {b.DramTBs} TB/s (datasheets; clock assumed).",
         $"Issue: {IssuePerClock} warp instruction per clock per scheduler; resident warps spread over the {GpuSpec.Schedulers} schedulers (warps per scheduler = ceil(resident warps / {GpuSpec.Schedulers})); instructions per warp = loop trips × SASS instructions of one trip (a whole K step for tiled GEMMs, nested loops expanded) + straight-line code.",
         "Lone warp (counted stalls, estimated waits): cycles one warp needs on its scheduler from ptxas's control bits — each instruction's stall count, and the wait for every scoreboard it names (global load and shared load: the scenario's latencies; S2R/MUFU/I2F and other variable-latency ALU work 20; sources read 12; barrier 20). The work loop is run 4 times in a row and passes 3–4 averaged, so a load issued late in one K step and used early in the next waits across the back edge. A scheduler with w warps needs max(w × instructions, lone-warp cycles) per iteration (perfect overlap of the others' issue with one warp's waits).",
-        $"Shared memory: {SharedWavefrontsPerClock} wavefront (128 bytes) per clock per SM; LDS.32 = 1, LDS.64 = 2, LDS.128 = 4, STS = 1 wavefront per warp.",
+        $"Shared memory: {SharedWavefrontsPerClock} wavefront (128 bytes) per clock per SM; LDS.32 = 1, LDS.64 = 2, LDS.128 = 4, STS = 1 wavefront per warp; in the low and central scenarios a tiled GEMM's A loads (MultiplyTile: every lane's address equal to its neighbour's) take 2 per LDS.128 (NVIDIA's guidance for Volta and later, and an Nsight Compute measurement on an H100 of the same pattern), in the high scenario 4; B's keep 4.",
         "L1: lines per warp load of each GEMM operand from the address simulation (derived); a load costs max(1, lines / the scenario's lines per clock) L1 cycles, shared by the SM's warps; other kernels' loads are taken as one line per warp load (grid-stride, lanes along the contiguous index: assumed).",
-        "Per SM and wave: each iteration takes the slowest of issue, lone warp, shared memory and L1; the straight-line code the slower of issue and lone warp. The busiest SM's ceil(blocks / SMs) groups run as full waves of the resident groups per SM, then the groups left over as one last, smaller wave at its own warps per scheduler (a block starts as soon as a slot frees, so the leftovers of every SM run together). A per-channel reduction spread over slices (ChannelSlices) runs its slices' groups, then — counted after them, as if no channel finished early — one finishing group per channel (normalisation or dx of the whole channel). The launch takes at least its DRAM time (compulsory bytes, each tensor read or written once, re-reads assumed to hit L2) and its split-K atomics' L2 time, plus the gap per stream operation.",
+        "Per SM and wave: each iteration takes the slowest of issue, lone warp, shared memory and L1; the straight-line code the slower of issue and lone warp. The busiest SM's ceil(blocks / SMs) groups run as full waves of the resident groups per SM, then the groups left over as one last, smaller wave at its own warps per scheduler (a block starts as soon as a slot frees, so the leftovers of every SM run together). A per-channel reduction spread over slices (ChannelSlices) runs its slices' groups, then — counted after them, as if no channel finished early — one finishing group per channel (normalisation or dx of the whole channel). The launch takes at least its memory time — its compulsory bytes (each tensor read or written once) at the DRAM's bandwidth, or all its bytes including the re-reads (a channel reduction's later passes over the channel: L2 hits) at the L2's, whichever is longer — and its split-K atomics' L2 time, plus the gap per stream operation.",
         "Groups per SM: the occupancy from ptxas's registers and shared memory (sm_90 limits). Auto-grouped kernels: the group size CUDA's occupancy calculator picks (largest multiple of 32 with the highest occupancy).",
         "Tiled GEMMs: one K step = the K loop's SASS with nested loops repeated by their design trip counts; where ptxas unrolled the K loop itself into n K steps, cycles and counts are divided by n. Both sides of a warp-uniform branch in the K loop count for every warp. A GEMM's epilogue is followed along the branches its launch's store mode takes (Write, Add: load–add–store per value, AtomicAdd), so its dependent round trips (a bias load per stored value, Add's load before each store) and emulated divisions count once per value; other kernels' straight-line code runs whole.",
-        .. Scenario.All.Select(s => $"Scenario {s.Name}: global load latency {s.GlobalLatency} cycles, shared load {s.SharedLatency} cycles, L1 {s.L1LinesPerClock} lines per clock, {s.GapUs} us per stream operation, DRAM at {s.DramEfficiency:P0} of peak, {s.AtomicsPerClock} float atomics per clock in L2."),
-        "Why these ranges: global latency from an L2 hit (~300 cycles; the K loops re-read weights and activations other groups just read) to DRAM (~600); L1 4 lines per clock if only the tag lookups limit a 32-line warp load (8 cycles), 1 if the lines' same word offset serialises the banks (32 cycles) — the open question a GPU visit settles (GPU-VISIT.md); launch gap and DRAM efficiency as commonly seen without CUDA graphs; float atomics from coalesced (8 per 32-byte sector) to one per sector in L2.",
+        .. Scenario.All.Select(s => $"Scenario {s.Name}: {(s.Broadcast ? "A's broadcast loads 2 wavefronts" : "every LDS.128 4 wavefronts")}, global load latency {s.GlobalLatency} cycles, shared load {s.SharedLatency} cycles, L1 {s.L1LinesPerClock} lines per clock, {s.GapUs} us per stream operation, DRAM at {s.DramEfficiency:P0} of peak, {s.AtomicsPerClock} float atomics per clock in L2, L2 hits at {s.L2TBs} TB/s."),
+        "Why these ranges: global latency from an L2 hit (~300 cycles; the K loops re-read weights and activations other groups just read) to DRAM (~600); L1 4 lines per clock if only the tag lookups limit a 32-line warp load (8 cycles), 1 if the lines' same word offset serialises the banks (32 cycles) — the open question a GPU visit settles (GPU-VISIT.md); launch gap and DRAM efficiency as commonly seen without CUDA graphs; float atomics from coalesced (8 per 32-byte sector) to one per sector in L2; L2 hit bandwidth around public microbenchmark figures for Hopper (~5.5–10 TB/s, against 132 SMs × 64 bytes per clock = 14.8 TB/s at 1.755 GHz).",
         "Not modelled: tensor cores (unused), L2 misses beyond compulsory traffic, bank conflicts of shared memory, barrier skew between warps, uncoalesced stores, clock throttling, host-side work between steps.",
     ];
 
@@ -77,7 +79,8 @@ internal static class GpuEstimate
     public static Breakdown Time(ModelLaunch l, KernelProfile? p, GpuSpec gpu, Scenario s, LaunchTraffic traffic)
     {
         double cyclesPerUs = gpu.ClockGHz * 1e3;
-        double dram = l.Bytes / (gpu.DramTBs * 1e12 * s.DramEfficiency) * 1e6;
+        // compulsory bytes from DRAM, or every byte read (re-reads included) from the L2, whichever is longer
+        double dram = Math.Max(l.Bytes / (gpu.DramTBs * 1e12 * s.DramEfficiency), (l.Bytes + l.Reread) / (s.L2TBs * 1e12)) * 1e6;
         double atomics = traffic.Atomics / s.AtomicsPerClock / cyclesPerUs;
         if (l.IsMemSet || p is null)
         {
@@ -91,7 +94,7 @@ internal static class GpuEstimate
         foreach (var wave in w.Parts)
         {
             // the full waves of the busiest SM, then its last, smaller wave at its own warps per scheduler
-            var it = PerIteration(wave, p, s, traffic);
+            var it = PerIteration(wave, p, s, traffic, l.Plan);
             double straight = Math.Max(wave.PerScheduler * tailIssued / IssuePerClock, tailCycles);
             compute += wave.Waves * ((l.Iterations * it.Max) + straight) / cyclesPerUs;
             double Us(double perIt) => wave.Waves * l.Iterations * perIt / cyclesPerUs;
@@ -103,7 +106,7 @@ internal static class GpuEstimate
             // the groups that finish a channel after its slices (ChannelSlices), one per channel, after them
             foreach (var wf in Wave.Of(l with { Blocks = f.Blocks, Finish = null }, p, gpu).Parts)
             {
-                var fi = PerIteration(wf, p, s, traffic);
+                var fi = PerIteration(wf, p, s, traffic, l.Plan);
                 double Uf(double perIt) => wf.Waves * f.Iterations * perIt / cyclesPerUs;
                 compute += Uf(fi.Max);
                 b = b with { Issue = b.Issue + Uf(fi.Issue), Warp = b.Warp + Uf(fi.Warp), Shared = b.Shared + Uf(fi.Shared), L1 = b.L1 + Uf(fi.L1) };
@@ -114,12 +117,13 @@ internal static class GpuEstimate
     }
 
     /// <summary>Cycles of one work-loop iteration on one SM: issue, lone warp, shared memory, L1, and the slowest of them.</summary>
-    private static (double Issue, double Warp, double Shared, double L1, double Max) PerIteration(Wave w, KernelProfile p, Scenario s, LaunchTraffic traffic)
+    private static (double Issue, double Warp, double Shared, double L1, double Max) PerIteration(Wave w, KernelProfile p, Scenario s, LaunchTraffic traffic, KernelPlan? plan)
     {
         var mix = p.PerIteration;
         double issue = w.PerScheduler * mix.Instructions / IssuePerClock;
         double warp = p.IterationCycles(s.Latencies);
-        double shared = w.WarpsOnSm * mix.SharedWavefronts / SharedWavefrontsPerClock;
+        double wavefronts = mix.SharedWavefronts - (s.Broadcast ? SharedBroadcast.Saved(plan, mix) : 0);
+        double shared = w.WarpsOnSm * wavefronts / SharedWavefrontsPerClock;
         double l1 = L1Cycles(w, mix, traffic, s);
         return (issue, warp, shared, l1, Math.Max(Math.Max(issue, warp), Math.Max(shared, l1)));
     }

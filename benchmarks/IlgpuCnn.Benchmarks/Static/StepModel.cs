@@ -22,6 +22,9 @@ internal sealed record ModelLaunch(string Layer, string Pass, string Kernel, lon
     /// <summary>The plan of a conv or dense pass (null for other launches).</summary>
     public KernelPlan? Plan { get; init; }
 
+    /// <summary>Bytes read again after their first read in the same launch (a channel reduction's later passes: L2 hits), beyond the compulsory <see cref="Bytes"/>.</summary>
+    public double Reread { get; init; }
+
     /// <summary>Its operands' cache lines per warp load and its atomics.</summary>
     public LaunchTraffic Traffic { get; init; } = LaunchTraffic.None;
 }
@@ -128,7 +131,7 @@ internal sealed class StepModel
     /// passes over its slice, then the channel's last group <paramref name="finishPasses"/> over the
     /// whole channel (one slice: one group per channel runs them all).
     /// </summary>
-    private void ChannelReduction(string kernel, int channels, long perChannel, int slicePasses, int finishPasses, double bytes)
+    private void ChannelReduction(string kernel, int channels, long perChannel, int slicePasses, int finishPasses, double bytes, double reread)
     {
         int group = ChannelReduce.Fit(ChannelReduce.MaxGroup, perChannel);
         int slices = ChannelReduce.Slices(Gpu, channels, perChannel, group);
@@ -136,11 +139,12 @@ internal sealed class StepModel
         if (slices == 1)
         {
             Add(kernel, channels, group, 0, bytes, (slicePasses + finishPasses) * Trips(perChannel));
+            _launches[^1] = _launches[^1] with { Reread = reread };
             return;
         }
 
         Add(kernel, (long)channels * slices, group, 0, bytes, slicePasses * Trips((perChannel + slices - 1) / slices));
-        _launches[^1] = _launches[^1] with { Finish = new FinishPhase(channels, finishPasses * Trips(perChannel)) };
+        _launches[^1] = _launches[^1] with { Finish = new FinishPhase(channels, finishPasses * Trips(perChannel)), Reread = reread };
     }
 
     private void Memset(long floats) => Add(MemSet, 0, 0, 0, floats * F, 0);
@@ -249,8 +253,9 @@ internal sealed class StepModel
         long per = inLen / bn.Channels;
         if (training)
         {
-            // statistics (two passes) and the normalised output (a third) in one launch
-            ChannelReduction("BatchNormKernels.StatsKernel", bn.Channels, per, 2, 1, 4.0 * inLen * F);
+            // statistics (two passes) and the normalised output (a third) in one launch: x read 3 times (twice more
+            // than compulsory), y written once
+            ChannelReduction("BatchNormKernels.StatsKernel", bn.Channels, per, 2, 1, 2.0 * inLen * F, 2.0 * inLen * F);
         }
         else
         {
@@ -284,8 +289,8 @@ internal sealed class StepModel
                 ConvBackward(Geometry(c, s), inLen, outLen, dx);
                 break;
             case BatchNormLayer bn:
-                // sums, then dx of the channel, in one launch
-                ChannelReduction("BatchNormKernels.BackwardSumsKernel", bn.Channels, inLen / bn.Channels, 1, 1, 7.0 * inLen * F);
+                // sums, then dx of the channel, in one launch: dy, x and y (the ReLU mask) read twice, dx written once
+                ChannelReduction("BatchNormKernels.BackwardSumsKernel", bn.Channels, inLen / bn.Channels, 1, 1, 4.0 * inLen * F, 3.0 * inLen * F);
                 break;
             case MaxPoolLayer:
                 GridStride("MaxPoolKernels.BackwardKernel", outLen, (3.0 * outLen + (2.0 * outLen)) * F, outLen);

@@ -170,6 +170,16 @@ public sealed class StaticProfileToolsTests
         Assert.Equal(1.0, WarpAddresses.Cursor(new StridedCursor(m.View, 1, 64), [0], [0, 4], 32, 4).Mean);
     }
 
+    /// <summary>MultiplyTile's 16-byte shared loads: A (float4 2·ty, two or four addresses per warp, lane pairs equal) in 2 wavefronts, B (float4 tx, 16 distinct) in 4.</summary>
+    [Fact]
+    public void SharedLoadsWhoseLanePairsShareAnAddressTakeTwoWavefronts()
+    {
+        Assert.Equal(2, SharedBroadcast.Wavefronts128(lane => 2 * (lane >> 4)));
+        Assert.Equal(2, SharedBroadcast.Wavefronts128(lane => 2 * (lane >> 3)));
+        Assert.Equal(4, SharedBroadcast.Wavefronts128(lane => lane & 15));
+        Assert.Equal(4, SharedBroadcast.Wavefronts128(lane => lane == 31 ? 0 : 1));
+    }
+
     [Theory]
     [InlineData(GemmStoreMode.Write, 4, false)]
     [InlineData(GemmStoreMode.Add, 7, true)]
