@@ -96,10 +96,7 @@ public sealed class Conv2dKernels
         {
             _ = (_forwardRun64.Value, _backwardDataRun64.Value, _backwardWeightsRun64.Value, _forwardRun32.Value, _backwardDataRun32.Value);
             _ = (_forwardCursor.Value, _backwardDataCursor.Value, _backwardWeightsCursor.Value, _transposeWeights.Value);
-            if (!device.Figures.CpuCores)
-            {
-                _ = _backwardWeightsRunShort.Value;
-            }
+            _ = device.Figures.CpuCores ? null : _backwardWeightsRunShort.Value; // never planned on CPU cores
         }
         else
         {
