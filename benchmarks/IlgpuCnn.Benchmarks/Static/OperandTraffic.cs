@@ -75,7 +75,7 @@ internal static class OperandTraffic
     {
         KernelPass.Forward => (RunLines(ConvTapRun.Forward(a.View, g), plan.M, plan.K), RunLines(new ForwardWeightsRun(b.View, g), plan.N, plan.K)),
         KernelPass.BackwardData => (RunLines(ConvTapRun.BackwardData(a.View, g), plan.M, plan.K), RunLines(ConvTapWeightsRun.BackwardData(b.View, g), plan.N, plan.K)),
-        _ => (AlongKLines(new ChannelPlanesRun(a.View, g.Co, g.OH * g.OW), plan.M, plan.K), RunLines(new PatchColumnRun(b.View, g), plan.N, plan.K)),
+        _ => (AlongKLines(new ChannelPlanesRun(a.View, g.Co, g.OH * g.OW), plan.M, plan.K, plan.Body == KernelBody.RunShort), RunLines(new PatchColumnRun(b.View, g), plan.N, plan.K)),
     };
 
     private static (WarpLines A, WarpLines B) ConvCursors(KernelPlan plan, ConvGeometry g, WarpAddresses a, WarpAddresses b) => plan.Pass switch
@@ -92,10 +92,14 @@ internal static class OperandTraffic
     private static WarpLines DenseLines(DenseOperand operand, int extent, int k) =>
         WarpAddresses.Dense(operand, Firsts(extent, SmallGemm.TileM).Where(f => f % SmallGemm.TileM == 0), Ks(k, SmallGemm.TileK, Math.Min(k, SmallGemm.TileK)), k);
 
-    /// <summary>An operand <see cref="RunGemm.Run"/> stages along k (<see cref="RunPlace.AlongK"/>): the first, middle and last row tile, whole K steps.</summary>
-    private static WarpLines AlongKLines<T>(T operand, int extent, int k)
-        where T : struct, IKRun =>
-        WarpAddresses.RunsAlongK(operand, Firsts(extent, RunGemm.TileM).Where(i => i % RunGemm.TileM == 0), Ks(k, RunGemm.TileK, RunGemm.TileK), extent);
+    /// <summary>An operand <see cref="RunGemm.Run"/> (<see cref="RunPlace.AlongK"/>) or, when <paramref name="short"/>, <see cref="RunGemm.RunShort"/> (<see cref="RunPlace.AlongKShort"/>) stages along k: the first, middle and last row tile, whole K steps.</summary>
+    private static WarpLines AlongKLines<T>(T operand, int extent, int k, bool @short)
+        where T : struct, IKRun
+    {
+        var (tile, threads) = @short ? (RunGemm.ShortM, RunGemm.ShortGroupSize) : (RunGemm.TileM, BlockedGemm.GroupSize);
+        Func<int, RunPlace> place = @short ? RunPlace.AlongKShort : RunPlace.AlongK;
+        return WarpAddresses.RunsAlongK(operand, Firsts(extent, tile).Where(i => i % tile == 0), Ks(k, RunGemm.TileK, RunGemm.TileK), extent, place, threads);
+    }
 
     private static WarpLines CursorLines<T>(T operand, int extent, int k)
         where T : struct, IKCursor =>

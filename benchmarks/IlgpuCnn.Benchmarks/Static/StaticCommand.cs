@@ -120,6 +120,8 @@ internal static class StaticCommand
         ? (SmallGemm.TileK * SmallGemm.TileM * SmallGemm.TileN / SmallGemm.GroupSize, ((SmallGemm.TileK * SmallGemm.TileM) + (SmallGemm.TileK * SmallGemm.TileN)) / SmallGemm.GroupSize)
         : kernel.EndsWith("Run32Kernel", StringComparison.Ordinal)
         ? (RunGemm.TileK * RunGemm.TileM * RunGemm.NarrowN / RunGemm.NarrowGroupSize, ((RunGemm.TileK * RunGemm.TileM) + (RunGemm.TileK * RunGemm.NarrowN)) / RunGemm.NarrowGroupSize)
+        : kernel.EndsWith("RunShortKernel", StringComparison.Ordinal)
+        ? (RunGemm.TileK * RunGemm.ShortM * BlockedGemm.TileN / RunGemm.ShortGroupSize, ((RunGemm.TileK * RunGemm.ShortM) + (RunGemm.TileK * BlockedGemm.TileN)) / RunGemm.ShortGroupSize)
         : kernel.Contains("Cursor", StringComparison.Ordinal) || kernel.EndsWith("Run64Kernel", StringComparison.Ordinal)
         ? (BlockedGemm.TileK * BlockedGemm.TileM * BlockedGemm.TileN / BlockedGemm.GroupSize, BlockedGemm.TileK)
         : (TiledGemm.TileK * TiledGemm.TileM * TiledGemm.TileN / TiledGemm.GroupSize, ((TiledGemm.TileK * TiledGemm.TileM) + (TiledGemm.TileK * TiledGemm.TileN)) / TiledGemm.GroupSize);

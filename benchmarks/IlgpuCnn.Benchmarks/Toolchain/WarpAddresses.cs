@@ -21,8 +21,8 @@ public sealed record WarpLines(double Mean, int Max, int Loads)
 /// column, not loaded). <see cref="Runs"/> and <see cref="Cursor"/>: a warp's 32 lanes stage 32
 /// consecutive rows of A (or columns of B) at the same k — how <see cref="RunGemm"/>'s two tiles
 /// (<see cref="RunPlace.Rows"/>) and <see cref="BlockedGemm"/> assign threads; <see cref="RunsAlongK"/>:
-/// each lane where <see cref="RunPlace.AlongK"/> (the kernel's own placement code) puts thread t
-/// of the 128 (<see cref="SmallGemm"/> places its lanes itself: <see cref="Dense"/>). Each of a
+/// each lane where the kernel's own placement code (<see cref="RunPlace.AlongK"/> for the 128
+/// threads of the 64-row tile, <see cref="RunPlace.AlongKShort"/> for the 64 of the 32-row tile) puts thread t (<see cref="SmallGemm"/> places its lanes itself: <see cref="Dense"/>). Each of a
 /// lane's loads (8 per run, 1 per cursor step) is one warp-wide load instruction (an along-k run's
 /// rows outside the matrix re-read its last row: counted, on a line already counted). The buffer's base is taken as 128-byte aligned (CUDA allocations are 256-byte aligned).
 /// </summary>
@@ -72,8 +72,8 @@ public sealed class WarpAddresses : IDisposable
         return Summary(loads);
     }
 
-    /// <summary>Lines per warp load of an <see cref="IKRun"/> operand staged along k: every warp of the 64-row tiles at <paramref name="tiles"/>, K steps at <paramref name="ks"/>, rows below <paramref name="limit"/> live.</summary>
-    public static WarpLines RunsAlongK<T>(T operand, IEnumerable<int> tiles, IEnumerable<int> ks, int limit)
+    /// <summary>Lines per warp load of an <see cref="IKRun"/> operand staged along k: every warp of the <paramref name="threads"/> that <paramref name="place"/> places, in the tiles at rows <paramref name="tiles"/>, K steps at <paramref name="ks"/>, rows below <paramref name="limit"/> live.</summary>
+    public static WarpLines RunsAlongK<T>(T operand, IEnumerable<int> tiles, IEnumerable<int> ks, int limit, Func<int, RunPlace> place, int threads)
         where T : struct, IKRun
     {
         var loads = new List<int>();
@@ -81,9 +81,9 @@ public sealed class WarpAddresses : IDisposable
         {
             foreach (int k0 in ks)
             {
-                for (int w = 0; w < BlockedGemm.GroupSize / WarpSize; w++)
+                for (int w = 0; w < threads / WarpSize; w++)
                 {
-                    var lanes = Enumerable.Range(w * WarpSize, WarpSize).Select(t => AlongKRunOf(operand, RunPlace.AlongK(t), m0, k0, limit)).ToList();
+                    var lanes = Enumerable.Range(w * WarpSize, WarpSize).Select(t => AlongKRunOf(operand, place(t), m0, k0, limit)).ToList();
                     for (int r = 0; r < RunGemm.RunLength; r++)
                     {
                         loads.Add(Lines(lanes.Select(v => v[r])));

@@ -19,6 +19,7 @@ namespace IlgpuCnn.Kernels;
 //   Cursor  BlockedGemm, IKCursor operands (Conv/ConvTapCursor, ...): a run dimension not a multiple of 8.
 //   Run64   RunGemm.Run, IKRun operands (Conv/ConvTapRun, ...), 64×64 tiles.
 //   Run32   RunGemm.RunNarrow, 64×32 tiles: forward and backward-data GEMMs at most 32 wide.
+//   RunShort RunGemm.RunShort, 32×64 tiles: backward-weights GEMMs at most 32 tall (Co ≤ 32).
 //   Simd    SimdConv (Kernels/Simd/): 8 pixels × 16 channels per work-item, no barriers, vectorised by
 //           the CPU's compiler: 3×3 stride-1 passes with channels in sixteens on PoCL (CPU cores).
 // The GEMM bodies' forward reads the weights' transposed copy wT[(kh,kw,ci), co] (Conv/ConvWeightCopies,
@@ -27,15 +28,15 @@ namespace IlgpuCnn.Kernels;
 // Versions (the lab, benchmarks/IlgpuCnn.Benchmarks/Lab/, as llm.c's dev/cuda): version 1 is the
 // shared-memory TiledGemm (4×4 per thread, one k per load); version 2 is Cursor (8×4 register block,
 // 16-byte shared loads, division-free cursors, register double buffer); version 3 is Run64/Run32
-// (runs of 8 k staged per thread, tap-major K). Versions 2 and 3 run here.
+// (runs of 8 k staged per thread, tap-major K) and RunShort. Versions 2 and 3 run here.
 //
 // The recipe (width 1, batch 64): layer → body of forward / backward-data / backward-weights (the
 // first layer's input needs no gradient). KernelPlanTests checks it against KernelPlanner (the
 // plan) and benchmarks/STATIC.md (StepModel's launches); the dense layers run Small on a GPU.
 // RECIPE-TABLE-BEGIN
 // layer         CUDA (H100): fwd / bwd-data / bwd-weights   CPU accelerator
-// block1.conv1  Cursor / - / Run64                          Simple / - / Simple
-// block1.conv2  Run32 / Run32 / Run64                       Simple / Simple / Simple
+// block1.conv1  Cursor / - / RunShort                       Simple / - / Simple
+// block1.conv2  Run32 / Run32 / RunShort                    Simple / Simple / Simple
 // block2.conv1  Run64 / Run32 / Run64                       Simple / Simple / Simple
 // block2.conv2  Run64 / Run64 / Run64                       Simple / Simple / Simple
 // block3.conv1  Run64 / Run64 / Run64                       Simple / Simple / Simple
@@ -63,6 +64,7 @@ public sealed class Conv2dKernels
     private readonly Lazy<Action<KernelConfig, ConvGeometry, int, GemmStoreMode, ConvBackwardWeightsBuffers, ArrayView<float>>> _backwardWeightsRun64;
     private readonly Lazy<Action<KernelConfig, ConvGeometry, int, SliceSum, ConvForwardBuffers>> _forwardRun32;
     private readonly Lazy<Action<KernelConfig, ConvGeometry, int, GemmStoreMode, SliceSum, ConvBackwardDataBuffers>> _backwardDataRun32;
+    private readonly Lazy<Action<KernelConfig, ConvGeometry, int, GemmStoreMode, ConvBackwardWeightsBuffers, ArrayView<float>>> _backwardWeightsRunShort;
     private readonly Lazy<Action<Index1D, int, ArrayView<float>, ArrayView<float>, ArrayView<long>, int>> _transposeWeights;
     private readonly SliceSumBuffers _sums;
     private readonly Lazy<SimdConv> _simd;
@@ -83,6 +85,7 @@ public sealed class Conv2dKernels
         _backwardWeightsRun64 = new(() => acc.LoadStreamKernel<ConvGeometry, int, GemmStoreMode, ConvBackwardWeightsBuffers, ArrayView<float>>(BackwardWeightsRun64Kernel));
         _forwardRun32 = new(() => acc.LoadStreamKernel<ConvGeometry, int, SliceSum, ConvForwardBuffers>(ForwardRun32Kernel));
         _backwardDataRun32 = new(() => acc.LoadStreamKernel<ConvGeometry, int, GemmStoreMode, SliceSum, ConvBackwardDataBuffers>(BackwardDataRun32Kernel));
+        _backwardWeightsRunShort = new(() => acc.LoadStreamKernel<ConvGeometry, int, GemmStoreMode, ConvBackwardWeightsBuffers, ArrayView<float>>(BackwardWeightsRunShortKernel));
         _transposeWeights = new(() => acc.LoadAutoGroupedStreamKernel<Index1D, int, ArrayView<float>, ArrayView<float>, ArrayView<long>, int>(TransposeWeightsKernel));
         _sums = new SliceSumBuffers(device);
         _simd = new(() => new SimdConv(device));
@@ -93,6 +96,7 @@ public sealed class Conv2dKernels
         {
             _ = (_forwardRun64.Value, _backwardDataRun64.Value, _backwardWeightsRun64.Value, _forwardRun32.Value, _backwardDataRun32.Value);
             _ = (_forwardCursor.Value, _backwardDataCursor.Value, _backwardWeightsCursor.Value, _transposeWeights.Value);
+            _ = device.Figures.CpuCores ? null : _backwardWeightsRunShort.Value; // never planned on CPU cores
         }
         else
         {
@@ -184,7 +188,8 @@ public sealed class Conv2dKernels
         _device.NoteLaunch(plan.Kernel);
         if (!plan.Untiled)
         {
-            (plan.Body == KernelBody.Run64 ? _backwardWeightsRun64 : _backwardWeightsCursor).Value(plan.Config, g, plan.Slice, plan.Store, buffers, db);
+            var tiled = plan.Body switch { KernelBody.Run64 => _backwardWeightsRun64, KernelBody.RunShort => _backwardWeightsRunShort, _ => _backwardWeightsCursor };
+            tiled.Value(plan.Config, g, plan.Slice, plan.Store, buffers, db);
             return plan;
         }
 
@@ -492,20 +497,24 @@ public sealed class Conv2dKernels
 
     /// <summary>Backward-weights (and bias, as the extra column when db is not empty) with balanced staging (OH·OW a multiple of 8).</summary>
     [Kernel(Grouped = true, GroupSize = BlockedGemm.GroupSize)]
-    internal static void BackwardWeightsRun64Kernel(ConvGeometry g, int slice, GemmStoreMode mode, ConvBackwardWeightsBuffers p, ArrayView<float> db)
+    internal static void BackwardWeightsRun64Kernel(ConvGeometry g, int slice, GemmStoreMode mode, ConvBackwardWeightsBuffers p, ArrayView<float> db) =>
+        RunGemm.Run(BackwardWeightsGemm(g, mode, p, db), slice, default, SharedMemory.Allocate<Float4>(RunGemm.PaddedFloat4s), SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s), true);
+
+    /// <summary>Backward-weights (and bias) on the 32×64 tile (OH·OW a multiple of 8, Co ≤ 32): the output gradient staged along k, as on the 64×64 tile.</summary>
+    [Kernel(Grouped = true, GroupSize = RunGemm.ShortGroupSize)]
+    internal static void BackwardWeightsRunShortKernel(ConvGeometry g, int slice, GemmStoreMode mode, ConvBackwardWeightsBuffers p, ArrayView<float> db) =>
+        RunGemm.RunShort(BackwardWeightsGemm(g, mode, p, db), slice, default, SharedMemory.Allocate<Float4>(RunGemm.ShortPaddedFloat4s), SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s));
+
+    /// <summary>The backward-weights GEMM: rows co, columns (ci, kh, kw) (+ the bias column of ones when db is not empty), k = (n, oh, ow).</summary>
+    private static RunGemmProblem<ChannelPlanesRun, PatchColumnRun, GradWithBiasOut> BackwardWeightsGemm(ConvGeometry g, GemmStoreMode mode, ConvBackwardWeightsBuffers p, ArrayView<float> db) => new()
     {
-        int cols = g.Ci * g.KH * g.KW;
-        var gemm = new RunGemmProblem<ChannelPlanesRun, PatchColumnRun, GradWithBiasOut>
-        {
-            A = new ChannelPlanesRun(p.Dy, g.Co, g.OH * g.OW),
-            B = new PatchColumnRun(p.X, g),
-            C = new GradWithBiasOut(p.Dw, db, g.Co, cols, mode, p.Addresses),
-            M = g.Co,
-            N = cols + (db.Length > 0 ? 1 : 0),
-            K = g.N * g.OH * g.OW,
-        };
-        RunGemm.Run(gemm, slice, default, SharedMemory.Allocate<Float4>(RunGemm.PaddedFloat4s), SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s), true);
-    }
+        A = new ChannelPlanesRun(p.Dy, g.Co, g.OH * g.OW),
+        B = new PatchColumnRun(p.X, g),
+        C = new GradWithBiasOut(p.Dw, db, g.Co, g.Ci * g.KH * g.KW, mode, p.Addresses),
+        M = g.Co,
+        N = (g.Ci * g.KH * g.KW) + (db.Length > 0 ? 1 : 0),
+        K = g.N * g.OH * g.OW,
+    };
 
     /// <summary>
     /// copy[at + (tap·Ci + ci)·Co + co] = source[from + (co·Ci + ci)·taps + tap] for every slot of <paramref name="table"/>

@@ -67,7 +67,7 @@ public sealed class AssemblerTests
 
     /// <summary>The GEMM kernels whose K KernelPlanner may split: every Run and Small body, and Cursor backward-data and backward-weights.</summary>
     private static bool SplitsK(string kernel) =>
-        kernel.EndsWith("Run64Kernel", StringComparison.Ordinal) || kernel.EndsWith("Run32Kernel", StringComparison.Ordinal)
+        kernel.EndsWith("Run64Kernel", StringComparison.Ordinal) || kernel.EndsWith("Run32Kernel", StringComparison.Ordinal) || kernel.EndsWith("RunShortKernel", StringComparison.Ordinal)
         || kernel.EndsWith("SmallKernel", StringComparison.Ordinal) || (kernel.EndsWith("CursorKernel", StringComparison.Ordinal) && !kernel.StartsWith("Forward", StringComparison.Ordinal));
 
     [Fact]

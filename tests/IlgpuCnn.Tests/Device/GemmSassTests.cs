@@ -27,6 +27,7 @@ public sealed class GemmSassTests
         "Conv2dKernels.BackwardDataRun64Kernel",
         "Conv2dKernels.BackwardDataRun32Kernel",
         "Conv2dKernels.BackwardWeightsRun64Kernel",
+        "Conv2dKernels.BackwardWeightsRunShortKernel",
         "Conv2dKernels.ForwardCursorKernel");
 
     public static TheoryData<string, string> NchwEpilogueKernels() => Cross(
@@ -63,6 +64,7 @@ public sealed class GemmSassTests
 
     public static TheoryData<string, string> WeightGradientKernels() => Cross(
         "Conv2dKernels.BackwardWeightsRun64Kernel",
+        "Conv2dKernels.BackwardWeightsRunShortKernel",
         "Conv2dKernels.BackwardWeightsCursorKernel",
         "DenseKernels.GradGemmSmallKernel");
 

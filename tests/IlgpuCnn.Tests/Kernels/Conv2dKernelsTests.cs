@@ -25,27 +25,27 @@ public class Conv2dKernelsTests
         { "Cursor Cursor Cursor", 2, 3, 7, 5, 4, 3, 1, 1 },
         { "Cursor Simple Cursor", 3, 2, 6, 6, 5, 3, 2, 1 },   // stride 2: backward-data on the Simple body, by the plan
         { "Cursor Cursor Run64", 2, 9, 9, 8, 70, 3, 1, 1 },
-        { "Run32 Cursor Run64", 1, 8, 4, 4, 9, 3, 1, 1 },
+        { "Run32 Cursor RunShort", 1, 8, 4, 4, 9, 3, 1, 1 },
         { "Cursor Cursor Cursor", 1, 3, 5, 4, 2, 1, 1, 0 },
-        { "Cursor Cursor Run64", 4, 2, 9, 8, 3, 3, 1, 1 },    // split-K backward-weights (K = 288)
+        { "Cursor Cursor RunShort", 4, 2, 9, 8, 3, 3, 1, 1 }, // split-K backward-weights (K = 288)
         { "Cursor Cursor Cursor", 1, 3, 5, 4, 30, 3, 1, 1 },  // split-K backward-data (K = 270)
         // Balanced staging (RunGemm) where channels / pixels come in runs of 8:
         { "Run32 Cursor Cursor", 3, 8, 5, 7, 9, 3, 1, 1 },    // forward runs only (Ci = 8)
-        { "Run32 Run32 Run64", 3, 16, 4, 6, 24, 3, 1, 1 },    // all three; backward-data K = 216 ends mid K step
-        { "Run32 Run32 Run64", 9, 8, 8, 4, 8, 3, 1, 1 },      // split-K backward-weights runs (K = 288), images of 32 pixels
-        { "Cursor Run32 Run64", 1, 3, 4, 4, 32, 3, 1, 1 },    // split-K backward-data runs (K = 288), forward falls back (Ci = 3)
+        { "Run32 Run32 RunShort", 3, 16, 4, 6, 24, 3, 1, 1 }, // all three; backward-data K = 216 ends mid K step
+        { "Run32 Run32 RunShort", 9, 8, 8, 4, 8, 3, 1, 1 },   // split-K backward-weights runs (K = 288), images of 32 pixels
+        { "Cursor Run32 RunShort", 1, 3, 4, 4, 32, 3, 1, 1 }, // split-K backward-data runs (K = 288), forward falls back (Ci = 3)
         { "Run32 Simple Cursor", 2, 8, 7, 6, 8, 3, 2, 1 },    // stride 2: forward runs, 12-pixel images fall back
-        { "Run32 Simple Run64", 2, 8, 8, 8, 8, 3, 2, 1 },     // stride 2 backward-weights runs (4×4 output)
-        { "Run32 Run32 Run64", 2, 8, 4, 4, 8, 1, 1, 0 },      // 1×1 kernel: K = 8, half a K step
-        { "Run32 Run32 Run64", 2, 8, 6, 4, 16, 5, 1, 2 },     // 5×5 kernel, padding 2
+        { "Run32 Simple RunShort", 2, 8, 8, 8, 8, 3, 2, 1 },  // stride 2 backward-weights runs (4×4 output)
+        { "Run32 Run32 RunShort", 2, 8, 4, 4, 8, 1, 1, 0 },   // 1×1 kernel: K = 8, half a K step
+        { "Run32 Run32 RunShort", 2, 8, 6, 4, 16, 5, 1, 2 },  // 5×5 kernel, padding 2
         { "Run64 Cursor Run64", 1, 24, 3, 8, 70, 3, 1, 1 },   // 70 output channels: two column tiles, the second partial
         { "Run32 Run64 Cursor", 1, 40, 3, 5, 16, 3, 1, 1 },   // backward-data on the 64-wide tile (Ci = 40), forward on the 32-wide one
         { "Run32 Run32 Cursor", 3, 8, 9, 9, 32, 3, 1, 1 },    // 32 output channels: one full 32-wide tile, rows over several 64-row tiles
         { "Run64 Run32 Run64", 2, 16, 5, 8, 40, 3, 1, 1 },    // 40 channels each way: the 64-wide tile, a partial column tile
         // Split-K on the Run bodies, summed in the kernel (SliceSum): the last slice of a tile adds the others' partial tiles.
         { "Run64 Run64 Run64", 1, 64, 4, 4, 64, 3, 1, 1 },    // forward and backward-data in 4 slices each (K = 576), 16 rows: one partial row tile
-        { "Run32 Run32 Run64", 1, 32, 4, 4, 16, 3, 1, 1 },    // forward on the 32-wide tile in 2 slices (K = 288)
-        { "Run32 Run32 Run64", 1, 16, 4, 4, 32, 3, 1, 1 },    // backward-data on the 32-wide tile in 2 slices (K = 288)
+        { "Run32 Run32 RunShort", 1, 32, 4, 4, 16, 3, 1, 1 }, // forward on the 32-wide tile in 2 slices (K = 288)
+        { "Run32 Run32 RunShort", 1, 16, 4, 4, 32, 3, 1, 1 }, // backward-data on the 32-wide tile in 2 slices (K = 288)
     };
 
     /// <summary>The figures of an OpenCL device made of CPU cores (PoCL here), whose plan runs the Simd body where it fits.</summary>
@@ -66,6 +66,40 @@ public class Conv2dKernelsTests
     {
         var (device, plan) = _fx.On(bodies != "Simple Simple Simple");
         ForwardAndBackward(bodies, device, plan, n, ci, h, w, co, k, stride, pad);
+    }
+
+    /// <summary>
+    /// The 32×64 weight-gradient tile (RunShort) on its own, on the GPU-shaped device: 32 output
+    /// channels (a full tile) and 24 or 8 (rows of padding), input channels not a multiple of 8
+    /// (columns over one or two 64-wide tiles, the last partial), odd batch and height, the bias
+    /// column on and off, K in one slice and in several (each adding atomically into dw).
+    /// </summary>
+    [Theory]
+    [InlineData(3, 5, 7, 8, 32, true, 1)]     // K = 168: one slice; 45 + 1 columns
+    [InlineData(5, 10, 9, 8, 24, true, 2)]    // K = 360: two slices; 90 + 1 columns, two tiles
+    [InlineData(3, 3, 11, 16, 8, false, 4)]   // K = 528: four slices (the last shorter); no bias
+    [InlineData(7, 12, 3, 8, 32, false, 1)]   // 108 columns, no bias; 3-row images
+    public void ShortTileWeightGradientsMatchReference(int n, int ci, int h, int w, int co, bool bias, int splits)
+    {
+        var (device, plan) = _fx.On(gpu: true);
+        var rng = new TestRandom();
+        var g = new ConvGeometry(n, ci, h, w, co, 3, 3, 1, 1);
+        var x = rng.Floats((long)n * ci * h * w);
+        var dy = rng.Floats((long)n * co * g.OH * g.OW);
+        var dw0 = rng.Floats((long)co * ci * 9);
+        var db0 = rng.Floats(co);
+        var (_, rdw, rdb) = Conv2dReference.Backward(x, new float[dw0.Length], dy, n, ci, h, w, co, 3, 3, 1, 1);
+
+        using var tx = Tensor.FromHost(device, new Shape(n, ci, h, w), x);
+        using var tdy = Tensor.FromHost(device, new Shape(n, co, g.OH, g.OW), dy);
+        using var tdw = Tensor.FromHost(device, new Shape(co, ci, 3, 3), dw0);
+        using var tdb = Tensor.FromHost(device, new Shape(co, 1, 1, 1), db0);
+        var ran = Conv2dKernels.For(device).BackwardWeights(g, tx.View, tdy.View, tdw.View, bias ? tdb.View : default, plan);
+
+        Assert.Equal((KernelBody.RunShort, "32×64", splits, splits > 1 ? GemmStoreMode.AtomicAdd : GemmStoreMode.Add), (ran.Body, ran.Tile, ran.Splits, ran.Store));
+        Assertions.Close(rdw.Select((v, i) => v + dw0[i]).ToArray(), tdw.ToHost(), what: $"RunShort {ran}: backward-weights (accumulated)", seed: rng.Seed);
+        var expectedDb = bias ? rdb.Select((v, i) => v + db0[i]).ToArray() : db0.Select(v => (double)v).ToArray();
+        Assertions.Close(expectedDb, tdb.ToHost(), what: $"RunShort {ran}: bias grad ({(bias ? "accumulated" : "untouched")})", seed: rng.Seed);
     }
 
     private static void ForwardAndBackward(string bodies, ComputeDevice device, DeviceFigures plan, int n, int ci, int h, int w, int co, int k, int stride, int pad)

@@ -60,8 +60,36 @@ public sealed class KernelPlanTests
         Assert.All(RecipePlans.For(DeviceFigures.Cpu).SelectMany(l => l.All), p => Assert.Equal(KernelBody.Simple, p.Body));
         var gpu = RecipePlans.For(DeviceFigures.H100).Where(l => l.Forward.Kernel.StartsWith("Conv2dKernels.", StringComparison.Ordinal)).ToList();
         Assert.Equal(8, gpu.Count);
-        Assert.Equal(7, gpu.Count(l => l.All.All(p => p.Body is KernelBody.Run32 or KernelBody.Run64)));
+        Assert.Equal(7, gpu.Count(l => l.All.All(p => p.Body is KernelBody.Run32 or KernelBody.Run64 or KernelBody.RunShort)));
         Assert.Equal(KernelBody.Cursor, gpu[0].Forward.Body); // 3 input channels: no runs of 8
+    }
+
+    /// <summary>
+    /// Weight gradients at most 32 tall (Co ≤ 32) run the 32×64 tile on a GPU: the recipe's
+    /// block1.conv1 and block1.conv2 (32 × 28 and 32 × 289), split by the one rule for their 2-warp
+    /// groups and added atomically into dw; 33 channels run the 64×64 tile; an OpenCL device made of
+    /// CPU cores keeps the choice measured there (Simd, or Simple where the 64×64 tile would be
+    /// mostly padding), never the short tile.
+    /// </summary>
+    [Fact]
+    public void WeightGradientsAtMost32TallRunTheShortTile()
+    {
+        var convs = RecipePlans.For(DeviceFigures.H100).Where(l => l.Layer.Contains(".conv", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["block1.conv1", "block1.conv2"], convs.Where(l => l.BackwardWeights.Body == KernelBody.RunShort).Select(l => l.Layer));
+        foreach (var p in convs.Take(2).Select(l => l.BackwardWeights))
+        {
+            Assert.Equal(("32×64", "Conv2dKernels.BackwardWeightsRunShortKernel", GemmStoreMode.AtomicAdd, RunGemm.ShortGroupSize), (p.Tile, p.Kernel, p.Store, p.Config.GroupDim.X));
+            Assert.Equal(KernelPlanner.SplitK(RunGemm.ShortTiles(p.M, p.N), RunGemm.ShortGroupSize, p.K, DeviceFigures.H100), p.Splits);
+            Assert.True(p.Splits > 1 && p.Config.GridDim.Y == 1, $"{p}");
+        }
+
+        var g = new ConvGeometry(8, 16, 8, 8, 32, 5, 5, 1, 2);
+        Assert.Equal(KernelBody.RunShort, KernelPlanner.Conv(KernelPass.BackwardWeights, g, DeviceFigures.H100).Body);
+        Assert.Equal(KernelBody.Run64, KernelPlanner.Conv(KernelPass.BackwardWeights, new ConvGeometry(8, 16, 8, 8, 33, 5, 5, 1, 2), DeviceFigures.H100).Body);
+        var pocl = new DeviceFigures(AcceleratorType.OpenCL, 2, 4096, 4 << 20, CpuCores: true);
+        Assert.Equal(KernelBody.Simple, KernelPlanner.Conv(KernelPass.BackwardWeights, g, pocl).Body); // 5×5: no Simd; a 64-row tile under half full
+        Assert.Equal(KernelBody.RunShort, KernelPlanner.Conv(KernelPass.BackwardWeights, g, pocl.AsGpu).Body);
+        Assert.All(new[] { 0.25, 0.5, 1.0 }, w => Assert.DoesNotContain(KernelBody.RunShort, RecipePlans.For(pocl, w).SelectMany(l => l.All).Select(p => p.Body)));
     }
 
     /// <summary>Conv backward-data at stride ≠ 1 on a GPU runs the Simple body, by decision: the GEMM operands gather dy at stride 1 only (Conv2dKernelsTests checks its result on the GPU-shaped device).</summary>

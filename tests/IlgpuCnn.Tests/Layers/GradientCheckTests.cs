@@ -41,17 +41,22 @@ public class GradientCheckTests
         Check(device, store => new Conv2d(device, store, "conv", inChannels, outChannels, 3, 1) { PlanFor = plan }, new Shape(2, inChannels, 3, width), eps: 0.1);
     }
 
-    /// <summary>Channels and pixels in runs of 8: a GPU plan's Run32/Run64 bodies (RunGemm) for all three passes (backward-data at stride 2: Simple).</summary>
+    /// <summary>Channels and pixels in runs of 8: a GPU plan's Run32/RunShort/Run64 bodies (RunGemm) for all three passes (backward-data at stride 2: Simple).</summary>
     [Theory]
     [InlineData(1, 8, 8)]
     [InlineData(2, 8, 8)]
+    [InlineData(1, 5, 24)]
     [InlineData(1, 40, 40)]
     public void Conv2dRuns(int stride, int inChannels, int outChannels)
     {
-        // 8 channels: the 64×32 tile both ways; 40: the 64×64 tile. A conv is linear in x and in w
+        // 8 channels: the 64×32 tile both ways, the weights on the 32×64 tile; 5 → 24: forward on the
+        // Cursor body (5 channels), backward-data on the 64×32 tile, the weights (24 rows) on the 32×64
+        // tile; 40: the 64×64 tile. A conv is linear in x and in w
         // separately, so a large step has no truncation error, and it keeps the float32 rounding
         // of 360-term sums out of the difference (at ε = 1e-3 that rounding alone is ~1e-2).
         var (device, plan) = _fx.On(gpu: true);
+        var weights = KernelPlanner.Conv(KernelPass.BackwardWeights, new ConvGeometry(2, inChannels, 4, 4, outChannels, 3, 3, stride, 1), plan).Body;
+        Assert.Equal(stride != 1 ? KernelBody.Cursor : outChannels <= 32 ? KernelBody.RunShort : KernelBody.Run64, weights); // stride 2: 2×2 outputs, no runs of 8 pixels
         Check(device, store => new Conv2d(device, store, "conv", inChannels, outChannels, 3, stride) { PlanFor = plan }, new Shape(2, inChannels, 4, 4), eps: 0.1);
     }
 

@@ -107,8 +107,8 @@ public static class BlockedGemm
 
     /// <summary>
     /// acc += the 16 k of the shared tiles: per k, rows 8·ty.. of A (two 16-byte loads) times
-    /// columns 4·tx.. of B (one); a k row of A is <paramref name="aRow"/> Float4s apart (16, or 17
-    /// where <see cref="RunGemm"/> pads A for stores along k), a row of B <paramref name="bRow"/>
+    /// columns 4·tx.. of B (one); a k row of A is <paramref name="aRow"/> Float4s apart (16; 17, or 9
+    /// on the 32-row tile, where <see cref="RunGemm"/> pads A for stores along k), a row of B <paramref name="bRow"/>
     /// (16 for a 64-wide tile, 8 for <see cref="RunGemm"/>'s 32-wide one). Unrolled by hand (ILGPU keeps counted loops), so every shared
     /// address is a base register plus a constant and the loop has no counter.
     /// </summary>

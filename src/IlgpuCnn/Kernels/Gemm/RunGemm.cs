@@ -8,13 +8,17 @@ namespace IlgpuCnn.Kernels;
 /// 8 k): the 8×4 register block, 16-byte shared loads and k-major shared tiles of
 /// <see cref="BlockedGemm"/>, but every thread stages whole runs of 8 consecutive k through an
 /// <see cref="IKRun"/> — one base address per run and loads at a fixed stride, the same code in
-/// every warp. Two tile shapes:
+/// every warp. Three tile shapes:
 /// <list type="bullet">
 /// <item><see cref="Run"/>: 64×64 tiles, 128 threads (<see cref="BlockedGemm.Config"/>); thread t
 /// stages one run of A and one of B (lane t mod 64, k offset 8·(t div 64)).</item>
 /// <item><see cref="RunNarrow"/>: 64×32 tiles for GEMMs at most 32 wide (the 32-channel layers),
 /// 64 threads (<see cref="NarrowConfig"/>); thread t stages both runs of A row t and one run of B
 /// (lane t mod 32, k offset 8·(t div 32)), so no half-empty tile is multiplied.</item>
+/// <item><see cref="RunShort"/>: 32×64 tiles for GEMMs at most 32 tall (the weight gradients of
+/// the 32-channel layers, whose M is the output channels), 64 threads (<see cref="ShortConfig"/>);
+/// thread t stages one run of A along k (<see cref="RunPlace.AlongKShort"/>) and both runs of B
+/// column t, so no half-empty tile is multiplied.</item>
 /// </list>
 /// K and every slice boundary must be multiples of 8. The next K step's runs are loaded into
 /// registers right after this step's shared stores, before the barrier that opens this step's
@@ -47,6 +51,25 @@ public static class RunGemm
 
     /// <summary>Float4s of the narrow tile's shared B (16 × 32 floats).</summary>
     public const int NarrowFloat4s = TileK * NarrowN / 4;
+
+    /// <summary>Height of the short tile.</summary>
+    public const int ShortM = 32;
+
+    /// <summary>Threads of a short-tile group.</summary>
+    public const int ShortGroupSize = 64;
+
+    /// <summary>Floats per k row of the short tile's A (staged along k): 32 + 4, so a warp's stores of 4 rows × 8 k hit 32 banks.</summary>
+    public const int ShortPaddedRow = ShortM + 4;
+
+    /// <summary>Float4s of the short tile's padded shared A.</summary>
+    public const int ShortPaddedFloat4s = TileK * ShortPaddedRow / 4;
+
+    /// <summary>Launch shape of <see cref="RunShort"/> for C[M,N] with K split into <paramref name="splits"/> slices.</summary>
+    public static KernelConfig ShortConfig(int m, int n, int splits) =>
+        new(new Index3D((n + BlockedGemm.TileN - 1) / BlockedGemm.TileN, (m + ShortM - 1) / ShortM, splits), new Index3D(ShortGroupSize, 1, 1));
+
+    /// <summary>Groups of a short launch.</summary>
+    public static int ShortTiles(int m, int n) => ((m + ShortM - 1) / ShortM) * ((n + BlockedGemm.TileN - 1) / BlockedGemm.TileN);
 
     /// <summary>Launch shape of <see cref="RunNarrow"/> for C[M,N] with K split into <paramref name="splits"/> slices.</summary>
     public static KernelConfig NarrowConfig(int m, int n, int splits) =>
@@ -135,7 +158,50 @@ public static class RunGemm
         sum.Store(ref acc, ref gemm.C, t, NarrowGroupSize, m0 + (8 * (t >> 3)), n0 + (4 * (t & 7)), m, n, sa.Cast<int>());
     }
 
-    /// <summary>A's first run on the 64×64 tile: <see cref="RunPlace.Live"/> values, loaded by the operand as a count when along k, else as a row run.</summary>
+    /// <summary>
+    /// 32×64 tiles: runs inside a grouped kernel of <see cref="ShortGroupSize"/> threads launched with
+    /// <see cref="ShortConfig"/>; <paramref name="sa"/> holds <see cref="ShortPaddedFloat4s"/>,
+    /// <paramref name="sb"/> <see cref="BlockedGemm.TileFloat4s"/>. A is staged along k (an operand
+    /// whose k is its contiguous index: <see cref="RunPlace.AlongKShort"/>), B by columns.
+    /// </summary>
+    public static void RunShort<TA, TB, TC>(RunGemmProblem<TA, TB, TC> gemm, int slice, SliceSum sum, ArrayView<Float4> sa, ArrayView<Float4> sb)
+        where TA : struct, IKRun
+        where TB : struct, IKRun
+        where TC : struct, IGemmOut
+    {
+        var (a, b, m, n, k) = (gemm.A, gemm.B, gemm.M, gemm.N, gemm.K);
+        int t = Group.IdxX;
+        int m0 = Grid.IdxY * ShortM;
+        int n0 = Grid.IdxX * BlockedGemm.TileN;
+        int kBegin = Grid.IdxZ * slice;
+        int kEnd = kBegin + slice < k ? kBegin + slice : k;
+        var placeA = RunPlace.AlongKShort(t);
+        int liveA = placeA.Live(m - m0);
+        int atA = (placeA.K * ShortPaddedRow) + placeA.Index;
+        bool colB = n0 + t < n;
+        var stagedA = First(ref a, liveA, m0 + placeA.Index, kBegin + placeA.K, kEnd, true);
+        var lowB = First(ref b, colB, n0 + t, kBegin, kEnd, RunLength);
+        var highB = default(Staged8);
+        b.Load(ref highB, colB ? kEnd - kBegin - RunLength : 0, RunLength);
+        var acc = default(Block8x4);
+        for (int k0 = kBegin; k0 < kEnd; k0 += TileK)
+        {
+            stagedA.StoreAt(sa.Cast<float>(), atA, placeA.Step);
+            lowB.Store(sb.Cast<float>(), 0, t, BlockedGemm.TileN);
+            highB.Store(sb.Cast<float>(), RunLength, t, BlockedGemm.TileN);
+            int kNext = k0 + TileK;
+            a.Load(ref stagedA, kEnd > kNext + placeA.K ? liveA : 0, TileK);
+            b.Load(ref lowB, colB ? kEnd - kNext : 0, RunLength);
+            b.Load(ref highB, colB ? kEnd - kNext - RunLength : 0, RunLength);
+            Group.Barrier();
+            BlockedGemm.MultiplyTile(ref acc, sa, sb, t >> 4, t & 15, ShortPaddedRow / 4, BlockedGemm.TileN / 4);
+            Group.Barrier();
+        }
+
+        sum.Store(ref acc, ref gemm.C, t, ShortGroupSize, m0 + (8 * (t >> 4)), n0 + (4 * (t & 15)), m, n, sa.Cast<int>());
+    }
+
+    /// <summary>A's first run on the 64×64 and 32×64 tiles: <see cref="RunPlace.Live"/> values, loaded by the operand as a count when along k, else as a row run.</summary>
     private static Staged8 First<T>(ref T operand, int live, int index, int kRun, int kEnd, bool alongK)
         where T : struct, IKRun
     {

@@ -21,6 +21,9 @@ public enum KernelBody
     /// <summary><see cref="RunGemm.RunNarrow"/>: 64×32 tiles, 64 threads, runs of 8 k: conv forward and backward-data GEMMs at most 32 wide (the 32-channel layers).</summary>
     Run32,
 
+    /// <summary><see cref="RunGemm.RunShort"/>: 32×64 tiles, 64 threads, runs of 8 k, A staged along k: conv backward-weights GEMMs at most 32 tall (the weight gradients of layers with at most 32 output channels) on a GPU.</summary>
+    RunShort,
+
     /// <summary><see cref="SimdConv"/>: no barriers or shared memory, each work-item a register block of 8 (or 4) pixels × 16 channels (or 9 taps × 16 output channels) that a CPU compiler turns into 16-wide vector code: 3×3 stride-1 conv passes whose channels come in sixteens, on an OpenCL device made of CPU cores (PoCL).</summary>
     Simd,
 }

@@ -26,7 +26,7 @@ public sealed record KernelPlan(KernelPass Pass, KernelBody Body, string Kernel,
     public bool ReadsWeightsCopy => Pass == KernelPass.Forward && Body is KernelBody.Cursor or KernelBody.Run64 or KernelBody.Run32;
 
     /// <summary>Rows of a tile (0 for Simple and Simd).</summary>
-    public int TileM => Untiled ? 0 : Body == KernelBody.Small ? SmallGemm.TileM : RunGemm.TileM;
+    public int TileM => Untiled ? 0 : Body switch { KernelBody.Small => SmallGemm.TileM, KernelBody.RunShort => RunGemm.ShortM, _ => RunGemm.TileM };
 
     /// <summary>Columns of a tile (0 for Simple and Simd).</summary>
     public int TileN => Untiled ? 0 : Body switch { KernelBody.Run32 => RunGemm.NarrowN, KernelBody.Small => SmallGemm.TileN, _ => BlockedGemm.TileN };
@@ -34,7 +34,7 @@ public sealed record KernelPlan(KernelPass Pass, KernelBody Body, string Kernel,
     /// <summary>K per step of the GEMM bodies' loop.</summary>
     public int TileK => BlockedGemm.TileK;
 
-    /// <summary>"64×32", or "-" for Simple and Simd.</summary>
+    /// <summary>Rows × columns ("64×32", "32×64"), or "-" for Simple and Simd.</summary>
     public string Tile => Untiled ? "-" : $"{TileM}×{TileN}";
 
     /// <summary>K per slice (a multiple of <see cref="TileK"/>).</summary>
@@ -44,6 +44,7 @@ public sealed record KernelPlan(KernelPass Pass, KernelBody Body, string Kernel,
     public KernelConfig Config => Body switch
     {
         KernelBody.Run32 => RunGemm.NarrowConfig(M, N, Splits),
+        KernelBody.RunShort => RunGemm.ShortConfig(M, N, Splits),
         KernelBody.Small => SmallGemm.Config(M, N, Splits),
         _ => BlockedGemm.Config(M, N, Splits),
     };

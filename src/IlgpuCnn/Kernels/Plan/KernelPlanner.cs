@@ -7,21 +7,23 @@ namespace IlgpuCnn.Kernels;
 /// layers launch its plans; <c>bench</c>, the self-test and the static profile read them):
 /// <list type="bullet">
 /// <item>the CPU accelerator runs <see cref="KernelBody.Simple"/> for every pass;</item>
-/// <item>a GPU runs a conv pass on <see cref="KernelBody.Run32"/> / <see cref="KernelBody.Run64"/>
-/// when its run dimension (forward Ci, backward-data Co, backward-weights OH·OW) is a multiple of 8
-/// and every tensor has fewer than 2³¹ elements — Run32 when the GEMM is at most 32 wide (forward
-/// and backward-data; backward-weights has no narrow tile) — else on <see cref="KernelBody.Cursor"/>;
+/// <item>a GPU runs a conv pass on <see cref="KernelBody.Run32"/> / <see cref="KernelBody.RunShort"/> /
+/// <see cref="KernelBody.Run64"/> when its run dimension (forward Ci, backward-data Co,
+/// backward-weights OH·OW) is a multiple of 8 and every tensor has fewer than 2³¹ elements — Run32
+/// (64×32) when a forward or backward-data GEMM is at most 32 wide, RunShort (32×64) when a
+/// backward-weights GEMM is at most 32 tall (Co ≤ 32), Run64 otherwise — else on <see cref="KernelBody.Cursor"/>;
 /// conv backward-data at stride ≠ 1 runs Simple (the GEMM operands gather dy at stride 1 only; the
 /// recipe has no strided conv); dense passes run <see cref="KernelBody.Small"/>;</item>
 /// <item>an OpenCL device made of CPU cores (PoCL) runs a conv pass Simple where its GEMM tiles
 /// would be mostly padding (<see cref="TileFill"/> below <see cref="SimpleBelow"/>): the
 /// narrow layers of small widths, and backward-weights of layers with 32 output channels or
-/// fewer (a 64-row tile at most half full); CUDA and OpenCL GPUs never do;</item>
+/// fewer (a 64-row tile at most half full: such a device plans backward-weights on Run64, as
+/// measured there, never on RunShort, which was not); CUDA and OpenCL GPUs never do;</item>
 /// <item>an OpenCL device made of CPU cores runs a conv pass on <see cref="KernelBody.Simd"/>
 /// wherever <see cref="SimdConv.Fits"/> (3×3, stride 1, padding 1, the pass's vector channels a
 /// multiple of 16) — before the rule above: every pass of the recipe at width 1, measured there at
 /// ~60 GFLOP/s per core against ~20 for a full Run64 tile;</item>
-/// <item>split-K (<see cref="SplitK"/>) applies to every Run64/Run32 and Small pass and to the Cursor
+/// <item>split-K (<see cref="SplitK"/>) applies to every Run64/Run32/RunShort and Small pass and to the Cursor
 /// passes whose output can take atomic adds into a zeroed or accumulating buffer: conv
 /// backward-data and backward-weights. Run forward and backward-data and every Small pass (whose
 /// slices may be a single K step: the dense GEMMs are small) sum their slices in the kernel
@@ -31,7 +33,8 @@ namespace IlgpuCnn.Kernels;
 /// </list>
 /// Why each kernel of Conv2dKernels and DenseKernels exists: the Simple ones are the CPU
 /// accelerator's every pass (and a GPU's strided conv backward-data; BiasGradKernel is the Simple
-/// weight pass's db); Run64/Run32 run 7 of the recipe's 8 conv layers on a GPU; the Cursor ones
+/// weight pass's db); Run64/Run32/RunShort run 7 of the recipe's 8 conv layers on a GPU (RunShort the
+/// weight gradients of the two 32-channel layers); the Cursor ones
 /// are the general case — the recipe's first conv forward (3 channels) and any
 /// geometry whose channels or pixels are not multiples of 8 (other widths: 0.3 gives 10-channel
 /// layers; 16×16 images give 2×2 maps); Small runs the dense layers.
@@ -60,11 +63,20 @@ public static class KernelPlanner
         }
 
         bool runs = RunsFit(run, (long)g.N * g.Ci * g.H * g.W, (long)g.N * g.Co * g.OH * g.OW, (long)g.Co * g.Ci * g.KH * g.KW);
-        var body = !runs ? KernelBody.Cursor : n <= RunGemm.NarrowN && pass != KernelPass.BackwardWeights ? KernelBody.Run32 : KernelBody.Run64;
+        var body = !runs ? KernelBody.Cursor : RunBody(pass, m, n, device);
         return device.CpuCores && TileFill(body, m, n) < SimpleBelow(pass)
             ? Simple("Conv2dKernels", pass, m, n, k, ConvSimpleThreads(pass, g))
             : Gemm("Conv2dKernels", pass, body, m, n, k, device);
     }
+
+    /// <summary>
+    /// The Run body of a conv GEMM: the 64×32 tile for forward and backward-data at most 32 wide, the
+    /// 32×64 tile for backward-weights at most 32 tall (not on CPU cores: their Simple-or-tile
+    /// choice below was measured against the 64×64 tile), else the 64×64 tile.
+    /// </summary>
+    private static KernelBody RunBody(KernelPass pass, int m, int n, DeviceFigures device) => pass == KernelPass.BackwardWeights
+        ? (m <= RunGemm.ShortM && !device.CpuCores ? KernelBody.RunShort : KernelBody.Run64)
+        : (n <= RunGemm.NarrowN ? KernelBody.Run32 : KernelBody.Run64);
 
     /// <summary>The plan of a dense pass, x (n, inF) · w (inF, outF) (<paramref name="bias"/>: backward-weights also sums db, as one extra GEMM row).</summary>
     public static KernelPlan Dense(KernelPass pass, int n, int inF, int outF, DeviceFigures device, bool bias = true)
@@ -101,7 +113,7 @@ public static class KernelPlanner
 
     /// <summary>
     /// Most groups a split may put on one multiprocessor, so that a split launch is one wave: the
-    /// split bodies hold more on sm_90 (Run64 5, Run32 7, Small 4; the assembler tests keep them there).
+    /// split bodies hold more on sm_90 (Run64 5, Run32 7, RunShort 8, Small 4; the assembler tests keep them there).
     /// </summary>
     public const int MaxGroupsPerMultiprocessor = 4;
 
@@ -147,8 +159,9 @@ public static class KernelPlanner
     /// <summary>The share of a GEMM body's tiles that holds C (1: M and N are multiples of the tile; the rest is padding it multiplies too).</summary>
     public static double TileFill(KernelBody body, int m, int n)
     {
+        int tileM = body == KernelBody.RunShort ? RunGemm.ShortM : RunGemm.TileM;
         int tileN = body == KernelBody.Run32 ? RunGemm.NarrowN : BlockedGemm.TileN;
-        return (double)m / RoundUp(m, RunGemm.TileM) * n / RoundUp(n, tileN);
+        return (double)m / RoundUp(m, tileM) * n / RoundUp(n, tileN);
     }
 
     /// <summary>
@@ -181,10 +194,15 @@ public static class KernelPlanner
     /// <summary>A GEMM body's plan, split by <see cref="SplitK"/> where the body and pass may split (Run forward and backward-data: summed in the kernel; the others: atomically).</summary>
     private static KernelPlan Gemm(string op, KernelPass pass, KernelBody body, int m, int n, int k, DeviceFigures device)
     {
-        bool runs = body is KernelBody.Run64 or KernelBody.Run32;
+        bool runs = body is KernelBody.Run64 or KernelBody.Run32 or KernelBody.RunShort;
         bool sums = runs && pass != KernelPass.BackwardWeights;
         bool maySplit = runs || pass != KernelPass.Forward;
-        var (groups, threads) = body == KernelBody.Run32 ? (RunGemm.NarrowTiles(m, n), RunGemm.NarrowGroupSize) : (BlockedGemm.Tiles(m, n), BlockedGemm.GroupSize);
+        var (groups, threads) = body switch
+        {
+            KernelBody.Run32 => (RunGemm.NarrowTiles(m, n), RunGemm.NarrowGroupSize),
+            KernelBody.RunShort => (RunGemm.ShortTiles(m, n), RunGemm.ShortGroupSize),
+            _ => (BlockedGemm.Tiles(m, n), BlockedGemm.GroupSize),
+        };
         int splits = maySplit ? SplitK(groups, threads, k, device) : 1;
         var store = splits > 1 && !sums ? GemmStoreMode.AtomicAdd : pass == KernelPass.BackwardWeights ? GemmStoreMode.Add : GemmStoreMode.Write;
         return new KernelPlan(pass, body, $"{op}.{pass}{body}Kernel", m, n, k, splits, store, 0);
