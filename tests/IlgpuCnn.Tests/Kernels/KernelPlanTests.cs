@@ -79,7 +79,10 @@ public sealed class KernelPlanTests
         foreach (var p in convs.Take(2).Select(l => l.BackwardWeights))
         {
             Assert.Equal(("32×64", "Conv2dKernels.BackwardWeightsRunShortKernel", GemmStoreMode.AtomicAdd, RunGemm.ShortGroupSize), (p.Tile, p.Kernel, p.Store, p.Config.GroupDim.X));
-            Assert.Equal(KernelPlanner.SplitK(RunGemm.ShortTiles(p.M, p.N), RunGemm.ShortGroupSize, p.K, DeviceFigures.H100), p.Splits);
+            // SplitK's count, less the slices its rounding to whole K steps would leave empty: every slice has work
+            int split = KernelPlanner.SplitK(RunGemm.ShortTiles(p.M, p.N), RunGemm.ShortGroupSize, p.K, DeviceFigures.H100);
+            Assert.Equal((p.K + BlockedGemm.SliceLength(p.K, split) - 1) / BlockedGemm.SliceLength(p.K, split), p.Splits);
+            Assert.True(p.Splits <= split && (p.Splits - 1) * p.Slice < p.K && p.Splits * p.Slice >= p.K, $"{p}: {p.Splits} slices of {p.Slice}");
             Assert.True(p.Splits > 1 && p.Config.GridDim.Y == 1, $"{p}");
         }
 

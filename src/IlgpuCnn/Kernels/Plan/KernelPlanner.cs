@@ -204,6 +204,8 @@ public static class KernelPlanner
             _ => (BlockedGemm.Tiles(m, n), BlockedGemm.GroupSize),
         };
         int splits = maySplit ? SplitK(groups, threads, k, device) : 1;
+        int slice = BlockedGemm.SliceLength(k, splits);
+        splits = (k + slice - 1) / slice; // slices are whole K steps: no slice left empty (it would still add its zeros)
         var store = splits > 1 && !sums ? GemmStoreMode.AtomicAdd : pass == KernelPass.BackwardWeights ? GemmStoreMode.Add : GemmStoreMode.Write;
         return new KernelPlan(pass, body, $"{op}.{pass}{body}Kernel", m, n, k, splits, store, 0);
     }
