@@ -75,7 +75,7 @@ internal static class OperandTraffic
     {
         KernelPass.Forward => (RunLines(ConvTapRun.Forward(a.View, g), plan.M, plan.K), RunLines(new ForwardWeightsRun(b.View, g), plan.N, plan.K)),
         KernelPass.BackwardData => (RunLines(ConvTapRun.BackwardData(a.View, g), plan.M, plan.K), RunLines(ConvTapWeightsRun.BackwardData(b.View, g), plan.N, plan.K)),
-        _ => (AlongKLines(new ChannelPlanesRun(a.View, g.Co, g.OH * g.OW), plan.M, plan.K, plan.Body == KernelBody.RunShort), RunLines(new PatchColumnRun(b.View, g), plan.N, plan.K)),
+        _ => (AlongKLines(new ChannelPlanesRun(a.View, g.Co, g.OH * g.OW), plan.M, plan.K, plan.Body == KernelBody.RunShort), RunLines(new PatchRowRun(b.View, g), plan.N, plan.K)),
     };
 
     private static (WarpLines A, WarpLines B) ConvCursors(KernelPlan plan, ConvGeometry g, WarpAddresses a, WarpAddresses b) => plan.Pass switch

@@ -495,21 +495,21 @@ public sealed class Conv2dKernels
         K = g.Co * g.KH * g.KW,
     };
 
-    /// <summary>Backward-weights (and bias, as the extra column when db is not empty) with balanced staging (OH·OW a multiple of 8).</summary>
+    /// <summary>Backward-weights (and bias, as the extra column when db is not empty) with balanced staging (where <see cref="PatchRowRun.Fits"/>).</summary>
     [Kernel(Grouped = true, GroupSize = BlockedGemm.GroupSize)]
     internal static void BackwardWeightsRun64Kernel(ConvGeometry g, int slice, GemmStoreMode mode, ConvBackwardWeightsBuffers p, ArrayView<float> db) =>
         RunGemm.Run(BackwardWeightsGemm(g, mode, p, db), slice, default, SharedMemory.Allocate<Float4>(RunGemm.PaddedFloat4s), SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s), true);
 
-    /// <summary>Backward-weights (and bias) on the 32×64 tile (OH·OW a multiple of 8, Co ≤ 32): the output gradient staged along k, as on the 64×64 tile.</summary>
+    /// <summary>Backward-weights (and bias) on the 32×64 tile (where <see cref="PatchRowRun.Fits"/>, Co ≤ 32): the output gradient staged along k, as on the 64×64 tile.</summary>
     [Kernel(Grouped = true, GroupSize = RunGemm.ShortGroupSize)]
     internal static void BackwardWeightsRunShortKernel(ConvGeometry g, int slice, GemmStoreMode mode, ConvBackwardWeightsBuffers p, ArrayView<float> db) =>
         RunGemm.RunShort(BackwardWeightsGemm(g, mode, p, db), slice, default, SharedMemory.Allocate<Float4>(RunGemm.ShortPaddedFloat4s), SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s));
 
-    /// <summary>The backward-weights GEMM: rows co, columns (ci, kh, kw) (+ the bias column of ones when db is not empty), k = (n, oh, ow).</summary>
-    private static RunGemmProblem<ChannelPlanesRun, PatchColumnRun, GradWithBiasOut> BackwardWeightsGemm(ConvGeometry g, GemmStoreMode mode, ConvBackwardWeightsBuffers p, ArrayView<float> db) => new()
+    /// <summary>The backward-weights GEMM: rows co, columns (ci, kh, kw) (+ the bias column of ones when db is not empty), k = (n, oh, ow); B reads x (<see cref="PatchRowRun"/>: the plan runs these kernels only where it fits).</summary>
+    private static RunGemmProblem<ChannelPlanesRun, PatchRowRun, GradWithBiasOut> BackwardWeightsGemm(ConvGeometry g, GemmStoreMode mode, ConvBackwardWeightsBuffers p, ArrayView<float> db) => new()
     {
         A = new ChannelPlanesRun(p.Dy, g.Co, g.OH * g.OW),
-        B = new PatchColumnRun(p.X, g),
+        B = new PatchRowRun(p.X, g),
         C = new GradWithBiasOut(p.Dw, db, g.Co, g.Ci * g.KH * g.KW, mode, p.Addresses),
         M = g.Co,
         N = (g.Ci * g.KH * g.KW) + (db.Length > 0 ? 1 : 0),

@@ -31,13 +31,13 @@ public class Conv2dKernelsTests
         { "Cursor Cursor Cursor", 1, 3, 5, 4, 30, 3, 1, 1 },  // split-K backward-data (K = 270)
         // Balanced staging (RunGemm) where channels / pixels come in runs of 8:
         { "Run32 Cursor Cursor", 3, 8, 5, 7, 9, 3, 1, 1 },    // forward runs only (Ci = 8)
-        { "Run32 Run32 RunShort", 3, 16, 4, 6, 24, 3, 1, 1 }, // all three; backward-data K = 216 ends mid K step
+        { "Run32 Run32 Cursor", 3, 16, 4, 6, 24, 3, 1, 1 },   // backward-data K = 216 ends mid K step; 6-pixel rows: backward-weights falls back
         { "Run32 Run32 RunShort", 9, 8, 8, 4, 8, 3, 1, 1 },   // split-K backward-weights runs (K = 288), images of 32 pixels
         { "Cursor Run32 RunShort", 1, 3, 4, 4, 32, 3, 1, 1 }, // split-K backward-data runs (K = 288), forward falls back (Ci = 3)
         { "Run32 Simple Cursor", 2, 8, 7, 6, 8, 3, 2, 1 },    // stride 2: forward runs, 12-pixel images fall back
-        { "Run32 Simple RunShort", 2, 8, 8, 8, 8, 3, 2, 1 },  // stride 2 backward-weights runs (4×4 output)
+        { "Run32 Simple Cursor", 2, 8, 8, 8, 8, 3, 2, 1 },    // stride 2: backward-weights falls back too (x not read in contiguous runs)
         { "Run32 Run32 RunShort", 2, 8, 4, 4, 8, 1, 1, 0 },   // 1×1 kernel: K = 8, half a K step
-        { "Run32 Run32 RunShort", 2, 8, 6, 4, 16, 5, 1, 2 },  // 5×5 kernel, padding 2
+        { "Run32 Run32 Cursor", 2, 8, 6, 4, 16, 5, 1, 2 },    // 5×5 kernel, padding 2: backward-weights falls back
         { "Run64 Cursor Run64", 1, 24, 3, 8, 70, 3, 1, 1 },   // 70 output channels: two column tiles, the second partial
         { "Run32 Run64 Cursor", 1, 40, 3, 5, 16, 3, 1, 1 },   // backward-data on the 64-wide tile (Ci = 40), forward on the 32-wide one
         { "Run32 Run32 Cursor", 3, 8, 9, 9, 32, 3, 1, 1 },    // 32 output channels: one full 32-wide tile, rows over several 64-row tiles
@@ -100,6 +100,50 @@ public class Conv2dKernelsTests
         Assertions.Close(rdw.Select((v, i) => v + dw0[i]).ToArray(), tdw.ToHost(), what: $"RunShort {ran}: backward-weights (accumulated)", seed: rng.Seed);
         var expectedDb = bias ? rdb.Select((v, i) => v + db0[i]).ToArray() : db0.Select(v => (double)v).ToArray();
         Assertions.Close(expectedDb, tdb.ToHost(), what: $"RunShort {ran}: bias grad ({(bias ? "accumulated" : "untouched")})", seed: rng.Seed);
+    }
+
+    /// <summary>
+    /// Weight gradients on the GPU-shaped device: the Run bodies (64×64 for Co &gt; 32, 32×64
+    /// otherwise) where x is read in contiguous runs (<see cref="PatchRowRun.Fits"/>: stride 1,
+    /// padding ≤ 1, OW a multiple of 8 or OW = W = 4), else the Cursor body: runs at both edges of a
+    /// row (padding left and right), rows wholly in the padding, runs of two rows, x's first and
+    /// last floats (image 0 / the last image), against the double reference.
+    /// </summary>
+    [Theory]
+    [InlineData(true, 2, 3, 5, 24, 40, 3, 1, 1)]    // OW = 24: first, inner and last run of each row; Run64
+    [InlineData(true, 3, 5, 4, 18, 8, 5, 1, 1)]     // 5×5, padding 1: OW = 16, taps up to 3 columns right; RunShort
+    [InlineData(true, 2, 4, 4, 10, 33, 3, 1, 0)]    // no padding, W = 10 > OW = 8: the run only ever reaches right
+    [InlineData(true, 3, 2, 5, 6, 9, 1, 1, 1)]      // 1×1 with padding 1: OW = 8 > W, both ends of every run padding
+    [InlineData(true, 3, 6, 4, 4, 48, 3, 1, 1)]     // OW = 4 = W (the recipe's block 4): 2 rows per run, the top / bottom one padding
+    [InlineData(true, 2, 5, 6, 4, 20, 3, 1, 1)]     // OW = 4 = W, 6 rows: runs of 2 rows, image 0's first run half padding
+    [InlineData(true, 5, 3, 2, 4, 9, 1, 1, 0)]      // 1×1, OW = 4 = W, 2 rows: a run is a whole image, a step of 16 crosses two
+    [InlineData(false, 2, 3, 4, 2, 12, 3, 1, 1)]    // OW = 2: the Cursor body
+    [InlineData(false, 1, 5, 8, 1, 40, 1, 1, 0)]    // OW = 1: the Cursor body
+    [InlineData(false, 2, 3, 16, 16, 40, 3, 2, 1)]  // stride 2, OW = 8
+    [InlineData(false, 3, 5, 3, 16, 8, 5, 1, 2)]    // padding 2, OW = 16
+    [InlineData(false, 2, 3, 2, 12, 10, 3, 1, 1)]   // OW = 12 (OH·OW = 24)
+    [InlineData(false, 2, 4, 6, 6, 36, 3, 1, 0)]    // OW = 4 but W = 6
+    public void WeightGradientRunsMatchReference(bool rows, int n, int ci, int h, int w, int co, int k, int stride, int pad)
+    {
+        var (device, plan) = _fx.On(gpu: true);
+        var rng = new TestRandom();
+        var g = new ConvGeometry(n, ci, h, w, co, k, k, stride, pad);
+        Assert.Equal(rows, PatchRowRun.Fits(g));
+        var x = rng.Floats((long)n * ci * h * w);
+        var dy = rng.Floats((long)n * co * g.OH * g.OW);
+        var dw0 = rng.Floats((long)co * ci * k * k);
+        var db0 = rng.Floats(co);
+        var (_, rdw, rdb) = Conv2dReference.Backward(x, new float[dw0.Length], dy, n, ci, h, w, co, k, k, stride, pad);
+
+        using var tx = Tensor.FromHost(device, new Shape(n, ci, h, w), x);
+        using var tdy = Tensor.FromHost(device, new Shape(n, co, g.OH, g.OW), dy);
+        using var tdw = Tensor.FromHost(device, new Shape(co, ci, k, k), dw0);
+        using var tdb = Tensor.FromHost(device, new Shape(co, 1, 1, 1), db0);
+        var ran = Conv2dKernels.For(device).BackwardWeights(g, tx.View, tdy.View, tdw.View, tdb.View, plan);
+
+        Assert.Equal(!rows ? KernelBody.Cursor : co > 32 ? KernelBody.Run64 : KernelBody.RunShort, ran.Body);
+        Assertions.Close(rdw.Select((v, i) => v + dw0[i]).ToArray(), tdw.ToHost(), what: $"{ran} (rows {rows}): backward-weights (accumulated)", seed: rng.Seed);
+        Assertions.Close(rdb.Select((v, i) => v + db0[i]).ToArray(), tdb.ToHost(), what: $"{ran} (rows {rows}): bias grad (accumulated)", seed: rng.Seed);
     }
 
     private static void ForwardAndBackward(string bodies, ComputeDevice device, DeviceFigures plan, int n, int ci, int h, int w, int co, int k, int stride, int pad)

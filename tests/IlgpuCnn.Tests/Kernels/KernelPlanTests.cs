@@ -86,11 +86,13 @@ public sealed class KernelPlanTests
             Assert.True(p.Splits > 1 && p.Config.GridDim.Y == 1, $"{p}");
         }
 
-        var g = new ConvGeometry(8, 16, 8, 8, 32, 5, 5, 1, 2);
+        var g = new ConvGeometry(8, 16, 8, 8, 32, 3, 3, 1, 1);
         Assert.Equal(KernelBody.RunShort, KernelPlanner.Conv(KernelPass.BackwardWeights, g, DeviceFigures.H100).Body);
-        Assert.Equal(KernelBody.Run64, KernelPlanner.Conv(KernelPass.BackwardWeights, new ConvGeometry(8, 16, 8, 8, 33, 5, 5, 1, 2), DeviceFigures.H100).Body);
+        Assert.Equal(KernelBody.Run64, KernelPlanner.Conv(KernelPass.BackwardWeights, new ConvGeometry(8, 16, 8, 8, 33, 3, 3, 1, 1), DeviceFigures.H100).Body);
+        var wide = new ConvGeometry(8, 16, 8, 8, 32, 5, 5, 1, 2);
+        Assert.Equal(KernelBody.Cursor, KernelPlanner.Conv(KernelPass.BackwardWeights, wide, DeviceFigures.H100).Body); // padding 2: x not in contiguous runs (PatchRowRun.Fits)
         var pocl = new DeviceFigures(AcceleratorType.OpenCL, 2, 4096, 4 << 20, CpuCores: true);
-        Assert.Equal(KernelBody.Simple, KernelPlanner.Conv(KernelPass.BackwardWeights, g, pocl).Body); // 5×5: no Simd; a 64-row tile under half full
+        Assert.Equal(KernelBody.Simple, KernelPlanner.Conv(KernelPass.BackwardWeights, wide, pocl).Body); // 5×5: no Simd; a 64-row tile under half full
         Assert.Equal(KernelBody.RunShort, KernelPlanner.Conv(KernelPass.BackwardWeights, g, pocl.AsGpu).Body);
         Assert.All(new[] { 0.25, 0.5, 1.0 }, w => Assert.DoesNotContain(KernelBody.RunShort, RecipePlans.For(pocl, w).SelectMany(l => l.All).Select(p => p.Body)));
     }

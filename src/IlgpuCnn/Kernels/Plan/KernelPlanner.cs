@@ -9,7 +9,9 @@ namespace IlgpuCnn.Kernels;
 /// <item>the CPU accelerator runs <see cref="KernelBody.Simple"/> for every pass;</item>
 /// <item>a GPU runs a conv pass on <see cref="KernelBody.Run32"/> / <see cref="KernelBody.RunShort"/> /
 /// <see cref="KernelBody.Run64"/> when its run dimension (forward Ci, backward-data Co,
-/// backward-weights OH·OW) is a multiple of 8 and every tensor has fewer than 2³¹ elements — Run32
+/// backward-weights OH·OW) is a multiple of 8, backward-weights also reads x in contiguous runs
+/// (<see cref="PatchRowRun.Fits"/>: stride 1, padding ≤ 1, OW a multiple of 8 or OW = W = 4), and
+/// every tensor has fewer than 2³¹ elements — Run32
 /// (64×32) when a forward or backward-data GEMM is at most 32 wide, RunShort (32×64) when a
 /// backward-weights GEMM is at most 32 tall (Co ≤ 32), Run64 otherwise — else on <see cref="KernelBody.Cursor"/>;
 /// conv backward-data at stride ≠ 1 runs Simple (the GEMM operands gather dy at stride 1 only; the
@@ -62,7 +64,8 @@ public static class KernelPlanner
             return new KernelPlan(pass, KernelBody.Simd, kernel, m, n, k, 1, pass == KernelPass.BackwardWeights ? GemmStoreMode.Add : GemmStoreMode.Write, items);
         }
 
-        bool runs = RunsFit(run, (long)g.N * g.Ci * g.H * g.W, (long)g.N * g.Co * g.OH * g.OW, (long)g.Co * g.Ci * g.KH * g.KW);
+        bool runs = RunsFit(run, (long)g.N * g.Ci * g.H * g.W, (long)g.N * g.Co * g.OH * g.OW, (long)g.Co * g.Ci * g.KH * g.KW)
+            && (pass != KernelPass.BackwardWeights || PatchRowRun.Fits(g));
         var body = !runs ? KernelBody.Cursor : RunBody(pass, m, n, device);
         return device.CpuCores && TileFill(body, m, n) < SimpleBelow(pass)
             ? Simple("Conv2dKernels", pass, m, n, k, ConvSimpleThreads(pass, g))
