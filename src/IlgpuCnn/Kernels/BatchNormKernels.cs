@@ -183,10 +183,10 @@ public sealed class BatchNormKernels
         return sq;
     }
 
-    /// <summary>The four values of <paramref name="q"/> (0 where a position is past the channel's end), all loads issued before any use.</summary>
-    private static Float4 Read(ArrayView<float> data, ChannelCursor4 q) => new()
+    /// <summary>The four values of <paramref name="q"/> (0 where a position is past the channel's end), all loads issued before any use; the first is read unguarded unless <paramref name="guardFirst"/> (a step that may lie wholly past the end).</summary>
+    private static Float4 Read(ArrayView<float> data, ChannelCursor4 q, bool guardFirst = false) => new()
     {
-        X = data[q.A.Offset],
+        X = !guardFirst || q.A.Valid ? data[q.A.Offset] : 0f,
         Y = q.B.Valid ? data[q.B.Offset] : 0f,
         Z = q.C.Valid ? data[q.C.Offset] : 0f,
         W = q.D.Valid ? data[q.D.Offset] : 0f,
@@ -256,26 +256,46 @@ public sealed class BatchNormKernels
         InputGrads(d, p, c, mu, rs, (float)totalDy, (float)totalDyX);
     }
 
-    /// <summary>This thread's shares of Σdy and Σdy·x̂ over positions [lo, hi) of channel c (in the plain walk's order).</summary>
+    /// <summary>
+    /// This thread's shares of Σdy and Σdy·x̂ over positions [lo, hi) of channel c (in the plain
+    /// walk's order): two steps of the walk per trip (q, then r = q one step on), all their loads
+    /// (x, dy, y) issued before the first add, so a trip waits for one round trip for 8 values.
+    /// </summary>
     private static (double Dy, double DyX) GradSums(BatchNormDims d, BatchNormBuffers p, int c, float mu, float rs, int lo, int hi)
     {
         double sdy = 0;
         double sdyx = 0;
         for (var q = new ChannelCursor4(d, c, lo + Group.IdxX, Group.DimX, hi); q.Valid; q.Next())
         {
+            var r = q;
+            r.Next();
             var x = Read(p.X, q); // x's loads first: in flight while the ReLU mask waits for y
+            var xr = Read(p.X, r, true);
             var g = MaskedGrad(p, d, q);
-            sdy += g.X;
-            sdyx += g.X * (x.X - mu) * rs;
-            sdy += q.B.Valid ? g.Y : 0.0;
-            sdyx += q.B.Valid ? g.Y * (x.Y - mu) * rs : 0.0;
-            sdy += q.C.Valid ? g.Z : 0.0;
-            sdyx += q.C.Valid ? g.Z * (x.Z - mu) * rs : 0.0;
-            sdy += q.D.Valid ? g.W : 0.0;
-            sdyx += q.D.Valid ? g.W * (x.W - mu) * rs : 0.0;
+            var gr = MaskedGrad(p, d, r, true);
+            Accumulate(ref sdy, ref sdyx, q, g, x, mu, rs);
+            if (r.Valid)
+            {
+                Accumulate(ref sdy, ref sdyx, r, gr, xr, mu, rs);
+            }
+
+            q = r;
         }
 
         return (sdy, sdyx);
+    }
+
+    /// <summary>Adds the four values of step q (those inside the walk) to Σdy and Σdy·x̂, in walk order.</summary>
+    private static void Accumulate(ref double sdy, ref double sdyx, ChannelCursor4 q, Float4 g, Float4 x, float mu, float rs)
+    {
+        sdy += g.X;
+        sdyx += g.X * (x.X - mu) * rs;
+        sdy += q.B.Valid ? g.Y : 0.0;
+        sdyx += q.B.Valid ? g.Y * (x.Y - mu) * rs : 0.0;
+        sdy += q.C.Valid ? g.Z : 0.0;
+        sdyx += q.C.Valid ? g.Z * (x.Z - mu) * rs : 0.0;
+        sdy += q.D.Valid ? g.W : 0.0;
+        sdyx += q.D.Valid ? g.W * (x.W - mu) * rs : 0.0;
     }
 
     /// <summary>The slices' Σdy and Σdy·x̂, staged in <paramref name="shared"/>, added in slice order.</summary>
@@ -321,13 +341,13 @@ public sealed class BatchNormKernels
         }
     }
 
-    /// <summary>dy at the four positions, zeroed where the fused ReLU's output was not positive (dy and y both loaded up front).</summary>
-    private static Float4 MaskedGrad(BatchNormBuffers p, BatchNormDims d, ChannelCursor4 q)
+    /// <summary>dy at the four positions, zeroed where the fused ReLU's output was not positive (dy and y both loaded up front; <paramref name="guardFirst"/>: as <see cref="Read"/>).</summary>
+    private static Float4 MaskedGrad(BatchNormBuffers p, BatchNormDims d, ChannelCursor4 q, bool guardFirst = false)
     {
-        var g = Read(p.Dy, q);
+        var g = Read(p.Dy, q, guardFirst);
         if (d.Relu != 0)
         {
-            var y = Read(p.Y, q);
+            var y = Read(p.Y, q, guardFirst);
             g.X = y.X <= 0f ? 0f : g.X;
             g.Y = y.Y <= 0f ? 0f : g.Y;
             g.Z = y.Z <= 0f ? 0f : g.Z;

@@ -20,6 +20,8 @@ public class BatchNormKernelsTests(DeviceFixture fx)
     [InlineData(true, 2, 3, 5, 7)]
     [InlineData(true, 15, 3, 11, 13)]
     [InlineData(true, 16, 2, 12, 12)]
+    [InlineData(true, 64, 2, 16, 17)]   // 2 slices of 8,704: per thread a whole 8-value trip, then one whose second step is partly or wholly past the slice
+    [InlineData(true, 41, 3, 13, 11)]   // 5,863 values a channel: several trips per slice, an odd remainder
     public void BatchNormForwardBackward(bool gpuShaped, int n, int c, int h, int w)
     {
         var device = gpuShaped ? fx.GpuShaped : fx.Device;
