@@ -69,18 +69,7 @@ internal static class StepCounter
     private static VggModel GpuPlannedModel(ComputeDevice device)
     {
         var model = VggModel.Create(device, Width, 0);
-        foreach (var layer in model.Network.Layers)
-        {
-            if (layer is Conv2d c)
-            {
-                c.PlanFor = StepModel.Gpu;
-            }
-            else if (layer is Dense d)
-            {
-                d.PlanFor = StepModel.Gpu;
-            }
-        }
-
+        model.UsePlan(StepModel.Gpu);
         return model;
     }
 

@@ -38,7 +38,7 @@ public sealed class ModelStepCheck(int steps, int batch, int imageSize = 32, dou
     {
         var rng = new Random(seed);
         using var model = VggModel.Create(device, ModelWidth, (uint)seed);
-        UsePlan(model, planFor);
+        model.UsePlan(planFor);
         var tape = new GradientTape(device);
         var optimizer = new AdamW(device, model.Store);
         var shape = new Shape(Batch, 3, ImageSize, ImageSize);
@@ -70,21 +70,5 @@ public sealed class ModelStepCheck(int steps, int batch, int imageSize = 32, dou
         }
 
         return outputs;
-    }
-
-    /// <summary>Runs every conv and dense layer of <paramref name="model"/> by the plan for <paramref name="planFor"/>.</summary>
-    private static void UsePlan(VggModel model, DeviceFigures planFor)
-    {
-        foreach (var layer in model.Network.Layers)
-        {
-            if (layer is Conv2d conv)
-            {
-                conv.PlanFor = planFor;
-            }
-            else if (layer is Dense dense)
-            {
-                dense.PlanFor = planFor;
-            }
-        }
     }
 }

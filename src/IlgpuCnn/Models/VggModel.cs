@@ -107,6 +107,22 @@ public sealed class VggModel : IDisposable
         return new VggModel(device, width, classes, store, new Sequential(NetworkName, layers));
     }
 
+    /// <summary>Runs every conv and dense layer by the kernel plan for <paramref name="planFor"/> (null: the device's own) — tests, the self-test and the static profile run a GPU's plan on the GPU-shaped CPU accelerator.</summary>
+    public void UsePlan(DeviceFigures? planFor)
+    {
+        foreach (var layer in Network.Layers)
+        {
+            if (layer is Conv2d conv)
+            {
+                conv.PlanFor = planFor;
+            }
+            else if (layer is Dense dense)
+            {
+                dense.PlanFor = planFor;
+            }
+        }
+    }
+
     /// <summary>Logits (N, classes) for an image batch (N, 3, 32, 32).</summary>
     public Tensor Forward(Tensor images, GradientTape tape) => Network.Forward(images, tape);
 

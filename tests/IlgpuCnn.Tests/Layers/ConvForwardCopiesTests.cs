@@ -30,7 +30,7 @@ public sealed class ConvForwardCopiesTests
         var device = _fx.GpuShaped;
         // Width 0.25 on 16×16 images: block1.conv1 forward on Cursor (3 channels), blocks 1-3 on Run32, block 4 on Run64.
         using var model = VggModel.Create(device, 0.25, (uint)rng.Seed);
-        Plan(model, _fx.GpuPlan);
+        model.UsePlan(_fx.GpuPlan);
         var bodies = model.Network.Layers.OfType<Conv2d>().Select((c, i) => c.PlanFor is { } f ? KernelPlanner.Conv(KernelPass.Forward, Geometry(c, i), f).Body : KernelBody.Simple).Distinct().Order();
         Assert.Equal([KernelBody.Cursor, KernelBody.Run64, KernelBody.Run32], bodies);
         var shape = new Shape(2, 3, 16, 16);
@@ -62,13 +62,13 @@ public sealed class ConvForwardCopiesTests
         var device = _fx.GpuShaped;
         using var model = VggModel.Create(device, 0.0625, 1);
         using var images = Tensor.FromHost(device, new Shape(1, 3, 16, 16), new TestRandom().Floats(3 * 16 * 16, 0f, 1f));
-        Plan(model, _fx.GpuPlan);
+        model.UsePlan(_fx.GpuPlan);
         Assert.Equal(2, Launches(device, () => Forward(model, images, 2)));
-        Plan(model, DeviceFigures.Cpu);
+        model.UsePlan(DeviceFigures.Cpu);
         Assert.Equal(0, Launches(device, () => Forward(model, images, 2)));
 
         // A conv layer run on its own (outside the network's pass) writes its own copy first.
-        Plan(model, _fx.GpuPlan);
+        model.UsePlan(_fx.GpuPlan);
         var conv = model.Network.Layers.OfType<Conv2d>().First();
         var tape = new GradientTape(device);
         tape.Begin(ForwardPass.Inference);
@@ -78,9 +78,9 @@ public sealed class ConvForwardCopiesTests
     /// <summary>The network's output on the GPU's plan and on the CPU accelerator's (Simple bodies), which must agree.</summary>
     private float[] SameOnBothPlans(VggModel model, Tensor images, string what, int seed)
     {
-        Plan(model, _fx.GpuPlan);
+        model.UsePlan(_fx.GpuPlan);
         var gpu = Forward(model, images, 1);
-        Plan(model, DeviceFigures.Cpu);
+        model.UsePlan(DeviceFigures.Cpu);
         var simple = Forward(model, images, 1);
         Assertions.Close(simple, gpu, rtol: 1e-3, atol: 1e-4, what: $"logits {what}", seed: seed);
         return gpu;
@@ -104,21 +104,6 @@ public sealed class ConvForwardCopiesTests
         long n = device.PlannedLaunches.GetValueOrDefault(Transpose);
         a();
         return device.PlannedLaunches.GetValueOrDefault(Transpose) - n;
-    }
-
-    private static void Plan(VggModel model, DeviceFigures figures)
-    {
-        foreach (var layer in model.Network.Layers)
-        {
-            if (layer is Conv2d c)
-            {
-                c.PlanFor = figures;
-            }
-            else if (layer is Dense d)
-            {
-                d.PlanFor = figures;
-            }
-        }
     }
 
     private static double MaxDifference(float[] a, float[] b) => a.Zip(b, (x, y) => Math.Abs(x - y)).Max();

@@ -109,14 +109,14 @@ public static class KernelPlanner
 
     /// <summary>
     /// Warps per scheduler a split launch should give the busiest multiprocessor: the Run bodies' lone
-    /// warp needs about 2.5 times its K step's instructions in cycles (its waits, benchmarks/STATIC.md),
+    /// warp needs about 1.5–2.5 times its K step's instructions in cycles (its waits, benchmarks/STATIC.md),
     /// so a scheduler with fewer than 3 warps idles part of the time.
     /// </summary>
     public const int WarpsPerScheduler = 3;
 
     /// <summary>
     /// Most groups a split may put on one multiprocessor, so that a split launch is one wave: the
-    /// split bodies hold more on sm_90 (Run64 5, Run32 7, RunShort 8, Small 4; the assembler tests keep them there).
+    /// split bodies hold at least that many on sm_90 (Run64 5, Run32 6–7, RunShort 8, Small 4; the assembler tests keep them there).
     /// </summary>
     public const int MaxGroupsPerMultiprocessor = 4;
 
