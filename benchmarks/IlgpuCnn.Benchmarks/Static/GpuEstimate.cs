@@ -69,6 +69,7 @@ internal static class GpuEstimate
         "L1: lines per warp load of each GEMM operand from the address simulation (derived); a load costs max(1, lines / the scenario's lines per clock) L1 cycles, shared by the SM's warps; other kernels' loads are taken as one line per warp load (grid-stride, lanes along the contiguous index: assumed).",
         "Per SM and wave: each iteration takes the slowest of issue, lone warp, shared memory and L1; the straight-line code the slower of issue and lone warp. The busiest SM's ceil(blocks / SMs) groups run as full waves of the resident groups per SM, then the groups left over as one last, smaller wave at its own warps per scheduler (a block starts as soon as a slot frees, so the leftovers of every SM run together). A per-channel reduction spread over slices (ChannelSlices) runs its slices' groups, then — counted after them, as if no channel finished early — one finishing group per channel (normalisation or dx of the whole channel). The launch takes at least its memory time — its compulsory bytes (each tensor read or written once) at the DRAM's bandwidth, or all its bytes including the re-reads (a channel reduction's later passes over the channel: L2 hits) at the L2's, whichever is longer — and its split-K atomics' L2 time, plus the gap per stream operation.",
         "Groups per SM: the occupancy from ptxas's registers and shared memory (sm_90 limits). Auto-grouped kernels: the group size CUDA's occupancy calculator picks (largest multiple of 32 with the highest occupancy).",
+        "Direct conv (no GEMM): the work loop is its K loop (K / the k's one trip holds); its staging loop (the input window, before the barrier) runs ceil(window / (8 × 128)) trips per thread, each the slowest of issue, lone warp, shared stores and L1 lines, counted with the straight-line code.",
         "Tiled GEMMs: one K step = the K loop's SASS with nested loops repeated by their design trip counts; where ptxas unrolled the K loop itself into n K steps, cycles and counts are divided by n. Both sides of a warp-uniform branch in the K loop count for every warp. A GEMM's epilogue is followed along the branches its launch's store mode takes (Write, Add: load–add–store per value, AtomicAdd), so its dependent round trips (a bias load per stored value, Add's load before each store) and emulated divisions count once per value; other kernels' straight-line code runs whole.",
         .. Scenario.All.Select(s => $"Scenario {s.Name}: {(s.Broadcast ? "A's broadcast loads 2 wavefronts" : "every LDS.128 4 wavefronts")}, global load latency {s.GlobalLatency} cycles, shared load {s.SharedLatency} cycles, L1 {s.L1LinesPerClock} lines per clock, {s.GapUs} us per stream operation, DRAM at {s.DramEfficiency:P0} of peak, {s.AtomicsPerClock} float atomics per clock in L2, L2 hits at {s.L2TBs} TB/s."),
         "Why these ranges: global latency from an L2 hit (~300 cycles; the K loops re-read weights and activations other groups just read) to DRAM (~600); L1 4 lines per clock if only the tag lookups limit a 32-line warp load (8 cycles), 1 if the lines' same word offset serialises the banks (32 cycles) — the open question a GPU visit settles (GPU-VISIT.md); launch gap and DRAM efficiency as commonly seen without CUDA graphs; float atomics from coalesced (8 per 32-byte sector) to one per sector in L2; L2 hit bandwidth around public microbenchmark figures for Hopper (~5.5–10 TB/s, against 132 SMs × 64 bytes per clock = 14.8 TB/s at 1.755 GHz).",
@@ -95,7 +96,8 @@ internal static class GpuEstimate
         {
             // the full waves of the busiest SM, then its last, smaller wave at its own warps per scheduler
             var it = PerIteration(wave, p, s, traffic, l.Plan);
-            double straight = Math.Max(wave.PerScheduler * tailIssued / IssuePerClock, tailCycles);
+            if (l.StagingTrips > 0) Console.Error.WriteLine($"DEBUG {s.Name} tailCycles {tailCycles} tailIssued {tailIssued} staging/trip {Staging(wave, p, s, traffic)} trips {l.StagingTrips} stagingcycles {p.StagingCycles(s.Latencies)} code {p.StagingCode.Count} w/s {wave.PerScheduler} iters {l.Iterations} it {it}");
+            double straight = Math.Max(wave.PerScheduler * tailIssued / IssuePerClock, tailCycles) + (l.StagingTrips * Staging(wave, p, s, traffic));
             compute += wave.Waves * ((l.Iterations * it.Max) + straight) / cyclesPerUs;
             double Us(double perIt) => wave.Waves * l.Iterations * perIt / cyclesPerUs;
             b = b with { Issue = b.Issue + Us(it.Issue), Warp = b.Warp + Us(it.Warp), Shared = b.Shared + Us(it.Shared), L1 = b.L1 + Us(it.L1), Straight = b.Straight + (wave.Waves * straight / cyclesPerUs) };
@@ -126,6 +128,21 @@ internal static class GpuEstimate
         double shared = w.WarpsOnSm * wavefronts / SharedWavefrontsPerClock;
         double l1 = L1Cycles(w, mix, traffic, s);
         return (issue, warp, shared, l1, Math.Max(Math.Max(issue, warp), Math.Max(shared, l1)));
+    }
+
+    /// <summary>Cycles of one staging-loop trip on one SM: the slowest of issue, lone warp, shared stores and the L1 lines of its loads (<see cref="LaunchTraffic.LinesA"/>: the staged operand's).</summary>
+    private static double Staging(Wave w, KernelProfile p, Scenario s, LaunchTraffic t)
+    {
+        if (p.StagingCode.Count == 0)
+        {
+            return 0;
+        }
+
+        var mix = SassMix.Of(p.StagingCode);
+        double issue = w.PerScheduler * mix.Instructions / IssuePerClock;
+        double shared = w.WarpsOnSm * mix.SharedWavefronts / SharedWavefrontsPerClock;
+        double l1 = w.WarpsOnSm * mix.GlobalLoads * Math.Max(1, (t.LinesA?.Mean ?? 1) / s.L1LinesPerClock);
+        return Math.Max(Math.Max(issue, p.StagingCycles(s.Latencies)), Math.Max(shared, l1));
     }
 
     /// <summary>L1 cycles per iteration for the warps of one SM.</summary>

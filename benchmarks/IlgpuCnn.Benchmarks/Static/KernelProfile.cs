@@ -56,6 +56,17 @@ internal sealed class KernelProfile
     /// <summary>Global loads of the work loop with their load-to-use distance across the back edge (counted).</summary>
     public IReadOnlyList<LoadUse> LoopLoads => _loopLoads ??= LoadUses.Of(IterationCode);
 
+    /// <summary>
+    /// The loop outside the work loop (neither inside nor around it) with the most global loads: a
+    /// staging loop run before the work loop (<see cref="DirectConv"/>'s input window; empty: none).
+    /// Its trips per thread come from the launch (<see cref="ModelLaunch.StagingTrips"/>).
+    /// </summary>
+    public IReadOnlyList<SassInstruction> StagingCode { get; init; } = [];
+
+    /// <summary>Steady-state cycles of one lone warp per staging-loop trip (estimated, from the control bits).</summary>
+    public double StagingCycles(WarpLatencies l) =>
+        StagingCode.Count == 0 ? 0 : Memo(_staging, l, () => WarpTiming.SteadyCycles(StagingCode, l));
+
     /// <summary>Emulated divisions (I2F.RP) after the work loop, outside every loop: the epilogue's (counted).</summary>
     public int EpilogueDivisions { get; init; }
 
@@ -101,6 +112,7 @@ internal sealed class KernelProfile
 
     private readonly Dictionary<WarpLatencies, double> _iteration = new();
     private readonly Dictionary<WarpLatencies, double> _straight = new();
+    private readonly Dictionary<WarpLatencies, double> _staging = new();
     private IReadOnlyList<LoadUse>? _loopLoads;
 
     private static double Memo(Dictionary<WarpLatencies, double> memo, WarpLatencies l, Func<double> f)
@@ -145,6 +157,13 @@ internal sealed class KernelProfile
             Listing = sass.Code,
             LoopStart = loop.Start,
             LoopEnd = loop.End,
+            StagingCode = loop.End < 0 ? [] : sass.Loops
+                .Where(l => l.End < loop.Start || l.Start > loop.End)
+                .Where(l => !sass.Loops.Any(o => o.Contains(l)))
+                .Select(l => l.Body)
+                .Where(b => SassMix.Of(b).GlobalLoads > 0)
+                .OrderByDescending(b => SassMix.Of(b).GlobalLoads)
+                .FirstOrDefault() ?? [],
             EpilogueDivisions = loop.End < 0 ? 0 : straight.Count(i => i.Address > loop.End && i.Base == "I2F" && i.Opcode.Contains(".RP", StringComparison.Ordinal)),
         };
     }

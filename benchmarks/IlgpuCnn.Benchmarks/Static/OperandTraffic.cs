@@ -33,6 +33,12 @@ internal static class OperandTraffic
             return LaunchTraffic.None with { Atomics = atomics };
         }
 
+        if (plan.Body == KernelBody.Direct)
+        {
+            // no global loads in its K loop: the lines are the staging's (window as A, weights as B), paid once per group
+            return new LaunchTraffic(DirectWindowLines(g), DirectWeightLines(g), 0, 0, atomics);
+        }
+
         long x = (long)g.N * g.Ci * g.H * g.W, dy = (long)g.N * g.Co * g.OH * g.OW, w = (long)g.Co * g.Ci * g.KH * g.KW;
         var (a, b) = plan.Pass switch
         {
@@ -84,6 +90,59 @@ internal static class OperandTraffic
         KernelPass.BackwardData => (CursorLines(ConvTapCursor.BackwardData(a.View, g), plan.M, plan.K), CursorLines(new ChannelPlanesCursor(b.View, g.Ci, g.KH, g.KW), plan.N, plan.K)),
         _ => (CursorLines(new ChannelPlanesCursor(a.View, g.Co, g.OH, g.OW), plan.M, plan.K), CursorLines(new ConvPatchColumnCursor(b.View, g), plan.N, plan.K)),
     };
+
+    /// <summary>Lines per warp load of <see cref="DirectConv"/>'s window staging (<see cref="DirectConv.WindowSource"/>, the kernel's own index code): every warp and trip of the first and last tile of the first and last image.</summary>
+    private static WarpLines DirectWindowLines(ConvGeometry g)
+    {
+        int height = DirectConv.WindowHeight(g), width = DirectConv.WindowWidth(g);
+        int size = g.Ci * height * width;
+        int tilesW = (g.OW + DirectConv.TileCols - 1) / DirectConv.TileCols;
+        var loads = new List<int>();
+        foreach (int n in new[] { 0, g.N - 1 }.Distinct())
+        {
+            foreach (int tile in new[] { 0, DirectConv.TilesPerImage(g) - 1 }.Distinct())
+            {
+                int ih0 = (tile / tilesW * DirectConv.TileRows * g.Stride) - g.Pad, iw0 = (tile % tilesW * DirectConv.TileCols * g.Stride) - g.Pad;
+                for (int first = 0; first < size; first += WarpAddresses.WarpSize)
+                {
+                    var lanes = Enumerable.Range(first, WarpAddresses.WarpSize).Where(i => i < size).Select(i =>
+                    {
+                        int ci = i / (height * width), r = i % (height * width) / width, c = i % width;
+                        int src = DirectConv.WindowSource(g, n, ci, ih0, iw0, r, c);
+                        return (src, src >= 0);
+                    });
+                    loads.Add(DistinctLines(lanes));
+                }
+            }
+        }
+
+        return Summarise(loads);
+    }
+
+    /// <summary>Lines per warp load of <see cref="DirectConv"/>'s weight staging (<see cref="DirectConv.WeightSource"/>): its 4 loads per thread, every warp, the first and last channel block.</summary>
+    private static WarpLines DirectWeightLines(ConvGeometry g)
+    {
+        int k = g.Ci * g.KH * g.KW;
+        var loads = new List<int>();
+        foreach (int co0 in new[] { 0, (g.Co - 1) / DirectConv.ChannelBlock * DirectConv.ChannelBlock }.Distinct())
+        {
+            for (int first = 0; first < 4 * DirectConv.GroupSize; first += WarpAddresses.WarpSize)
+            {
+                loads.Add(DistinctLines(Enumerable.Range(first, WarpAddresses.WarpSize).Select(i => DirectConv.WeightSource(g, i, k, co0)).Select(src => (src, src >= 0))));
+            }
+        }
+
+        return Summarise(loads);
+    }
+
+    private static int DistinctLines(IEnumerable<(int Index, bool Inside)> lanes) =>
+        lanes.Where(l => l.Inside).Select(l => (long)l.Index * sizeof(float) / WarpAddresses.LineBytes).Distinct().Count();
+
+    private static WarpLines Summarise(List<int> loads)
+    {
+        var live = loads.Where(l => l > 0).ToList();
+        return live.Count == 0 ? WarpLines.Empty : new WarpLines(live.Average(), live.Max(), live.Count);
+    }
 
     private static WarpLines RunLines<T>(T operand, int extent, int k)
         where T : struct, IKRun =>

@@ -116,7 +116,9 @@ internal static class StaticCommand
         return profiles;
     }
 
-    private static (int Ffma, int Sts) GemmDesign(string kernel) => kernel.EndsWith("SmallKernel", StringComparison.Ordinal) && kernel.StartsWith("DenseKernels.", StringComparison.Ordinal)
+    private static (int Ffma, int Sts) GemmDesign(string kernel) => kernel.EndsWith("DirectKernel", StringComparison.Ordinal)
+        ? (DirectConv.FfmaPerK, 0)
+        : kernel.EndsWith("SmallKernel", StringComparison.Ordinal) && kernel.StartsWith("DenseKernels.", StringComparison.Ordinal)
         ? (SmallGemm.TileK * SmallGemm.TileM * SmallGemm.TileN / SmallGemm.GroupSize, ((SmallGemm.TileK * SmallGemm.TileM) + (SmallGemm.TileK * SmallGemm.TileN)) / SmallGemm.GroupSize)
         : kernel.EndsWith("Run32Kernel", StringComparison.Ordinal)
         ? (RunGemm.TileK * RunGemm.TileM * RunGemm.NarrowN / RunGemm.NarrowGroupSize, ((RunGemm.TileK * RunGemm.TileM) + (RunGemm.TileK * RunGemm.NarrowN)) / RunGemm.NarrowGroupSize)

@@ -25,6 +25,9 @@ internal sealed record ModelLaunch(string Layer, string Pass, string Kernel, lon
     /// <summary>Bytes read again after their first read in the same launch (a channel reduction's later passes: L2 hits), beyond the compulsory <see cref="Bytes"/>.</summary>
     public double Reread { get; init; }
 
+    /// <summary>Trips per thread of the kernel's staging loop before its work loop (<see cref="KernelProfile.StagingCode"/>; 0: none modelled).</summary>
+    public double StagingTrips { get; init; }
+
     /// <summary>Its operands' cache lines per warp load and its atomics.</summary>
     public LaunchTraffic Traffic { get; init; } = LaunchTraffic.None;
 }
@@ -121,6 +124,18 @@ internal sealed class StepModel
 
         var cfg = plan.Config;
         long blocks = (long)cfg.GridDim.X * cfg.GridDim.Y * cfg.GridDim.Z;
+        if (plan is { Body: KernelBody.Direct, Geometry: { } g })
+        {
+            // the K loop's trips: K k's, DirectConv.FfmaPerK FFMA each, as many per trip as ptxas unrolled;
+            // the window's staging loop: StageUnroll elements per thread per trip
+            int window = g.Ci * DirectConv.WindowHeight(g) * DirectConv.WindowWidth(g);
+            double perTrip = Math.Max(1, _kernel(plan.Kernel).PerIteration.Ffma / (double)DirectConv.FfmaPerK);
+            double staging = Math.Ceiling(window / (double)(DirectConv.StageUnroll * DirectConv.GroupSize));
+            Add(plan.Kernel, blocks, cfg.GroupDim.X, flops, bytes, plan.K / perTrip);
+            _launches[^1] = _launches[^1] with { Plan = plan, Traffic = traffic, StagingTrips = staging };
+            return;
+        }
+
         Add(plan.Kernel, blocks, cfg.GroupDim.X, flops, bytes, Math.Ceiling(Math.Min(plan.Slice, plan.K) / (double)plan.TileK));
         _launches[^1] = _launches[^1] with { Plan = plan, Traffic = traffic };
     }

@@ -34,7 +34,7 @@ public static class SharedBroadcast
     /// </summary>
     public static double Saved(KernelPlan? plan, SassMix mix)
     {
-        if (plan is null || plan.Body is KernelBody.Simple or KernelBody.Small or KernelBody.Simd)
+        if (plan is null || plan.Body is KernelBody.Simple or KernelBody.Small or KernelBody.Simd or KernelBody.Direct)
         {
             return 0;
         }

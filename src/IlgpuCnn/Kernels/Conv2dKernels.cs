@@ -22,20 +22,23 @@ namespace IlgpuCnn.Kernels;
 //   RunShort RunGemm.RunShort, 32×64 tiles: backward-weights GEMMs at most 32 tall (Co ≤ 32).
 //   Simd    SimdConv (Kernels/Simd/): 8 pixels × 16 channels per work-item, no barriers, vectorised by
 //           the CPU's compiler: 3×3 stride-1 passes with channels in sixteens on PoCL (CPU cores).
-// The GEMM bodies' forward reads the weights' transposed copy wT[(kh,kw,ci), co] (Conv/ConvWeightCopies,
+//   Direct  Conv/DirectConv: no GEMM; a 32×32-pixel tile's input window in shared memory, 8 pixels ×
+//           8 output channels per thread: forward with K = Ci·KH·KW ≤ 64 (the 3-channel first layer).
+// The GEMM bodies' and Direct's forward reads the weights' transposed copy wT[(kh,kw,ci), co] (Conv/ConvWeightCopies,
 // written for all conv layers by one TransposeWeightsKernel launch at the start of each forward pass),
 // so a warp's load of 32 output channels at one k is one cache line, not 32.
 // Versions (the lab, benchmarks/IlgpuCnn.Benchmarks/Lab/, as llm.c's dev/cuda): version 1 is the
 // shared-memory TiledGemm (4×4 per thread, one k per load); version 2 is Cursor (8×4 register block,
 // 16-byte shared loads, division-free cursors, register double buffer); version 3 is Run64/Run32
-// (runs of 8 k staged per thread, tap-major K) and RunShort. Versions 2 and 3 run here.
+// (runs of 8 k staged per thread, tap-major K) and RunShort; Direct replaced Cursor for the first
+// layer's forward. Versions 2 and 3 run here.
 //
 // The recipe (width 1, batch 64): layer → body of forward / backward-data / backward-weights (the
 // first layer's input needs no gradient). KernelPlanTests checks it against KernelPlanner (the
 // plan) and benchmarks/STATIC.md (StepModel's launches); the dense layers run Small on a GPU.
 // RECIPE-TABLE-BEGIN
 // layer         CUDA (H100): fwd / bwd-data / bwd-weights   CPU accelerator
-// block1.conv1  Cursor / - / RunShort                       Simple / - / Simple
+// block1.conv1  Direct / - / RunShort                       Simple / - / Simple
 // block1.conv2  Run32 / Run32 / RunShort                    Simple / Simple / Simple
 // block2.conv1  Run64 / Run32 / Run64                       Simple / Simple / Simple
 // block2.conv2  Run64 / Run64 / Run64                       Simple / Simple / Simple
@@ -57,6 +60,7 @@ public sealed class Conv2dKernels
     private readonly Lazy<Action<Index1D, ConvGeometry, ConvBackwardWeightsBuffers>> _backwardWeightsSimple;
     private readonly Lazy<Action<KernelConfig, int, int, int, ArrayView<float>, ArrayView<float>>> _biasGrad;
     private readonly Lazy<Action<KernelConfig, ConvGeometry, ConvForwardBuffers>> _forwardCursor;
+    private readonly Lazy<Action<KernelConfig, ConvGeometry, ConvForwardBuffers>> _forwardDirect;
     private readonly Lazy<Action<KernelConfig, ConvGeometry, int, GemmStoreMode, ConvBackwardDataBuffers>> _backwardDataCursor;
     private readonly Lazy<Action<KernelConfig, ConvGeometry, int, GemmStoreMode, ConvBackwardWeightsBuffers, ArrayView<float>>> _backwardWeightsCursor;
     private readonly Lazy<Action<KernelConfig, ConvGeometry, int, SliceSum, ConvForwardBuffers>> _forwardRun64;
@@ -78,6 +82,7 @@ public sealed class Conv2dKernels
         _backwardWeightsSimple = new(() => LoadSimple<ConvBackwardWeightsBuffers>(device, BackwardWeightsSimpleKernel));
         _biasGrad = new(() => acc.LoadStreamKernel<int, int, int, ArrayView<float>, ArrayView<float>>(BiasGradKernel));
         _forwardCursor = new(() => acc.LoadStreamKernel<ConvGeometry, ConvForwardBuffers>(ForwardCursorKernel));
+        _forwardDirect = new(() => acc.LoadStreamKernel<ConvGeometry, ConvForwardBuffers>(ForwardDirectKernel));
         _backwardDataCursor = new(() => acc.LoadStreamKernel<ConvGeometry, int, GemmStoreMode, ConvBackwardDataBuffers>(BackwardDataCursorKernel));
         _backwardWeightsCursor = new(() => acc.LoadStreamKernel<ConvGeometry, int, GemmStoreMode, ConvBackwardWeightsBuffers, ArrayView<float>>(BackwardWeightsCursorKernel));
         _forwardRun64 = new(() => acc.LoadStreamKernel<ConvGeometry, int, SliceSum, ConvForwardBuffers>(ForwardRun64Kernel));
@@ -96,7 +101,10 @@ public sealed class Conv2dKernels
         {
             _ = (_forwardRun64.Value, _backwardDataRun64.Value, _backwardWeightsRun64.Value, _forwardRun32.Value, _backwardDataRun32.Value);
             _ = (_forwardCursor.Value, _backwardDataCursor.Value, _backwardWeightsCursor.Value, _transposeWeights.Value);
-            _ = device.Figures.CpuCores ? null : _backwardWeightsRunShort.Value; // never planned on CPU cores
+            if (!device.Figures.CpuCores)
+            {
+                _ = (_backwardWeightsRunShort.Value, _forwardDirect.Value); // never planned on CPU cores
+            }
         }
         else
         {
@@ -120,7 +128,7 @@ public sealed class Conv2dKernels
 
     /// <summary>
     /// y = conv(x, w) + b (y is overwritten; b may be empty), by the plan for <paramref name="planFor"/>
-    /// (default: this device's figures). A GEMM body (<see cref="KernelPlan.ReadsWeightsCopy"/>) reads
+    /// (default: this device's figures). A GEMM or Direct body (<see cref="KernelPlan.ReadsWeightsCopy"/>) reads
     /// <paramref name="wT"/>, w's transposed copy (<see cref="ConvWeightCopies"/>, refreshed since w
     /// last changed), instead of w; the Simple and Simd bodies read w and take an empty wT.
     /// </summary>
@@ -138,6 +146,7 @@ public sealed class Conv2dKernels
         {
             case KernelBody.Simple: _forwardSimple.Value((int)plan.Threads, g, buffers); break;
             case KernelBody.Cursor: _forwardCursor.Value(plan.Config, g, buffers); break;
+            case KernelBody.Direct: _forwardDirect.Value(plan.Config, g, buffers); break;
             case KernelBody.Run64: _forwardRun64.Value(plan.Config, g, plan.Slice, _sums.For(plan), buffers); break;
             case KernelBody.Simd: _simd.Value.Forward(g, x, w, b, y); break;
             default: _forwardRun32.Value(plan.Config, g, plan.Slice, _sums.For(plan), buffers); break;
@@ -415,6 +424,11 @@ public sealed class Conv2dKernels
             sa,
             sb);
     }
+
+    /// <summary>Forward straight from a shared tile of x (<see cref="DirectConv"/>: K ≤ 64), written with the bias; p.W is the transposed copy.</summary>
+    [Kernel(Grouped = true, GroupSize = DirectConv.GroupSize)]
+    internal static void ForwardDirectKernel(ConvGeometry g, ConvForwardBuffers p) =>
+        DirectConv.Run(g, p, SharedMemory.Allocate<float>(DirectConv.WindowFloats), SharedMemory.Allocate<Float4>(DirectConv.WeightFloat4s), SharedMemory.Allocate<int>(DirectConv.MaxK));
 
     /// <summary>Backward-data at stride 1 as a blocked GEMM: C[(n,ih,iw), ci] = Σ_{co,kh,kw} dy · w.</summary>
     [Kernel(Grouped = true, GroupSize = BlockedGemm.GroupSize)]

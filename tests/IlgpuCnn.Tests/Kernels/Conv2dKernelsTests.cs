@@ -22,18 +22,21 @@ public class Conv2dKernelsTests
         { "Simple Simple Simple", 2, 3, 7, 6, 5, 5, 1, 2 },
         // A GPU's plan (the bodies of forward, backward-data, backward-weights):
         { "Cursor Cursor Cursor", 2, 3, 7, 6, 5, 5, 1, 2 },
-        { "Cursor Cursor Cursor", 2, 3, 7, 5, 4, 3, 1, 1 },
-        { "Cursor Simple Cursor", 3, 2, 6, 6, 5, 3, 2, 1 },   // stride 2: backward-data on the Simple body, by the plan
+        { "Direct Cursor Cursor", 2, 3, 7, 5, 4, 3, 1, 1 },
+        { "Cursor Simple Cursor", 3, 2, 6, 6, 5, 3, 2, 1 },   // stride 2: backward-data on the Simple body, by the plan; forward's window (2 × 65 × 65) too big for Direct
+        { "Direct Simple Cursor", 2, 1, 9, 10, 6, 3, 2, 1 },  // stride 2 on Direct (a 1 × 65 × 65 window)
+        { "Direct Cursor Cursor", 2, 2, 7, 9, 9, 5, 1, 2 },   // 5×5, padding 2 on Direct (K = 50)
+        { "Direct Run32 Cursor", 3, 5, 6, 7, 16, 1, 1, 0 },   // 1×1 on Direct (K = 5), two channel blocks
         { "Cursor Cursor Run64", 2, 9, 9, 8, 70, 3, 1, 1 },
         { "Run32 Cursor RunShort", 1, 8, 4, 4, 9, 3, 1, 1 },
-        { "Cursor Cursor Cursor", 1, 3, 5, 4, 2, 1, 1, 0 },
-        { "Cursor Cursor RunShort", 4, 2, 9, 8, 3, 3, 1, 1 }, // split-K backward-weights (K = 288)
-        { "Cursor Cursor Cursor", 1, 3, 5, 4, 30, 3, 1, 1 },  // split-K backward-data (K = 270)
+        { "Direct Cursor Cursor", 1, 3, 5, 4, 2, 1, 1, 0 },
+        { "Direct Cursor RunShort", 4, 2, 9, 8, 3, 3, 1, 1 }, // split-K backward-weights (K = 288)
+        { "Direct Cursor Cursor", 1, 3, 5, 4, 30, 3, 1, 1 },  // split-K backward-data (K = 270)
         // Balanced staging (RunGemm) where channels / pixels come in runs of 8:
         { "Run32 Cursor Cursor", 3, 8, 5, 7, 9, 3, 1, 1 },    // forward runs only (Ci = 8)
         { "Run32 Run32 Cursor", 3, 16, 4, 6, 24, 3, 1, 1 },   // backward-data K = 216 ends mid K step; 6-pixel rows: backward-weights falls back
         { "Run32 Run32 RunShort", 9, 8, 8, 4, 8, 3, 1, 1 },   // split-K backward-weights runs (K = 288), images of 32 pixels
-        { "Cursor Run32 RunShort", 1, 3, 4, 4, 32, 3, 1, 1 }, // split-K backward-data runs (K = 288), forward falls back (Ci = 3)
+        { "Direct Run32 RunShort", 1, 3, 4, 4, 32, 3, 1, 1 }, // split-K backward-data runs (K = 288), forward on Direct (Ci = 3)
         { "Run32 Simple Cursor", 2, 8, 7, 6, 8, 3, 2, 1 },    // stride 2: forward runs, 12-pixel images fall back
         { "Run32 Simple Cursor", 2, 8, 8, 8, 8, 3, 2, 1 },    // stride 2: backward-weights falls back too (x not read in contiguous runs)
         { "Run32 Run32 RunShort", 2, 8, 4, 4, 8, 1, 1, 0 },   // 1×1 kernel: K = 8, half a K step
@@ -144,6 +147,40 @@ public class Conv2dKernelsTests
         Assert.Equal(!rows ? KernelBody.Cursor : co > 32 ? KernelBody.Run64 : KernelBody.RunShort, ran.Body);
         Assertions.Close(rdw.Select((v, i) => v + dw0[i]).ToArray(), tdw.ToHost(), what: $"{ran} (rows {rows}): backward-weights (accumulated)", seed: rng.Seed);
         Assertions.Close(rdb.Select((v, i) => v + db0[i]).ToArray(), tdb.ToHost(), what: $"{ran} (rows {rows}): bias grad (accumulated)", seed: rng.Seed);
+    }
+
+    /// <summary>
+    /// The Direct forward on the GPU-shaped device against the double reference: several 32×32 tiles
+    /// per image (the last partial both ways), channel blocks partly past Co, a window reaching past
+    /// every edge, stride 2, K at the body's limit, with and without bias; y holds noise before, so
+    /// every output must be written.
+    /// </summary>
+    [Theory]
+    [InlineData(2, 3, 37, 35, 11, 3, 1, 1, true)]   // 2 × 2 tiles per image, 2 channel blocks (the second 3 wide)
+    [InlineData(1, 3, 32, 32, 32, 3, 1, 1, true)]   // the recipe's first layer, one image
+    [InlineData(3, 1, 40, 33, 5, 3, 2, 0, false)]   // stride 2, no padding, no bias: 19 × 16 outputs
+    [InlineData(1, 7, 8, 40, 9, 3, 1, 1, true)]     // K = 63, a 7 × 34 × 34 window; 8-row images, 2 column tiles
+    [InlineData(2, 1, 5, 3, 4, 5, 1, 2, false)]     // a 5×5 kernel on a 5 × 3 image: the window mostly padding
+    public void DirectForwardMatchesReference(int n, int ci, int h, int w, int co, int k, int stride, int pad, bool bias)
+    {
+        var (device, plan) = _fx.On(gpu: true);
+        var rng = new TestRandom();
+        var g = new ConvGeometry(n, ci, h, w, co, k, k, stride, pad);
+        var x = rng.Floats((long)n * ci * h * w);
+        var wt = rng.Floats((long)co * ci * k * k);
+        var b = bias ? rng.Floats(co) : new float[co];
+        var expected = Conv2dReference.Forward(x, wt, b, n, ci, h, w, co, k, k, stride, pad, out _, out _);
+
+        using var tx = Tensor.FromHost(device, new Shape(n, ci, h, w), x);
+        using var tw = Tensor.FromHost(device, new Shape(co, ci, k, k), wt);
+        using var tb = Tensor.FromHost(device, new Shape(co, 1, 1, 1), b);
+        using var ty = Tensor.FromHost(device, new Shape(n, co, g.OH, g.OW), rng.Floats((long)n * co * g.OH * g.OW));
+        var kernels = Conv2dKernels.For(device);
+        using var copy = ConvWeightCopies.WrittenFor(kernels.ForwardPlan(g, plan), device, tw.View, g);
+        var ran = kernels.Forward(g, tx.View, tw.View, copy?.View(0) ?? default, bias ? tb.View : default, ty.View, plan);
+
+        Assert.Equal(KernelBody.Direct, ran.Body);
+        Assertions.Close(expected, ty.ToHost(), what: $"Direct forward {n}×{ci}×{h}×{w} → {co}, {k}×{k} stride {stride} pad {pad} bias {bias}", seed: rng.Seed);
     }
 
     private static void ForwardAndBackward(string bodies, ComputeDevice device, DeviceFigures plan, int n, int ci, int h, int w, int co, int k, int stride, int pad)

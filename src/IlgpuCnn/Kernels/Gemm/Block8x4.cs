@@ -63,6 +63,50 @@ internal struct Block8x4
         StoreRows(ref c, r0 + 4, c0, m, cols, Row(_c40, _c41, _c42, _c43), Row(_c50, _c51, _c52, _c53), Row(_c60, _c61, _c62, _c63), Row(_c70, _c71, _c72, _c73));
     }
 
+    /// <summary>
+    /// Writes the block plus <paramref name="bias"/> (column j's to every row) to a strided array:
+    /// element (i, j) at <paramref name="at"/> + i·<paramref name="rowStride"/> + j·<paramref name="colStride"/>,
+    /// only rows i &lt; <paramref name="rows"/> and columns j &lt; <paramref name="cols"/> (<see cref="DirectConv"/>:
+    /// rows are a thread's pixels down an output column, columns its output channels).
+    /// </summary>
+    public readonly void StorePixels(ArrayView<float> to, int at, int rowStride, int colStride, int rows, int cols, Float4 bias)
+    {
+        PutPixel(to, at, colStride, rows > 0, cols, Row(_c00, _c01, _c02, _c03), bias);
+        PutPixel(to, at + rowStride, colStride, rows > 1, cols, Row(_c10, _c11, _c12, _c13), bias);
+        PutPixel(to, at + (2 * rowStride), colStride, rows > 2, cols, Row(_c20, _c21, _c22, _c23), bias);
+        PutPixel(to, at + (3 * rowStride), colStride, rows > 3, cols, Row(_c30, _c31, _c32, _c33), bias);
+        PutPixel(to, at + (4 * rowStride), colStride, rows > 4, cols, Row(_c40, _c41, _c42, _c43), bias);
+        PutPixel(to, at + (5 * rowStride), colStride, rows > 5, cols, Row(_c50, _c51, _c52, _c53), bias);
+        PutPixel(to, at + (6 * rowStride), colStride, rows > 6, cols, Row(_c60, _c61, _c62, _c63), bias);
+        PutPixel(to, at + (7 * rowStride), colStride, rows > 7, cols, Row(_c70, _c71, _c72, _c73), bias);
+    }
+
+    private static void PutPixel(ArrayView<float> to, int at, int colStride, bool row, int cols, Float4 v, Float4 bias)
+    {
+        if (row)
+        {
+            if (cols > 0)
+            {
+                to[at] = v.X + bias.X;
+            }
+
+            if (cols > 1)
+            {
+                to[at + colStride] = v.Y + bias.Y;
+            }
+
+            if (cols > 2)
+            {
+                to[at + (2 * colStride)] = v.Z + bias.Z;
+            }
+
+            if (cols > 3)
+            {
+                to[at + (3 * colStride)] = v.W + bias.W;
+            }
+        }
+    }
+
     private static Float4 Row(float x, float y, float z, float w) => new() { X = x, Y = y, Z = z, W = w };
 
     /// <summary>Rows r0..r0+3 (the cursor at r0; left at r0 + 4; <paramref name="cols"/>: how many of columns c0..c0+3 lie inside C): addends of all four rows, then their stores.</summary>

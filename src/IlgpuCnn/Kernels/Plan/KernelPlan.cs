@@ -22,14 +22,17 @@ public sealed record KernelPlan(KernelPass Pass, KernelBody Body, string Kernel,
     /// <summary>True for the bodies without GEMM tiles (Simple, Simd), which launch <see cref="Threads"/> work-items.</summary>
     public bool Untiled => Body is KernelBody.Simple or KernelBody.Simd;
 
-    /// <summary>True for a conv forward on a GEMM body (Cursor, Run64, Run32): it reads the weights' transposed copy (<see cref="ConvWeightCopies"/>) as B, not w.</summary>
-    public bool ReadsWeightsCopy => Pass == KernelPass.Forward && Body is KernelBody.Cursor or KernelBody.Run64 or KernelBody.Run32;
+    /// <summary>The conv geometry of a <see cref="KernelBody.Direct"/> plan, whose grid is laid out by image and tile (null for the others).</summary>
+    public ConvGeometry? Geometry { get; init; }
 
-    /// <summary>Rows of a tile (0 for Simple and Simd).</summary>
-    public int TileM => Untiled ? 0 : Body switch { KernelBody.Small => SmallGemm.TileM, KernelBody.RunShort => RunGemm.ShortM, _ => RunGemm.TileM };
+    /// <summary>True for a conv forward on a GEMM body (Cursor, Run64, Run32) or on Direct: it reads the weights' transposed copy (<see cref="ConvWeightCopies"/>), not w.</summary>
+    public bool ReadsWeightsCopy => Pass == KernelPass.Forward && Body is KernelBody.Cursor or KernelBody.Run64 or KernelBody.Run32 or KernelBody.Direct;
 
-    /// <summary>Columns of a tile (0 for Simple and Simd).</summary>
-    public int TileN => Untiled ? 0 : Body switch { KernelBody.Run32 => RunGemm.NarrowN, KernelBody.Small => SmallGemm.TileN, _ => BlockedGemm.TileN };
+    /// <summary>Rows of C (pixels for Direct) a group computes (0 for Simple and Simd).</summary>
+    public int TileM => Untiled ? 0 : Body switch { KernelBody.Small => SmallGemm.TileM, KernelBody.RunShort => RunGemm.ShortM, KernelBody.Direct => DirectConv.TileRows * DirectConv.TileCols, _ => RunGemm.TileM };
+
+    /// <summary>Columns of C (output channels for Direct) a group computes (0 for Simple and Simd).</summary>
+    public int TileN => Untiled ? 0 : Body switch { KernelBody.Run32 => RunGemm.NarrowN, KernelBody.Small => SmallGemm.TileN, KernelBody.Direct => DirectConv.ChannelBlock, _ => BlockedGemm.TileN };
 
     /// <summary>K per step of the GEMM bodies' loop.</summary>
     public int TileK => BlockedGemm.TileK;
@@ -43,6 +46,7 @@ public sealed record KernelPlan(KernelPass Pass, KernelBody Body, string Kernel,
     /// <summary>The grid and group of a GEMM body.</summary>
     public KernelConfig Config => Body switch
     {
+        KernelBody.Direct => DirectConv.Config(Geometry ?? throw new InvalidOperationException("a Direct plan carries its conv geometry")),
         KernelBody.Run32 => RunGemm.NarrowConfig(M, N, Splits),
         KernelBody.RunShort => RunGemm.ShortConfig(M, N, Splits),
         KernelBody.Small => SmallGemm.Config(M, N, Splits),

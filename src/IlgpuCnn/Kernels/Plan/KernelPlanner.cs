@@ -13,7 +13,9 @@ namespace IlgpuCnn.Kernels;
 /// (<see cref="PatchRowRun.Fits"/>: stride 1, padding ≤ 1, OW a multiple of 8 or OW = W = 4), and
 /// every tensor has fewer than 2³¹ elements — Run32
 /// (64×32) when a forward or backward-data GEMM is at most 32 wide, RunShort (32×64) when a
-/// backward-weights GEMM is at most 32 tall (Co ≤ 32), Run64 otherwise — else on <see cref="KernelBody.Cursor"/>;
+/// backward-weights GEMM is at most 32 tall (Co ≤ 32), Run64 otherwise — else a forward on
+/// <see cref="KernelBody.Direct"/> where <see cref="DirectConv.Fits"/> (K = Ci·KH·KW ≤ 64 and the
+/// input window of a 32×32-pixel tile in 32 KB of shared memory; not on CPU cores), and any other pass on <see cref="KernelBody.Cursor"/>;
 /// conv backward-data at stride ≠ 1 runs Simple (the GEMM operands gather dy at stride 1 only; the
 /// recipe has no strided conv); dense passes run <see cref="KernelBody.Small"/>;</item>
 /// <item>an OpenCL device made of CPU cores (PoCL) runs a conv pass Simple where its GEMM tiles
@@ -36,10 +38,11 @@ namespace IlgpuCnn.Kernels;
 /// Why each kernel of Conv2dKernels and DenseKernels exists: the Simple ones are the CPU
 /// accelerator's every pass (and a GPU's strided conv backward-data; BiasGradKernel is the Simple
 /// weight pass's db); Run64/Run32/RunShort run 7 of the recipe's 8 conv layers on a GPU (RunShort the
-/// weight gradients of the two 32-channel layers); the Cursor ones
-/// are the general case — the recipe's first conv forward (3 channels) and any
-/// geometry whose channels or pixels are not multiples of 8 (other widths: 0.3 gives 10-channel
-/// layers; 16×16 images give 2×2 maps); Small runs the dense layers.
+/// weight gradients of the two 32-channel layers); Direct runs the recipe's first conv forward (3
+/// channels, K = 27: a GEMM tile would stage a 27-deep K padded to 32 and leave half its 64 columns
+/// empty); the Cursor ones are the general case — any geometry whose channels or pixels are not
+/// multiples of 8 and that Direct does not take (other widths: 0.3 gives 10-channel layers; 16×16
+/// images give 2×2 maps); Small runs the dense layers.
 /// </summary>
 public static class KernelPlanner
 {
@@ -66,6 +69,11 @@ public static class KernelPlanner
 
         bool runs = RunsFit(run, (long)g.N * g.Ci * g.H * g.W, (long)g.N * g.Co * g.OH * g.OW, (long)g.Co * g.Ci * g.KH * g.KW)
             && (pass != KernelPass.BackwardWeights || PatchRowRun.Fits(g));
+        if (!runs && pass == KernelPass.Forward && !device.CpuCores && DirectConv.Fits(g))
+        {
+            return new KernelPlan(pass, KernelBody.Direct, "Conv2dKernels.ForwardDirectKernel", m, n, k, 1, GemmStoreMode.Write, 0) { Geometry = g };
+        }
+
         var body = !runs ? KernelBody.Cursor : RunBody(pass, m, n, device);
         return device.CpuCores && TileFill(body, m, n) < SimpleBelow(pass)
             ? Simple("Conv2dKernels", pass, m, n, k, ConvSimpleThreads(pass, g))
