@@ -14,7 +14,7 @@ public sealed class Conv2dCheck(ConvGeometry g, bool cpuCores = false) : SelfTes
 {
     /// <summary>
     /// Shapes that, on a GPU's plan, reach every body (3×3 "same" as the recipe, plus one stride-2
-    /// case): 5→11 Cursor (no pass in runs of 8); 8→16 Run32 forward and backward-data, RunShort
+    /// case): 5→11 Direct forward (K = 45), Cursor backward-data and backward-weights (no pass in runs of 8); 8→16 Run32 forward and backward-data, RunShort
     /// weights (32 pixels, 16 rows); 40→48 Run64 for all three; 8→16 stride 2: Run32 forward,
     /// Simple backward-data, RunShort weights.
     /// </summary>

@@ -22,7 +22,7 @@ namespace IlgpuCnn.Kernels;
 //   RunShort RunGemm.RunShort, 32×64 tiles: backward-weights GEMMs at most 32 tall (Co ≤ 32).
 //   Simd    SimdConv (Kernels/Simd/): 8 pixels × 16 channels per work-item, no barriers, vectorised by
 //           the CPU's compiler: 3×3 stride-1 passes with channels in sixteens on PoCL (CPU cores).
-//   Direct  Conv/DirectConv: no GEMM; a 32×32-pixel tile's input window in shared memory, 8 pixels ×
+//   Direct  Conv/DirectConv: no GEMM; a 16×32-pixel tile's input window in shared memory, 4 pixels ×
 //           8 output channels per thread: forward with K = Ci·KH·KW ≤ 64 (the 3-channel first layer).
 // The GEMM bodies' and Direct's forward reads the weights' transposed copy wT[(kh,kw,ci), co] (Conv/ConvWeightCopies,
 // written for all conv layers by one TransposeWeightsKernel launch at the start of each forward pass),

@@ -23,8 +23,9 @@ public class Conv2dKernelsTests
         // A GPU's plan (the bodies of forward, backward-data, backward-weights):
         { "Cursor Cursor Cursor", 2, 3, 7, 6, 5, 5, 1, 2 },
         { "Direct Cursor Cursor", 2, 3, 7, 5, 4, 3, 1, 1 },
-        { "Cursor Simple Cursor", 3, 2, 6, 6, 5, 3, 2, 1 },   // stride 2: backward-data on the Simple body, by the plan; forward's window (2 × 65 × 65) too big for Direct
-        { "Direct Simple Cursor", 2, 1, 9, 10, 6, 3, 2, 1 },  // stride 2 on Direct (a 1 × 65 × 65 window)
+        { "Direct Simple Cursor", 3, 2, 6, 6, 5, 3, 2, 1 },   // stride 2: backward-data on the Simple body, by the plan
+        { "Cursor Simple Cursor", 2, 5, 9, 8, 6, 3, 2, 1 },   // stride 2, 5 channels: forward's window (5 × 33 × 65) too big for Direct
+        { "Direct Simple Cursor", 2, 1, 9, 10, 6, 3, 2, 1 },  // stride 2 on Direct (a 1 × 33 × 65 window)
         { "Direct Cursor Cursor", 2, 2, 7, 9, 9, 5, 1, 2 },   // 5×5, padding 2 on Direct (K = 50)
         { "Direct Run32 Cursor", 3, 5, 6, 7, 16, 1, 1, 0 },   // 1×1 on Direct (K = 5), two channel blocks
         { "Cursor Cursor Run64", 2, 9, 9, 8, 70, 3, 1, 1 },
@@ -150,7 +151,7 @@ public class Conv2dKernelsTests
     }
 
     /// <summary>
-    /// The Direct forward on the GPU-shaped device against the double reference: several 32×32 tiles
+    /// The Direct forward on the GPU-shaped device against the double reference: several 16×32 tiles
     /// per image (the last partial both ways), channel blocks partly past Co, a window reaching past
     /// every edge, stride 2, K at the body's limit, with and without bias; y holds noise before, so
     /// every output must be written.
@@ -159,7 +160,7 @@ public class Conv2dKernelsTests
     [InlineData(2, 3, 37, 35, 11, 3, 1, 1, true)]   // 2 × 2 tiles per image, 2 channel blocks (the second 3 wide)
     [InlineData(1, 3, 32, 32, 32, 3, 1, 1, true)]   // the recipe's first layer, one image
     [InlineData(3, 1, 40, 33, 5, 3, 2, 0, false)]   // stride 2, no padding, no bias: 19 × 16 outputs
-    [InlineData(1, 7, 8, 40, 9, 3, 1, 1, true)]     // K = 63, a 7 × 34 × 34 window; 8-row images, 2 column tiles
+    [InlineData(1, 7, 8, 40, 9, 3, 1, 1, true)]     // K = 63, a 7 × 18 × 34 window; 8-row images, 2 column tiles
     [InlineData(2, 1, 5, 3, 4, 5, 1, 2, false)]     // a 5×5 kernel on a 5 × 3 image: the window mostly padding
     public void DirectForwardMatchesReference(int n, int ci, int h, int w, int co, int k, int stride, int pad, bool bias)
     {

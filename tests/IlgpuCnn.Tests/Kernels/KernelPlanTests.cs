@@ -61,7 +61,7 @@ public sealed class KernelPlanTests
         var gpu = RecipePlans.For(DeviceFigures.H100).Where(l => l.Forward.Kernel.StartsWith("Conv2dKernels.", StringComparison.Ordinal)).ToList();
         Assert.Equal(8, gpu.Count);
         Assert.Equal(7, gpu.Count(l => l.All.All(p => p.Body is KernelBody.Run32 or KernelBody.Run64 or KernelBody.RunShort)));
-        Assert.Equal(KernelBody.Cursor, gpu[0].Forward.Body); // 3 input channels: no runs of 8
+        Assert.Equal(KernelBody.Direct, gpu[0].Forward.Body); // 3 input channels: no runs of 8; K = 27
     }
 
     /// <summary>

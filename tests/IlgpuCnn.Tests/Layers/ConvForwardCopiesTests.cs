@@ -28,11 +28,11 @@ public sealed class ConvForwardCopiesTests
     {
         var rng = new TestRandom();
         var device = _fx.GpuShaped;
-        // Width 0.25 on 16×16 images: block1.conv1 forward on Cursor (3 channels), blocks 1-3 on Run32, block 4 on Run64.
+        // Width 0.25 on 16×16 images: block1.conv1 forward on Direct (3 channels), blocks 1-3 on Run32, block 4 on Run64.
         using var model = VggModel.Create(device, 0.25, (uint)rng.Seed);
         model.UsePlan(_fx.GpuPlan);
         var bodies = model.Network.Layers.OfType<Conv2d>().Select((c, i) => c.PlanFor is { } f ? KernelPlanner.Conv(KernelPass.Forward, Geometry(c, i), f).Body : KernelBody.Simple).Distinct().Order();
-        Assert.Equal([KernelBody.Cursor, KernelBody.Run64, KernelBody.Run32], bodies);
+        Assert.Equal([KernelBody.Run64, KernelBody.Run32, KernelBody.Direct], bodies);
         var shape = new Shape(2, 3, 16, 16);
         using var images = Tensor.FromHost(device, shape, rng.Floats(shape.Length, 0f, 1f));
         using var labels = device.Accelerator.Allocate1D(rng.Ints(2, model.Classes));

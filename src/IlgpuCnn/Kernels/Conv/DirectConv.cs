@@ -10,18 +10,19 @@ namespace IlgpuCnn.Kernels;
 /// owns a tile of <see cref="TileRows"/>×<see cref="TileCols"/> output pixels of one image and
 /// <see cref="ChannelBlock"/> output channels:
 /// <list type="number">
-/// <item>it stages the tile's input window (Ci × TileHeight × TileWidth floats, zeros where the
+/// <item>it stages the tile's input window (Ci × WindowHeight × WindowWidth floats, zeros where the
 /// window leaves the image) with coalesced loads, <see cref="StageUnroll"/> per thread in flight;
-/// its k's shared-memory offsets into that window and the weights of its channels from the
-/// transposed copy wT[(kh,kw,ci), co] (<see cref="ConvWeightCopies"/>), one barrier;</item>
-/// <item>each thread (lane = output column, warp = 8 output rows) runs the K loop from shared
-/// memory only: per k, 8 window values (one per pixel, lanes on consecutive words) and 8 weights
-/// (two 16-byte loads, the same address for the whole warp) feed an 8 pixel × 8 channel register
-/// block (<see cref="Block8x4"/> twice: 64 FFMA);</item>
-/// <item>it adds the bias and stores each pixel row with lanes along the output row (one line per
-/// warp store), no division.</item>
+/// its k's shared-memory offsets into that window, the weights of its channels from the transposed
+/// copy wT[(kh,kw,ci), co] (<see cref="ConvWeightCopies"/>) and their biases; one barrier;</item>
+/// <item>each thread (lane = output column, warp = 4 output rows) runs the K loop from shared
+/// memory only: per k, 4 window values (one per pixel, lanes on consecutive words) and 8 weights
+/// (two 16-byte loads, the same address for the whole warp) feed an 8 channel × 4 pixel register
+/// block (<see cref="Block8x4"/>: 32 FFMA);</item>
+/// <item>it adds the bias and stores each channel's 4 pixels, lanes along the output row (one line
+/// per warp store), no division.</item>
 /// </list>
-/// The whole GPU takes one wave at the recipe's shape (64 images × 4 channel blocks = 256 groups).
+/// At the recipe's shape (64 images × 2 tiles × 4 channel blocks = 512 groups) the busiest
+/// multiprocessor holds 4 groups, 4 warps per scheduler, in one wave.
 /// </summary>
 public static class DirectConv
 {
@@ -29,7 +30,7 @@ public static class DirectConv
     public const int GroupSize = 128;
 
     /// <summary>Output rows each thread computes (its register block's pixels), the same column.</summary>
-    public const int RowsPerThread = 8;
+    public const int RowsPerThread = 4;
 
     /// <summary>Output rows of a tile: <see cref="RowsPerThread"/> per warp.</summary>
     public const int TileRows = GroupSize / 32 * RowsPerThread;
@@ -43,14 +44,14 @@ public static class DirectConv
     /// <summary>The longest reduction the body takes: one k offset per thread, and the K × <see cref="ChannelBlock"/> weights in 4 loads per thread.</summary>
     public const int MaxK = GroupSize / 2;
 
-    /// <summary>FFMA per thread per k of the K loop: the 8 × 8 register block.</summary>
+    /// <summary>FFMA per thread per k of the K loop: the 4 pixel × 8 channel register block.</summary>
     public const int FfmaPerK = RowsPerThread * ChannelBlock;
 
     /// <summary>Floats of the shared input window (32 KB): Ci·TileHeight·TileWidth must fit.</summary>
     public const int WindowFloats = 8192;
 
     /// <summary>Window values each thread loads before storing them (loads in flight per trip of the staging loop).</summary>
-    public const int StageUnroll = 8;
+    public const int StageUnroll = 16;
 
     /// <summary>Float4s of the shared weights: <see cref="ChannelBlock"/> / 4 per k.</summary>
     public const int WeightFloat4s = MaxK * ChannelBlock / 4;
@@ -137,6 +138,8 @@ public static class DirectConv
         StageWeight(g, p.W, w, t + GroupSize, k, co0);
         StageWeight(g, p.W, w, t + (2 * GroupSize), k, co0);
         StageWeight(g, p.W, w, t + (3 * GroupSize), k, co0);
+        var bias0 = Bias(p.B, co0, g.Co); // loaded now, in flight with the staging
+        var bias1 = Bias(p.B, co0 + 4, g.Co);
         Stage(g, p.X, window, n, (oh0 * g.Stride) - g.Pad, (ow0 * g.Stride) - g.Pad, height, width);
         Group.Barrier();
 
@@ -144,24 +147,19 @@ public static class DirectConv
         int row0 = (t >> 5) * RowsPerThread;
         int step = g.Stride * width; // one output row further down: stride input rows
         int origin = (row0 * step) + (lane * g.Stride);
-        Block8x4 low = default, high = default;
+        Block8x4 acc = default; // rows: the 8 channels; columns: the 4 pixels
         for (int kk = 0; kk < k; kk++)
         {
             int at = origin + offsets[kk];
-            var a0 = new Float4 { X = window[at], Y = window[at + step], Z = window[at + (2 * step)], W = window[at + (3 * step)] };
-            at += 4 * step;
-            var a1 = new Float4 { X = window[at], Y = window[at + step], Z = window[at + (2 * step)], W = window[at + (3 * step)] };
-            low.Fma(a0, a1, weights[2 * kk]);
-            high.Fma(a0, a1, weights[(2 * kk) + 1]);
+            var x = new Float4 { X = window[at], Y = window[at + step], Z = window[at + (2 * step)], W = window[at + (3 * step)] };
+            acc.Fma(weights[2 * kk], weights[(2 * kk) + 1], x);
         }
 
         int oh = oh0 + row0;
         int ow = ow0 + lane;
-        int rows = ow < g.OW ? Math.Min(RowsPerThread, g.OH - oh) : 0;
+        int pixels = ow < g.OW ? Math.Min(RowsPerThread, g.OH - oh) : 0;
         int plane = g.OH * g.OW;
-        int at0 = ((((n * g.Co) + co0) * g.OH) + oh) * g.OW + ow;
-        low.StorePixels(p.Y, at0, g.OW, plane, rows, g.Co - co0, Bias(p.B, co0, g.Co));
-        high.StorePixels(p.Y, at0 + (4 * plane), g.OW, plane, rows, g.Co - co0 - 4, Bias(p.B, co0 + 4, g.Co));
+        acc.StoreChannels(p.Y, ((((n * g.Co) + co0) * g.OH) + oh) * g.OW + ow, plane, g.OW, g.Co - co0, pixels, bias0, bias1);
     }
 
     /// <summary>b[co..co+3] (0 past Co or without a bias).</summary>
@@ -193,6 +191,8 @@ public static class DirectConv
         {
             float v0 = walk.Next(x), v1 = walk.Next(x), v2 = walk.Next(x), v3 = walk.Next(x);
             float v4 = walk.Next(x), v5 = walk.Next(x), v6 = walk.Next(x), v7 = walk.Next(x);
+            float v8 = walk.Next(x), v9 = walk.Next(x), v10 = walk.Next(x), v11 = walk.Next(x);
+            float v12 = walk.Next(x), v13 = walk.Next(x), v14 = walk.Next(x), v15 = walk.Next(x);
             Put(window, i, size, v0);
             Put(window, i + GroupSize, size, v1);
             Put(window, i + (2 * GroupSize), size, v2);
@@ -201,6 +201,14 @@ public static class DirectConv
             Put(window, i + (5 * GroupSize), size, v5);
             Put(window, i + (6 * GroupSize), size, v6);
             Put(window, i + (7 * GroupSize), size, v7);
+            Put(window, i + (8 * GroupSize), size, v8);
+            Put(window, i + (9 * GroupSize), size, v9);
+            Put(window, i + (10 * GroupSize), size, v10);
+            Put(window, i + (11 * GroupSize), size, v11);
+            Put(window, i + (12 * GroupSize), size, v12);
+            Put(window, i + (13 * GroupSize), size, v13);
+            Put(window, i + (14 * GroupSize), size, v14);
+            Put(window, i + (15 * GroupSize), size, v15);
         }
     }
 

@@ -64,45 +64,46 @@ internal struct Block8x4
     }
 
     /// <summary>
-    /// Writes the block plus <paramref name="bias"/> (column j's to every row) to a strided array:
-    /// element (i, j) at <paramref name="at"/> + i·<paramref name="rowStride"/> + j·<paramref name="colStride"/>,
-    /// only rows i &lt; <paramref name="rows"/> and columns j &lt; <paramref name="cols"/> (<see cref="DirectConv"/>:
-    /// rows are a thread's pixels down an output column, columns its output channels).
+    /// Writes the block plus a bias per row (rows 0–3: <paramref name="bias0"/>, rows 4–7:
+    /// <paramref name="bias1"/>) to a strided array: element (i, j) at <paramref name="at"/> +
+    /// i·<paramref name="rowStride"/> + j·<paramref name="colStride"/>, only rows i &lt; <paramref name="rows"/>
+    /// and columns j &lt; <paramref name="cols"/> (<see cref="DirectConv"/>: rows are output channels,
+    /// columns a thread's pixels down an output column).
     /// </summary>
-    public readonly void StorePixels(ArrayView<float> to, int at, int rowStride, int colStride, int rows, int cols, Float4 bias)
+    public readonly void StoreChannels(ArrayView<float> to, int at, int rowStride, int colStride, int rows, int cols, Float4 bias0, Float4 bias1)
     {
-        PutPixel(to, at, colStride, rows > 0, cols, Row(_c00, _c01, _c02, _c03), bias);
-        PutPixel(to, at + rowStride, colStride, rows > 1, cols, Row(_c10, _c11, _c12, _c13), bias);
-        PutPixel(to, at + (2 * rowStride), colStride, rows > 2, cols, Row(_c20, _c21, _c22, _c23), bias);
-        PutPixel(to, at + (3 * rowStride), colStride, rows > 3, cols, Row(_c30, _c31, _c32, _c33), bias);
-        PutPixel(to, at + (4 * rowStride), colStride, rows > 4, cols, Row(_c40, _c41, _c42, _c43), bias);
-        PutPixel(to, at + (5 * rowStride), colStride, rows > 5, cols, Row(_c50, _c51, _c52, _c53), bias);
-        PutPixel(to, at + (6 * rowStride), colStride, rows > 6, cols, Row(_c60, _c61, _c62, _c63), bias);
-        PutPixel(to, at + (7 * rowStride), colStride, rows > 7, cols, Row(_c70, _c71, _c72, _c73), bias);
+        PutBiased(to, at, colStride, rows > 0, cols, Row(_c00, _c01, _c02, _c03), bias0.X);
+        PutBiased(to, at + rowStride, colStride, rows > 1, cols, Row(_c10, _c11, _c12, _c13), bias0.Y);
+        PutBiased(to, at + (2 * rowStride), colStride, rows > 2, cols, Row(_c20, _c21, _c22, _c23), bias0.Z);
+        PutBiased(to, at + (3 * rowStride), colStride, rows > 3, cols, Row(_c30, _c31, _c32, _c33), bias0.W);
+        PutBiased(to, at + (4 * rowStride), colStride, rows > 4, cols, Row(_c40, _c41, _c42, _c43), bias1.X);
+        PutBiased(to, at + (5 * rowStride), colStride, rows > 5, cols, Row(_c50, _c51, _c52, _c53), bias1.Y);
+        PutBiased(to, at + (6 * rowStride), colStride, rows > 6, cols, Row(_c60, _c61, _c62, _c63), bias1.Z);
+        PutBiased(to, at + (7 * rowStride), colStride, rows > 7, cols, Row(_c70, _c71, _c72, _c73), bias1.W);
     }
 
-    private static void PutPixel(ArrayView<float> to, int at, int colStride, bool row, int cols, Float4 v, Float4 bias)
+    private static void PutBiased(ArrayView<float> to, int at, int colStride, bool row, int cols, Float4 v, float bias)
     {
         if (row)
         {
             if (cols > 0)
             {
-                to[at] = v.X + bias.X;
+                to[at] = v.X + bias;
             }
 
             if (cols > 1)
             {
-                to[at + colStride] = v.Y + bias.Y;
+                to[at + colStride] = v.Y + bias;
             }
 
             if (cols > 2)
             {
-                to[at + (2 * colStride)] = v.Z + bias.Z;
+                to[at + (2 * colStride)] = v.Z + bias;
             }
 
             if (cols > 3)
             {
-                to[at + (3 * colStride)] = v.W + bias.W;
+                to[at + (3 * colStride)] = v.W + bias;
             }
         }
     }

@@ -27,6 +27,6 @@ public enum KernelBody
     /// <summary><see cref="SimdConv"/>: no barriers or shared memory, each work-item a register block of 8 (or 4) pixels × 16 channels (or 9 taps × 16 output channels) that a CPU compiler turns into 16-wide vector code: 3×3 stride-1 conv passes whose channels come in sixteens, on an OpenCL device made of CPU cores (PoCL).</summary>
     Simd,
 
-    /// <summary><see cref="DirectConv"/>: no GEMM; a 32×32-pixel tile's input window staged in shared memory, each thread 8 pixels × 8 output channels over the whole of a short K: conv forward with K = Ci·KH·KW ≤ 64 whose input channels do not come in runs of 8 (the recipe's first layer) on a GPU.</summary>
+    /// <summary><see cref="DirectConv"/>: no GEMM; a 16×32-pixel tile's input window staged in shared memory, each thread 4 pixels × 8 output channels over the whole of a short K: conv forward with K = Ci·KH·KW ≤ 64 whose input channels do not come in runs of 8 (the recipe's first layer) on a GPU.</summary>
     Direct,
 }

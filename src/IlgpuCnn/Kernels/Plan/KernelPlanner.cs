@@ -15,7 +15,7 @@ namespace IlgpuCnn.Kernels;
 /// (64×32) when a forward or backward-data GEMM is at most 32 wide, RunShort (32×64) when a
 /// backward-weights GEMM is at most 32 tall (Co ≤ 32), Run64 otherwise — else a forward on
 /// <see cref="KernelBody.Direct"/> where <see cref="DirectConv.Fits"/> (K = Ci·KH·KW ≤ 64 and the
-/// input window of a 32×32-pixel tile in 32 KB of shared memory; not on CPU cores), and any other pass on <see cref="KernelBody.Cursor"/>;
+/// input window of a 16×32-pixel tile in 32 KB of shared memory; not on CPU cores), and any other pass on <see cref="KernelBody.Cursor"/>;
 /// conv backward-data at stride ≠ 1 runs Simple (the GEMM operands gather dy at stride 1 only; the
 /// recipe has no strided conv); dense passes run <see cref="KernelBody.Small"/>;</item>
 /// <item>an OpenCL device made of CPU cores (PoCL) runs a conv pass Simple where its GEMM tiles
