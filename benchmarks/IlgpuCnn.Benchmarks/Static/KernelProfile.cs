@@ -157,16 +157,19 @@ internal sealed class KernelProfile
             Listing = sass.Code,
             LoopStart = loop.Start,
             LoopEnd = loop.End,
-            StagingCode = loop.End < 0 ? [] : sass.Loops
-                .Where(l => l.End < loop.Start || l.Start > loop.End)
-                .Where(l => !sass.Loops.Any(o => o.Contains(l)))
-                .Select(l => l.Body)
-                .Where(b => SassMix.Of(b).GlobalLoads > 0)
-                .OrderByDescending(b => SassMix.Of(b).GlobalLoads)
-                .FirstOrDefault() ?? [],
+            StagingCode = loop.End < 0 ? [] : StagingLoop(sass, loop.Start, loop.End),
             EpilogueDivisions = loop.End < 0 ? 0 : straight.Count(i => i.Address > loop.End && i.Base == "I2F" && i.Opcode.Contains(".RP", StringComparison.Ordinal)),
         };
     }
+
+    /// <summary>The body of the outermost loop outside the work loop [<paramref name="start"/>, <paramref name="end"/>] with the most global loads (empty: none).</summary>
+    private static IReadOnlyList<SassInstruction> StagingLoop(SassListing sass, int start, int end) =>
+        sass.Loops
+            .Where(l => (l.End < start || l.Start > end) && !sass.Loops.Any(o => o.Contains(l)))
+            .Select(l => l.Body)
+            .Where(b => SassMix.Of(b).GlobalLoads > 0)
+            .OrderByDescending(b => SassMix.Of(b).GlobalLoads)
+            .FirstOrDefault() ?? [];
 
     /// <summary>cuobjdump -sass of a cubin, kept beside it (and reused while the cubin is not newer).</summary>
     private static string Disassemble(string cubin, string workDir)

@@ -40,7 +40,7 @@ public static class KernelCatalog
         var entry = grouped ? EntryPointDescription.FromExplicitlyGroupedKernel(method) : EntryPointDescription.FromImplicitlyGroupedKernel(method);
         try
         {
-            var compiled = backend.Compile(entry, KernelSpecialization.Empty);
+            var compiled = backend.Compile(entry, KernelAttribute.SpecializationOf(method)); // as the kernel is loaded
             return ((PTXCompiledKernel)compiled).PTXAssembly;
         }
         catch (Exception e)

@@ -1,3 +1,6 @@
+using System.Reflection;
+using ILGPU.Runtime;
+
 namespace IlgpuCnn.Device;
 
 /// <summary>
@@ -17,4 +20,21 @@ public sealed class KernelAttribute : Attribute
     /// limits); 0 for implicitly grouped kernels, whose group size ILGPU chooses.
     /// </summary>
     public int GroupSize { get; init; }
+
+    /// <summary>
+    /// Groups of <see cref="GroupSize"/> threads the kernel must fit on one multiprocessor (0: no
+    /// demand). Loaded (and compiled for the assembler tests and the static profile) with ILGPU's
+    /// <see cref="KernelSpecialization"/>, PTX's <c>.maxntid</c> and <c>.minnctapersm</c>: ptxas then
+    /// keeps the registers within 65,536 / (threads × groups), as CUDA C's launch bounds do.
+    /// </summary>
+    public int MinGroupsPerMultiprocessor { get; init; }
+
+    /// <summary>The specialization a kernel is loaded and compiled with: its attribute's group size and <see cref="MinGroupsPerMultiprocessor"/>, or none.</summary>
+    public static KernelSpecialization SpecializationOf(MethodInfo kernel) =>
+        kernel.GetCustomAttribute<KernelAttribute>() is { MinGroupsPerMultiprocessor: > 0 } k
+            ? new KernelSpecialization(k.GroupSize, k.MinGroupsPerMultiprocessor)
+            : KernelSpecialization.Empty;
+
+    /// <inheritdoc cref="SpecializationOf(MethodInfo)"/>
+    public static KernelSpecialization SpecializationOf(Delegate kernel) => SpecializationOf(kernel.Method);
 }

@@ -14,13 +14,15 @@ public sealed class Conv2dCheck(ConvGeometry g, bool cpuCores = false) : SelfTes
 {
     /// <summary>
     /// Shapes that, on a GPU's plan, reach every body (3×3 "same" as the recipe, plus one stride-2
-    /// case): 5→11 Direct forward (K = 45), Cursor backward-data and backward-weights (no pass in runs of 8); 8→16 Run32 forward and backward-data, RunShort
+    /// case): 5→11 Direct forward (K = 45), Cursor backward-data and backward-weights (no pass in runs of 8);
+    /// 10→12 Cursor for all three (K = 90: too long for Direct; the width-0.3 model's channels); 8→16 Run32 forward and backward-data, RunShort
     /// weights (32 pixels, 16 rows); 40→48 Run64 for all three; 8→16 stride 2: Run32 forward,
     /// Simple backward-data, RunShort weights.
     /// </summary>
     public static readonly ConvGeometry[] Shapes =
     [
         new(3, 5, 9, 7, 11, 3, 3, 1, 1),
+        new(2, 10, 6, 5, 12, 3, 3, 1, 1),
         new(2, 8, 8, 4, 16, 3, 3, 1, 1),
         new(1, 40, 4, 4, 48, 3, 3, 1, 1),
         new(2, 8, 8, 8, 16, 3, 3, 2, 1),

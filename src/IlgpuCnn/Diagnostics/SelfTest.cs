@@ -5,7 +5,7 @@ namespace IlgpuCnn.Diagnostics;
 
 /// <summary>
 /// Checks that a device computes what the CPU reference computes: conv2d on one shape per body a
-/// GPU's kernel plan can pick (<see cref="Conv2dCheck.Shapes"/>: Simple, Cursor, Run64, Run32) and
+/// GPU's kernel plan can pick (<see cref="Conv2dCheck.Shapes"/>: Simple, Cursor, Direct, Run64, Run32, RunShort) and
 /// one by the plan of a device made of CPU cores (<see cref="Conv2dCheck.CpuCoresShape"/>: Simd),
 /// dense, batch norm, pooling, dropout, ReLU, loss, AdamW, the batch gather and augmentation, and
 /// a few steps of the width-0.25 model, each from the same random inputs on the device under test

@@ -88,20 +88,24 @@ public sealed class Conv2dKernels
         _forwardRun64 = new(() => acc.LoadStreamKernel<ConvGeometry, int, SliceSum, ConvForwardBuffers>(ForwardRun64Kernel));
         _backwardDataRun64 = new(() => acc.LoadStreamKernel<ConvGeometry, int, GemmStoreMode, SliceSum, ConvBackwardDataBuffers>(BackwardDataRun64Kernel));
         _backwardWeightsRun64 = new(() => acc.LoadStreamKernel<ConvGeometry, int, GemmStoreMode, ConvBackwardWeightsBuffers, ArrayView<float>>(BackwardWeightsRun64Kernel));
-        _forwardRun32 = new(() => acc.LoadStreamKernel<ConvGeometry, int, SliceSum, ConvForwardBuffers>(ForwardRun32Kernel));
+        _forwardRun32 = new(() => acc.LoadStreamKernel<ConvGeometry, int, SliceSum, ConvForwardBuffers>(ForwardRun32Kernel, KernelAttribute.SpecializationOf(ForwardRun32Kernel)));
         _backwardDataRun32 = new(() => acc.LoadStreamKernel<ConvGeometry, int, GemmStoreMode, SliceSum, ConvBackwardDataBuffers>(BackwardDataRun32Kernel));
         _backwardWeightsRunShort = new(() => acc.LoadStreamKernel<ConvGeometry, int, GemmStoreMode, ConvBackwardWeightsBuffers, ArrayView<float>>(BackwardWeightsRunShortKernel));
         _transposeWeights = new(() => acc.LoadAutoGroupedStreamKernel<Index1D, int, ArrayView<float>, ArrayView<float>, ArrayView<long>, int>(TransposeWeightsKernel));
         _sums = new SliceSumBuffers(device);
         _simd = new(() => new SimdConv(device));
 
-        // The bodies the device's own plans pick are compiled now (so no training step compiles
-        // anything), the others (tests, benchmarks, strided backward-data) on first use.
-        if (device.Figures.IsGpu)
+        CompilePlanned(device.Figures);
+    }
+
+    /// <summary>Compiles the bodies the device's own plans pick now (so no training step compiles anything); the others (tests, benchmarks, strided backward-data) compile on first use.</summary>
+    private void CompilePlanned(DeviceFigures figures)
+    {
+        if (figures.IsGpu)
         {
             _ = (_forwardRun64.Value, _backwardDataRun64.Value, _backwardWeightsRun64.Value, _forwardRun32.Value, _backwardDataRun32.Value);
             _ = (_forwardCursor.Value, _backwardDataCursor.Value, _backwardWeightsCursor.Value, _transposeWeights.Value);
-            if (!device.Figures.CpuCores)
+            if (!figures.CpuCores)
             {
                 _ = (_backwardWeightsRunShort.Value, _forwardDirect.Value); // never planned on CPU cores
             }
@@ -111,7 +115,7 @@ public sealed class Conv2dKernels
             _ = (_forwardSimple.Value, _backwardDataSimple.Value, _backwardWeightsSimple.Value, _biasGrad.Value);
         }
 
-        if (device.Figures.CpuCores)
+        if (figures.CpuCores)
         {
             _ = (_simd.Value, _forwardSimple.Value, _backwardDataSimple.Value, _backwardWeightsSimple.Value, _biasGrad.Value);
         }
@@ -477,8 +481,8 @@ public sealed class Conv2dKernels
     internal static void BackwardDataRun64Kernel(ConvGeometry g, int slice, GemmStoreMode mode, SliceSum sum, ConvBackwardDataBuffers p) =>
         RunGemm.Run(BackwardDataGemm(g, mode, p), slice, sum, SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s), SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s), false);
 
-    /// <summary>Forward on the 64×32 tile (Ci a multiple of 8, Co ≤ 32).</summary>
-    [Kernel(Grouped = true, GroupSize = RunGemm.NarrowGroupSize)]
+    /// <summary>Forward on the 64×32 tile (Ci a multiple of 8, Co ≤ 32); at most 128 registers, so 8 groups fit a multiprocessor (the recipe's 1,024 groups: one wave on 132).</summary>
+    [Kernel(Grouped = true, GroupSize = RunGemm.NarrowGroupSize, MinGroupsPerMultiprocessor = RunGemm.NarrowGroupsPerMultiprocessor)]
     internal static void ForwardRun32Kernel(ConvGeometry g, int slice, SliceSum sum, ConvForwardBuffers p) =>
         RunGemm.RunNarrow(ForwardGemm(g, p), slice, sum, SharedMemory.Allocate<Float4>(BlockedGemm.TileFloat4s), SharedMemory.Allocate<Float4>(RunGemm.NarrowFloat4s));
 

@@ -62,6 +62,8 @@ public sealed class AssemblerTests
         Assert.True(k.StackFrame == 0, $"{method.Name} uses a {k.StackFrame}-byte stack frame on {arch.Name} (local memory)");
         Assert.True(threads < MaxGroup || k.Registers <= MaxGroupRegisters, $"{method.Name} is launched with {threads} threads per group but uses {k.Registers} registers on {arch.Name} (at most {MaxGroupRegisters}): the launch would fail on a GPU; keep its body lean (fewer live values) or launch fewer threads");
         Assert.True(blocks >= 1, $"{method.Name} does not fit its launch on {arch.Name}: {k.Registers} registers x {threads} threads, {k.SharedBytes} bytes of shared memory");
+        Assert.True(blocks >= attribute.MinGroupsPerMultiprocessor, $"{method.Name} asks for {attribute.MinGroupsPerMultiprocessor} groups per SM (its launch bounds) but fits {blocks} on {arch.Name}");
+        Assert.True(attribute.MinGroupsPerMultiprocessor == 0 || ptx.Contains($".minnctapersm {attribute.MinGroupsPerMultiprocessor}", StringComparison.Ordinal), $"{method.Name}'s PTX does not carry its launch bounds (.minnctapersm {attribute.MinGroupsPerMultiprocessor})");
         Assert.True(!SplitsK(method.Name) || blocks >= IlgpuCnn.Kernels.KernelPlanner.MaxGroupsPerMultiprocessor, $"{method.Name} fits {blocks} groups per SM on {arch.Name}, but KernelPlanner.SplitK may put {IlgpuCnn.Kernels.KernelPlanner.MaxGroupsPerMultiprocessor} on one (a second wave): keep its registers and shared memory down or lower MaxGroupsPerMultiprocessor");
     }
 

@@ -95,7 +95,7 @@ public sealed partial class PtxInspectionTests
         }
     }
 
-    /// <summary>The GEMM bodies (Cursor, Run64, Run32) read their register operands as 16-byte shared loads (SASS LDS.128).</summary>
+    /// <summary>The GEMM bodies (Cursor, Run64, Run32, RunShort) read their register operands as 16-byte shared loads (SASS LDS.128); Direct its 8 channels' weights (two), its 4 pixels being scalar loads on consecutive words.</summary>
     [Theory]
     [MemberData(nameof(GemmKernels))]
     public void GemmBodiesUse128BitSharedLoads(string kernel)
@@ -104,7 +104,8 @@ public sealed partial class PtxInspectionTests
         string ptx = PtxCompilationTests.Compile(method);
         int v4 = Regex.Count(ptx, @"\bld\.shared\.v4\.f32\b");
         _out.WriteLine($"{kernel}: ld.shared.v4.f32 x{v4}, ld.shared.f32 x{Regex.Count(ptx, @"\bld\.shared\.f32\b")}");
-        Assert.True(v4 >= 3, $"{kernel} should read its 8x4 register block's operands with ld.shared.v4.f32 (found {v4})");
+        int want = kernel.EndsWith("DirectKernel", StringComparison.Ordinal) ? 2 : 3;
+        Assert.True(v4 >= want, $"{kernel} should read its 8x4 register block's operands with ld.shared.v4.f32 ({want} or more, found {v4})");
     }
 
     /// <summary>A plan's kernel by full name; the GEMM bodies hold shared-memory tiles, a Simple body none.</summary>

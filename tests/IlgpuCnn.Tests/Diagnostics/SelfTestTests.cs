@@ -47,15 +47,15 @@ public sealed class SelfTestTests
         Assert.All(report.Rows.Where(r => r.Kernel.StartsWith("dense", StringComparison.Ordinal)), r => Assert.Equal(nameof(KernelBody.Small), r.Body));
         Assert.All(report.Rows, r => Assert.InRange(r.MaxError, 0, r.Tolerance));
 
-        // The conv rows reach RunGemm (all three tiles), the cursor GEMM, the strided Simple body and the Simd body (whose bias gradient is the Simple path's BiasGradKernel), the dense rows the Small GEMM: the kernels launched say so.
+        // The conv rows reach RunGemm (all three tiles), the cursor GEMM, the Direct forward, the strided Simple body and the Simd body (whose bias gradient is the Simple path's BiasGradKernel), the dense rows the Small GEMM: the kernels launched say so.
         string[] expected =
         [
-            "Conv2dKernels.ForwardRun64Kernel", "Conv2dKernels.ForwardRun32Kernel", "Conv2dKernels.ForwardCursorKernel",
+            "Conv2dKernels.ForwardRun64Kernel", "Conv2dKernels.ForwardRun32Kernel", "Conv2dKernels.ForwardCursorKernel", "Conv2dKernels.ForwardDirectKernel",
             "Conv2dKernels.BackwardDataRun64Kernel", "Conv2dKernels.BackwardDataRun32Kernel", "Conv2dKernels.BackwardDataCursorKernel", "Conv2dKernels.BackwardDataSimpleKernel",
             "Conv2dKernels.BackwardWeightsRun64Kernel", "Conv2dKernels.BackwardWeightsRunShortKernel", "Conv2dKernels.BackwardWeightsCursorKernel",
             "DenseKernels.GemmSmallKernel", "DenseKernels.GradGemmSmallKernel",
             "SimdConv.Forward8Kernel", "SimdConv.WeightGradKernel", "Conv2dKernels.BiasGradKernel",
-            "Conv2dKernels.TransposeWeightsKernel", // the forward GEMM bodies' transposed weights
+            "Conv2dKernels.TransposeWeightsKernel", // the forward GEMM and Direct bodies' transposed weights
         ];
         Assert.Equal(expected.Order(), target.PlannedLaunches.Keys.Order());
         Assert.All(reference.PlannedLaunches.Keys, k => Assert.True(k.Contains("Simple", StringComparison.Ordinal) || k == "Conv2dKernels.BiasGradKernel", $"the CPU reference launched {k}"));

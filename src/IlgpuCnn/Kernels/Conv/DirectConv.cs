@@ -124,20 +124,7 @@ public static class DirectConv
         int height = WindowHeight(g);
         int width = WindowWidth(g);
         int k = g.Ci * g.KH * g.KW;
-        if (t < k)
-        {
-            // k is tap-major, as in wT: k = (kh·KW + kw)·Ci + ci
-            int tap = t / g.Ci;
-            int kh = tap / g.KW;
-            offsets[t] = (((t - (tap * g.Ci)) * height) + kh) * width + (tap - (kh * g.KW));
-        }
-
-        // the group's weights, [k][ChannelBlock]: lanes on consecutive (k, channel), so a warp load is 4 rows of wT
-        var w = weights.Cast<float>();
-        StageWeight(g, p.W, w, t, k, co0);
-        StageWeight(g, p.W, w, t + GroupSize, k, co0);
-        StageWeight(g, p.W, w, t + (2 * GroupSize), k, co0);
-        StageWeight(g, p.W, w, t + (3 * GroupSize), k, co0);
+        StageTables(g, p.W, weights.Cast<float>(), offsets, t, k, co0, height, width);
         var bias0 = Bias(p.B, co0, g.Co); // loaded now, in flight with the staging
         var bias1 = Bias(p.B, co0 + 4, g.Co);
         Stage(g, p.X, window, n, (oh0 * g.Stride) - g.Pad, (ow0 * g.Stride) - g.Pad, height, width);
@@ -160,6 +147,26 @@ public static class DirectConv
         int pixels = ow < g.OW ? Math.Min(RowsPerThread, g.OH - oh) : 0;
         int plane = g.OH * g.OW;
         acc.StoreChannels(p.Y, ((((n * g.Co) + co0) * g.OH) + oh) * g.OW + ow, plane, g.OW, g.Co - co0, pixels, bias0, bias1);
+    }
+
+    /// <summary>
+    /// Writes each k's offset into the window (k tap-major, as in wT: k = (kh·KW + kw)·Ci + ci; one
+    /// per thread) and the group's weights [k][<see cref="ChannelBlock"/>], lanes on consecutive (k,
+    /// channel), so a warp's load is 4 rows of wT.
+    /// </summary>
+    private static void StageTables(ConvGeometry g, ArrayView<float> wT, ArrayView<float> weights, ArrayView<int> offsets, int t, int k, int co0, int height, int width)
+    {
+        if (t < k)
+        {
+            int tap = t / g.Ci;
+            int kh = tap / g.KW;
+            offsets[t] = (((t - (tap * g.Ci)) * height) + kh) * width + (tap - (kh * g.KW));
+        }
+
+        StageWeight(g, wT, weights, t, k, co0);
+        StageWeight(g, wT, weights, t + GroupSize, k, co0);
+        StageWeight(g, wT, weights, t + (2 * GroupSize), k, co0);
+        StageWeight(g, wT, weights, t + (3 * GroupSize), k, co0);
     }
 
     /// <summary>b[co..co+3] (0 past Co or without a bias).</summary>

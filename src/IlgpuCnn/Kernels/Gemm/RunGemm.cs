@@ -49,6 +49,9 @@ public static class RunGemm
     /// <summary>Threads of a narrow-tile group.</summary>
     public const int NarrowGroupSize = 64;
 
+    /// <summary>Groups of the 64×32 tile's forward that must fit one multiprocessor (<see cref="Device.KernelAttribute.MinGroupsPerMultiprocessor"/>): 8, so at most 128 registers (ptxas 12.4 gave 129 unbounded, 7 groups). Backward-data has no such bound: it needs 145, and at 144 or 128 ptxas spills.</summary>
+    public const int NarrowGroupsPerMultiprocessor = 8;
+
     /// <summary>Float4s of the narrow tile's shared B (16 × 32 floats).</summary>
     public const int NarrowFloat4s = TileK * NarrowN / 4;
 
