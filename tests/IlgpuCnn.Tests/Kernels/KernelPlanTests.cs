@@ -18,6 +18,20 @@ public sealed class KernelPlanTests
     private const string End = "// RECIPE-TABLE-END";
 
     [Fact]
+    public void TheDirectBodyTakesShortReductionsThatFitItsWindowAndGrid()
+    {
+        var h100 = DeviceFigures.H100;
+        ConvGeometry First(int n = 64, int ci = 3, int k = 3, int stride = 1) => new(n, ci, 32, 32, 32, k, k, stride, (k - 1) / 2);
+        Assert.Equal(KernelBody.Direct, KernelPlanner.Conv(KernelPass.Forward, First(), h100).Body); // the recipe's first layer: K = 27
+        Assert.Equal(KernelBody.Cursor, KernelPlanner.Conv(KernelPass.Forward, First(k: 5), h100).Body); // K = 75 > 64
+        Assert.Equal(KernelBody.Cursor, KernelPlanner.Conv(KernelPass.Forward, First(ci: 5, stride: 2), h100).Body); // a 5 × 33 × 65 window > 8,192 floats
+        Assert.Equal(KernelBody.Cursor, KernelPlanner.Conv(KernelPass.Forward, First(n: 70_000), h100).Body); // images past a grid's y (65,535)
+        Assert.Equal(KernelBody.Run32, KernelPlanner.Conv(KernelPass.Forward, First(ci: 8), h100).Body); // runs of 8 come first
+        Assert.NotEqual(KernelBody.Direct, KernelPlanner.Conv(KernelPass.Forward, First(), h100 with { CpuCores = true }).Body); // never on CPU cores
+        Assert.NotEqual(KernelBody.Direct, KernelPlanner.Conv(KernelPass.BackwardData, First(ci: 5), h100).Body); // forward only
+    }
+
+    [Fact]
     public void TheConvHeaderTableIsThePlans()
     {
         string path = Path.Combine(MethodLengthTests.RepoRoot(), "src", "IlgpuCnn", "Kernels", "Conv2dKernels.cs");

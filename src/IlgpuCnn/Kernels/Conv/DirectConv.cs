@@ -38,7 +38,7 @@ public static class DirectConv
     /// <summary>Output columns of a tile: one per lane.</summary>
     public const int TileCols = 32;
 
-    /// <summary>Output channels of a group (the register block's columns).</summary>
+    /// <summary>Output channels of a group (the register block's rows).</summary>
     public const int ChannelBlock = 8;
 
     /// <summary>The longest reduction the body takes: one k offset per thread, and the K × <see cref="ChannelBlock"/> weights in 4 loads per thread.</summary>
@@ -47,7 +47,7 @@ public static class DirectConv
     /// <summary>FFMA per thread per k of the K loop: the 4 pixel × 8 channel register block.</summary>
     public const int FfmaPerK = RowsPerThread * ChannelBlock;
 
-    /// <summary>Floats of the shared input window (32 KB): Ci·TileHeight·TileWidth must fit.</summary>
+    /// <summary>Floats of the shared input window (32 KB): Ci·WindowHeight·WindowWidth must fit.</summary>
     public const int WindowFloats = 8192;
 
     /// <summary>Window values each thread loads before storing them (loads in flight per trip of the staging loop).</summary>
@@ -62,9 +62,11 @@ public static class DirectConv
     /// <summary>Input columns a tile reads: (TileCols − 1)·stride + KW.</summary>
     public static int WindowWidth(ConvGeometry g) => ((TileCols - 1) * g.Stride) + g.KW;
 
-    /// <summary>Whether a forward of <paramref name="g"/> fits the body: K ≤ <see cref="MaxK"/>, the window in <see cref="WindowFloats"/>, every tensor under 2³¹ elements.</summary>
+    /// <summary>Whether a forward of <paramref name="g"/> fits the body: K ≤ <see cref="MaxK"/>, the window in <see cref="WindowFloats"/>, every tensor under 2³¹ elements, images and channel blocks within a grid's y and z (65,535).</summary>
     public static bool Fits(ConvGeometry g) =>
         g.Ci * g.KH * g.KW <= MaxK
+        && g.N <= ushort.MaxValue
+        && (g.Co + ChannelBlock - 1) / ChannelBlock <= ushort.MaxValue
         && (long)g.Ci * WindowHeight(g) * WindowWidth(g) <= WindowFloats
         && (long)g.N * g.Ci * g.H * g.W <= int.MaxValue
         && (long)g.N * g.Co * g.OH * g.OW <= int.MaxValue;
