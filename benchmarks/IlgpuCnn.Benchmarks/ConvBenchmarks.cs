@@ -17,7 +17,7 @@ public class ConvBenchmarks : IWork, IDisposable
 {
     private ComputeDevice? _device;
     private Tensor? _x, _w, _b, _y, _dy, _dx, _dw, _db;
-    private ConvWeightCopies? _wT; // the forward GEMM bodies' transposed weights, written once (the weights do not change here)
+    private ConvWeightCopies? _wT; // the forward GEMM and Direct bodies' transposed weights, written once (the weights do not change here)
     private Conv2dKernels? _k;
     private ConvGeometry _g;
 

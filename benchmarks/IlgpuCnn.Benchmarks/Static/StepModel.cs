@@ -201,7 +201,7 @@ internal sealed class StepModel
 
     /// <summary>
     /// The conv weights' transposed copies (<see cref="ConvWeightCopies.Refresh"/>): one grid-stride
-    /// launch over all conv kernels' weights, when any conv forward plan is a GEMM body; it reads
+    /// launch over all conv kernels' weights, when any conv forward plan reads it (KernelPlan.ReadsWeightsCopy: a GEMM or Direct body); it reads
     /// and writes every conv kernel once.
     /// </summary>
     private void ConvCopiesOf(VggModel model, Shape input)

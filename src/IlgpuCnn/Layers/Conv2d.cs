@@ -9,7 +9,7 @@ namespace IlgpuCnn.Layers;
 /// <summary>
 /// 2D convolution, NCHW, kernel stored [Co, Ci, KH, KW] (PyTorch's layout), Glorot-uniform
 /// kernel (fan = KH·KW·channels) and zero bias as Keras' Conv2D. "same" padding at stride 1 is
-/// the recipe; stride and padding are general. Where its forward plan is a GEMM body, the forward
+/// the recipe; stride and padding are general. Where its forward plan is a GEMM or Direct body, the forward
 /// reads the kernel's transposed copy (<see cref="ConvWeightCopies"/>): the one its network wrote at
 /// the start of this forward pass (<see cref="ConvForwardCopies"/>, handed over by <see cref="UseCopy"/>),
 /// or, for a layer run on its own, a copy of its own written just before its forward.
@@ -83,7 +83,7 @@ public sealed class Conv2d : ILayer, IDisposable
     /// <summary>Where the kernel lies in its store's trainable values, as a <see cref="ConvWeightCopies"/> slot.</summary>
     internal ConvWeightSlot Slot => new(_kernel.Offset, OutChannels, InChannels, KernelSize * KernelSize);
 
-    /// <summary>Whether this layer's forward of <paramref name="input"/> reads the kernel's transposed copy (its plan is a GEMM body).</summary>
+    /// <summary>Whether this layer's forward of <paramref name="input"/> reads the kernel's transposed copy (its plan is a GEMM or Direct body: <see cref="KernelPlan.ReadsWeightsCopy"/>).</summary>
     public bool ForwardReadsCopy(Shape input) => _kernels.ForwardPlan(Geometry(input), PlanFor).ReadsWeightsCopy;
 
     /// <summary>Hands the layer the copy of its kernel written at the start of this forward pass; the next <see cref="Forward"/> reads it (once).</summary>

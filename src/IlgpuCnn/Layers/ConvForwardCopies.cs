@@ -7,7 +7,7 @@ namespace IlgpuCnn.Layers;
 /// The transposed kernels (<see cref="ConvWeightCopies"/>) of a network's conv layers that share
 /// one <see cref="ParameterStore"/>: <see cref="Write"/>, at the start of each forward pass of the
 /// network, writes all their copies in ONE launch when any of them will read its copy in this pass
-/// (its forward plan at this input is a GEMM body: a GPU's plan), and hands each layer its view.
+/// (its forward plan at this input is a GEMM or Direct body: a GPU's plan), and hands each layer its view.
 /// Where none does (the CPU accelerator's Simple bodies, PoCL's Simd bodies) nothing is launched
 /// and nothing allocated; the copies are allocated by the first pass that needs them, once.
 /// </summary>

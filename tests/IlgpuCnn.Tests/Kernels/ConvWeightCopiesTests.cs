@@ -4,7 +4,7 @@ using IlgpuCnn.Kernels;
 namespace IlgpuCnn.Tests.Kernels;
 
 /// <summary>
-/// The transposed conv weights the forward GEMM bodies read (<see cref="ConvWeightCopies"/>):
+/// The transposed conv weights the forward GEMM and Direct bodies read (<see cref="ConvWeightCopies"/>):
 /// every slot of one source, in one launch, against a plain host transpose.
 /// </summary>
 [Collection(DeviceCollection.Name)]

@@ -13,7 +13,7 @@ public readonly record struct ConvWeightSlot(long Offset, int Co, int Ci, int Ta
 
 /// <summary>
 /// The transposed copies of conv layers' weights that the forward GEMM bodies (Cursor, Run64,
-/// Run32: <see cref="KernelPlan.ReadsWeightsCopy"/>) read as B: wT[(tap·Ci + ci)·Co + co] =
+/// Run32) and Direct (<see cref="KernelPlan.ReadsWeightsCopy"/>) read, the GEMMs as B: wT[(tap·Ci + ci)·Co + co] =
 /// w[co, ci, tap], the GEMM's K×N row-major in the tap-major k of <see cref="ConvTapRun"/>, so a
 /// warp's load of 32 output channels at one k is 32 consecutive floats
 /// (<see cref="ForwardWeightsRun"/>, <see cref="ForwardWeightsCursor"/>) instead of 32 cache
